@@ -1,0 +1,4 @@
+package dev.shoal.train;
+
+/** Loss and accuracy of some parameters on some examples. */
+public record Evaluation(long numExamples, double loss, double accuracy) {}
