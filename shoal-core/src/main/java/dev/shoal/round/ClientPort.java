@@ -1,0 +1,25 @@
+package dev.shoal.round;
+
+import dev.shoal.strategy.EvaluateReply;
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.tensor.ParameterSet;
+import java.util.List;
+
+/**
+ * How the round engine reaches clients, without knowing the network. The in-process adapter
+ * ({@link InProcessClients}) serves simulation and tests; a networked adapter serves deployment.
+ * Calls block until the client answers and may be interrupted when a round's deadline passes.
+ */
+public interface ClientPort {
+
+  /** Ids of the clients that can take work now. */
+  List<String> available();
+
+  FitReply fit(FitInstruction instruction) throws Exception;
+
+  EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception;
+
+  /** Bytes sent to and received from clients so far. */
+  Traffic traffic();
+}

@@ -1,0 +1,107 @@
+package dev.shoal.round;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.strategy.EvaluateReply;
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
+import dev.shoal.train.FitOutcome;
+import dev.shoal.train.Trainer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Clients living in this process, each with its own data. Models cross the boundary as
+ * safetensors bytes in both directions, exactly as they would cross a network, so byte counts
+ * are real and no client shares arrays with the coordinator. At most {@code parallelism}
+ * clients train at once (the engine underneath already uses every core).
+ */
+public final class InProcessClients implements ClientPort {
+
+  private final Trainer trainer;
+  private final Map<String, FederatedData> data;
+  private final Semaphore slots;
+  private final AtomicLong down = new AtomicLong();
+  private final AtomicLong up = new AtomicLong();
+
+  public InProcessClients(Trainer trainer, Map<String, FederatedData> dataByClient, int parallelism) {
+    if (dataByClient.isEmpty()) {
+      throw new IllegalArgumentException("at least one client is needed");
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    this.trainer = trainer;
+    this.data = new LinkedHashMap<>(dataByClient);
+    this.slots = new Semaphore(parallelism, true);
+  }
+
+  /** Names clients {@code client-000}, {@code client-001}, … in partition order. */
+  public static Map<String, FederatedData> named(List<FederatedData> partitions) {
+    Map<String, FederatedData> byName = new LinkedHashMap<>();
+    for (int i = 0; i < partitions.size(); i++) {
+      byName.put("client-%03d".formatted(i), partitions.get(i));
+    }
+    return byName;
+  }
+
+  @Override
+  public List<String> available() {
+    return List.copyOf(data.keySet());
+  }
+
+  @Override
+  public FitReply fit(FitInstruction instruction) throws Exception {
+    FederatedData local = local(instruction.clientId());
+    byte[] sent = Safetensors.encode(instruction.global());
+    down.addAndGet(sent.length);
+    ParameterSet received = Safetensors.decode(sent, "model for " + instruction.clientId());
+    FitOutcome outcome;
+    slots.acquire();
+    try {
+      outcome = trainer.fit(received, local.train(), instruction.config());
+    } finally {
+      slots.release();
+    }
+    ParameterSet update = outcome.parameters().withMetadata(Map.of(
+        "round", Integer.toString(instruction.round()),
+        "num_examples", Long.toString(outcome.numExamples()),
+        "base_model", ContentId.of(sent).value()));
+    byte[] returned = Safetensors.encode(update);
+    up.addAndGet(returned.length);
+    ParameterSet decoded = Safetensors.decode(returned, "update from " + instruction.clientId());
+    return new FitReply(instruction.clientId(), decoded, outcome.numExamples(), outcome.metrics());
+  }
+
+  @Override
+  public EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception {
+    FederatedData local = local(clientId);
+    byte[] sent = Safetensors.encode(global);
+    down.addAndGet(sent.length);
+    ParameterSet received = Safetensors.decode(sent, "model for " + clientId);
+    slots.acquire();
+    try {
+      return new EvaluateReply(clientId, trainer.evaluate(received, local.test()));
+    } finally {
+      slots.release();
+    }
+  }
+
+  private FederatedData local(String clientId) {
+    FederatedData d = data.get(clientId);
+    if (d == null) {
+      throw new IllegalArgumentException("unknown client '" + clientId + "'");
+    }
+    return d;
+  }
+
+  @Override
+  public Traffic traffic() {
+    return new Traffic(down.get(), up.get());
+  }
+}

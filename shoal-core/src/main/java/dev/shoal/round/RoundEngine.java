@@ -1,0 +1,156 @@
+package dev.shoal.round;
+
+import dev.shoal.strategy.EvaluateReply;
+import dev.shoal.strategy.FitAggregation;
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Seeds;
+import dev.shoal.strategy.Strategy;
+import dev.shoal.strategy.UpdateCheck;
+import dev.shoal.strategy.UpdateRejectedException;
+import dev.shoal.strategy.WeightedMean;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The round loop: sample clients, send them the global model, validate and fold their updates
+ * as they arrive, evaluate, report. It knows clients only through a {@link ClientPort}.
+ */
+public final class RoundEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(RoundEngine.class);
+
+  private final Strategy strategy;
+  private final ClientPort clients;
+  private final RunConfig config;
+  private final Optional<CentralEvaluator> central;
+  private final RunListener listener;
+
+  public RoundEngine(
+      Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
+    this.strategy = strategy;
+    this.clients = clients;
+    this.config = config;
+    this.central = central;
+    this.listener = listener;
+  }
+
+  /** Runs every round from {@code initial} and returns the final global model. */
+  public ParameterSet run(ParameterSet initial) {
+    long start = System.nanoTime();
+    listener.on(new RunEvent.RunStarted(
+        strategy.name(), config.rounds(), clients.available().size(), initial.parameterCount(),
+        ContentId.of(initial).value()));
+    ParameterSet global = initial;
+    List<RoundMetrics> history = new ArrayList<>();
+    for (int round = 1; round <= config.rounds(); round++) {
+      RoundResult r = runRound(round, global);
+      global = r.global;
+      history.add(r.metrics);
+      listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds()));
+    }
+    listener.on(new RunEvent.RunFinished(global, List.copyOf(history), seconds(start)));
+    return global;
+  }
+
+  private record RoundResult(ParameterSet global, RoundMetrics metrics) {}
+
+  private RoundResult runRound(int round, ParameterSet global) {
+    long start = System.nanoTime();
+    Traffic before = clients.traffic();
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), round));
+    List<FitInstruction> instructions = strategy.configureFit(round, global, clients.available(), rng);
+    listener.on(new RunEvent.RoundStarted(
+        round, config.rounds(), instructions.stream().map(FitInstruction::clientId).toList()));
+
+    Map<String, FitInstruction> byClient = new HashMap<>();
+    instructions.forEach(i -> byClient.put(i.clientId(), i));
+    FitAggregation aggregation = strategy.beginFit(round, global);
+    List<FitReply> accepted = new ArrayList<>();
+    int[] failures = {0};
+    FanOut.<String, FitReply>call(
+        List.copyOf(byClient.keySet()).stream().sorted().toList(),
+        id -> () -> clients.fit(byClient.get(id)),
+        config.roundTimeout(),
+        outcome -> {
+          String reason = outcome.ok() ? fold(global, outcome.key(), outcome.value(), aggregation) : outcome.failure();
+          if (reason == null) {
+            accepted.add(withoutParameters(outcome.value()));
+          } else {
+            failures[0]++;
+            log.warn("client failed round={} client={} reason=\"{}\"", round, outcome.key(), reason);
+            listener.on(new RunEvent.ClientFailed(round, outcome.key(), reason));
+          }
+        });
+
+    boolean aggregated = aggregation.count() >= config.minClients();
+    ParameterSet next = aggregated ? aggregation.result() : global;
+    if (!aggregated) {
+      log.warn("round not aggregated round={} updates={} min_clients={}", round, aggregation.count(), config.minClients());
+    }
+    Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
+    Map<String, Double> extra = federatedEvaluation(round, next);
+    Traffic traffic = clients.traffic().minus(before);
+    double trainLoss = WeightedMean.ofMetrics(accepted).getOrDefault("train_loss", Double.NaN);
+    RoundMetrics metrics = new RoundMetrics(
+        round, aggregation.count(), failures[0], aggregated, trainLoss, test.loss(), test.accuracy(),
+        traffic.up(), traffic.down(), seconds(start), ContentId.of(next).value(), extra);
+    return new RoundResult(next, metrics);
+  }
+
+  /** Validates and folds one reply; returns why it was rejected, or null when accepted. */
+  private static String fold(ParameterSet global, String clientId, FitReply reply, FitAggregation aggregation) {
+    if (!reply.clientId().equals(clientId)) {
+      return "reply names client '" + reply.clientId() + "' but was sent to '" + clientId + "'";
+    }
+    try {
+      UpdateCheck.check(global, reply.parameters(), reply.numExamples());
+      aggregation.add(reply);
+      return null;
+    } catch (UpdateRejectedException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static FitReply withoutParameters(FitReply r) {
+    return new FitReply(r.clientId(), new ParameterSet(List.of()), r.numExamples(), r.metrics());
+  }
+
+  private Map<String, Double> federatedEvaluation(int round, ParameterSet global) {
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), round, "evaluate"));
+    List<String> evaluators = strategy.configureEvaluate(round, clients.available(), rng);
+    if (evaluators.isEmpty()) {
+      return Map.of();
+    }
+    List<EvaluateReply> replies = new ArrayList<>();
+    FanOut.<String, EvaluateReply>call(
+        evaluators,
+        id -> () -> clients.evaluate(id, round, global),
+        config.roundTimeout(),
+        outcome -> {
+          if (outcome.ok()) {
+            replies.add(outcome.value());
+          } else {
+            log.warn("evaluation failed round={} client={} reason=\"{}\"", round, outcome.key(), outcome.failure());
+          }
+        });
+    if (replies.isEmpty()) {
+      return Map.of();
+    }
+    Evaluation e = strategy.aggregateEvaluate(replies);
+    return Map.of("federated_test_loss", e.loss(), "federated_test_accuracy", e.accuracy());
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

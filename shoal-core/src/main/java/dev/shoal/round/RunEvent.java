@@ -1,0 +1,19 @@
+package dev.shoal.round;
+
+import dev.shoal.tensor.ParameterSet;
+import java.util.List;
+
+/** Everything the round engine reports. One stream feeds every reporter. */
+public sealed interface RunEvent {
+
+  record RunStarted(String strategy, int rounds, int clients, long parameterCount, String initialModelId)
+      implements RunEvent {}
+
+  record RoundStarted(int round, int totalRounds, List<String> sampled) implements RunEvent {}
+
+  record ClientFailed(int round, String clientId, String reason) implements RunEvent {}
+
+  record RoundFinished(RoundMetrics metrics, int totalRounds) implements RunEvent {}
+
+  record RunFinished(ParameterSet model, List<RoundMetrics> history, double seconds) implements RunEvent {}
+}

@@ -1,0 +1,75 @@
+package dev.shoal.strategy;
+
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.FitConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Federated Averaging (McMahan et al., 2017): the new global model is the mean of the returned
+ * client models, weighted by their example counts and normalised over the clients that
+ * returned in that round.
+ *
+ * @param fit the local training configuration; each client gets its own derived seed
+ * @param fractionFit share of available clients sampled for training each round
+ * @param minFitClients sample at least this many (when available)
+ * @param fractionEvaluate share of clients sampled for federated evaluation (0 for none)
+ */
+public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, double fractionEvaluate)
+    implements Strategy {
+
+  public FedAvg {
+    if (!(fractionFit > 0 && fractionFit <= 1)) {
+      throw new IllegalArgumentException("fraction must be in (0, 1], got " + fractionFit);
+    }
+    if (!(fractionEvaluate >= 0 && fractionEvaluate <= 1)) {
+      throw new IllegalArgumentException("fraction-evaluate must be in [0, 1], got " + fractionEvaluate);
+    }
+    if (minFitClients < 1) {
+      throw new IllegalArgumentException("min-clients must be >= 1, got " + minFitClients);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "fedavg";
+  }
+
+  @Override
+  public List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng) {
+    return Sampling.sample(available, fractionFit, minFitClients, rng).stream()
+        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id)))
+        .toList();
+  }
+
+  private FitConfig clientConfig(int round, String clientId) {
+    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+  }
+
+  @Override
+  public FitAggregation beginFit(int round, ParameterSet global) {
+    WeightedSum sum = new WeightedSum(global);
+    return new FitAggregation() {
+      @Override
+      public void add(FitReply reply) {
+        sum.add(reply.parameters(), reply.numExamples());
+      }
+
+      @Override
+      public int count() {
+        return sum.count();
+      }
+
+      @Override
+      public ParameterSet result() {
+        return sum.mean(Map.of("round", Integer.toString(round)));
+      }
+    };
+  }
+
+  @Override
+  public List<String> configureEvaluate(int round, List<String> available, SplittableRandom rng) {
+    return Sampling.sample(available, fractionEvaluate, 1, rng);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.shoal.strategy;
+
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * How a federation learns: which clients train each round and with what configuration, and how
+ * their replies become the next global model. One strategy per file; shared steps live in
+ * {@link Sampling} and {@link WeightedMean}.
+ */
+public interface Strategy {
+
+  /** A short name for logs and the ledger, e.g. {@code fedavg}. */
+  String name();
+
+  /** The fit instructions for this round, one per sampled client. */
+  List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng);
+
+  /** Starts the streaming aggregate for this round. */
+  FitAggregation beginFit(int round, ParameterSet global);
+
+  /** Which clients evaluate the new global model on their own data (empty for none). */
+  List<String> configureEvaluate(int round, List<String> available, SplittableRandom rng);
+
+  /** Combines the clients' evaluations into one. */
+  default Evaluation aggregateEvaluate(List<EvaluateReply> replies) {
+    return WeightedMean.ofEvaluations(replies.stream().map(EvaluateReply::evaluation).toList());
+  }
+}

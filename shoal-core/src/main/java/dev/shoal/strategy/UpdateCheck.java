@@ -1,0 +1,33 @@
+package dev.shoal.strategy;
+
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Tensor;
+
+/** Validates an update against the global model before it may be aggregated. */
+public final class UpdateCheck {
+
+  private UpdateCheck() {}
+
+  /**
+   * Rejects updates whose tensor names or shapes differ from {@code global}, that contain NaN or
+   * infinite values, or that claim no examples.
+   */
+  public static void check(ParameterSet global, ParameterSet update, long numExamples) throws UpdateRejectedException {
+    var mismatch = global.layoutMismatch(update);
+    if (mismatch.isPresent()) {
+      throw new UpdateRejectedException(mismatch.get());
+    }
+    if (numExamples <= 0) {
+      throw new UpdateRejectedException("num_examples must be positive, got " + numExamples);
+    }
+    for (Tensor t : update.tensors()) {
+      float[] d = t.data();
+      for (int i = 0; i < d.length; i++) {
+        if (!Float.isFinite(d[i])) {
+          throw new UpdateRejectedException(
+              "tensor '%s' holds a non-finite value (%s) at index %d".formatted(t.name(), d[i], i));
+        }
+      }
+    }
+  }
+}

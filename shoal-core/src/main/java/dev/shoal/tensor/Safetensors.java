@@ -1,0 +1,281 @@
+package dev.shoal.tensor;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.io.AtomicFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+ * ({@code dtype}, {@code shape}, {@code data_offsets} per tensor and an optional string map
+ * {@code __metadata__}), then the raw little-endian data. Shoal stores float32 ({@code F32}).
+ *
+ * <p>The encoding Shoal writes is canonical (compact JSON, tensors in set order, metadata keys
+ * sorted, header padded with spaces to 8 bytes), so equal parameter sets have equal bytes and
+ * equal {@link ContentId}s.
+ */
+public final class Safetensors {
+
+  /** Headers larger than this are refused, as the reference implementation does. */
+  public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+  private static final String METADATA = "__metadata__";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private Safetensors() {}
+
+  public static ParameterSet read(Path file) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new SafetensorsException(file.toString(), "no such file");
+    } catch (OutOfMemoryError e) {
+      throw new SafetensorsException(file.toString(), "file is too large to load into memory");
+    }
+    return decode(bytes, file.toString());
+  }
+
+  /** Writes {@code parameters} to {@code file} atomically. */
+  public static void write(ParameterSet parameters, Path file) throws IOException {
+    AtomicFile.write(file, encode(parameters));
+  }
+
+  /** The size {@link #encode} would produce, without encoding the data. */
+  public static long encodedSize(ParameterSet parameters) {
+    long data = 0;
+    for (Tensor t : parameters.tensors()) {
+      data += 4L * t.size();
+    }
+    return 8 + header(parameters).length + data;
+  }
+
+  public static byte[] encode(ParameterSet parameters) {
+    byte[] header = header(parameters);
+    long dataBytes = 0;
+    for (Tensor t : parameters.tensors()) {
+      dataBytes += 4L * t.size();
+    }
+    long total = 8 + header.length + dataBytes;
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("parameter set too large to encode in one array: " + total + " bytes");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(header.length);
+    out.put(header);
+    for (Tensor t : parameters.tensors()) {
+      out.asFloatBuffer().put(t.data());
+      out.position(out.position() + 4 * t.size());
+    }
+    return out.array();
+  }
+
+  private static byte[] header(ParameterSet parameters) {
+    ObjectNode root = JSON.createObjectNode();
+    if (!parameters.metadata().isEmpty()) {
+      ObjectNode meta = root.putObject(METADATA);
+      new TreeMap<>(parameters.metadata()).forEach(meta::put);
+    }
+    long offset = 0;
+    for (Tensor t : parameters.tensors()) {
+      ObjectNode entry = root.putObject(t.name());
+      entry.put("dtype", "F32");
+      ArrayNode shape = entry.putArray("shape");
+      for (int d : t.shape()) {
+        shape.add(d);
+      }
+      long end = offset + 4L * t.size();
+      entry.putArray("data_offsets").add(offset).add(end);
+      offset = end;
+    }
+    byte[] json;
+    try {
+      json = JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise safetensors header", e);
+    }
+    int padded = (json.length + 7) / 8 * 8;
+    byte[] header = new byte[padded];
+    System.arraycopy(json, 0, header, 0, json.length);
+    java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
+    return header;
+  }
+
+  /**
+   * Decodes safetensors bytes; {@code source} names the file or message in every error.
+   *
+   * @throws SafetensorsException if the bytes are truncated, the header is oversized or not
+   *     valid, offsets overlap, leave holes or run past the data, or a dtype is not F32
+   */
+  public static ParameterSet decode(byte[] bytes, String source) throws SafetensorsException {
+    if (bytes.length < 8) {
+      throw new SafetensorsException(
+          source, "truncated: " + bytes.length + " bytes, but the 8-byte header length alone needs 8");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long headerLength = buf.getLong();
+    if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+      throw new SafetensorsException(
+          source,
+          "header length %s exceeds the limit of %d bytes"
+              .formatted(Long.toUnsignedString(headerLength), MAX_HEADER_BYTES));
+    }
+    if (headerLength > bytes.length - 8) {
+      throw new SafetensorsException(
+          source,
+          "truncated: header claims %d bytes but only %d follow the length field"
+              .formatted(headerLength, bytes.length - 8));
+    }
+    JsonNode root = parseHeader(bytes, (int) headerLength, source);
+    int dataStart = 8 + (int) headerLength;
+    long dataLength = bytes.length - dataStart;
+
+    Map<String, String> metadata = new LinkedHashMap<>();
+    List<Entry> entries = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      var field = it.next();
+      if (field.getKey().equals(METADATA)) {
+        readMetadata(field.getValue(), metadata, source);
+      } else {
+        entries.add(entry(field.getKey(), field.getValue(), source));
+      }
+    }
+    checkCoverage(entries, dataLength, source);
+
+    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) dataLength).slice().order(ByteOrder.LITTLE_ENDIAN);
+    List<Tensor> tensors = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      float[] values = new float[(int) ((e.end - e.begin) / 4)];
+      data.slice((int) e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+      tensors.add(new Tensor(e.name, e.shape, values));
+    }
+    return new ParameterSet(tensors, metadata);
+  }
+
+  private record Entry(String name, int[] shape, long begin, long end) {}
+
+  private static JsonNode parseHeader(byte[] bytes, int length, String source) throws SafetensorsException {
+    if (length == 0 || bytes[8] != '{') {
+      throw new SafetensorsException(source, "header is not a JSON object (it must start with '{')");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(new String(bytes, 8, length, StandardCharsets.UTF_8).stripTrailing());
+    } catch (JsonProcessingException e) {
+      throw new SafetensorsException(source, "header is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new SafetensorsException(source, "header is not a JSON object");
+    }
+    return root;
+  }
+
+  private static void readMetadata(JsonNode node, Map<String, String> into, String source)
+      throws SafetensorsException {
+    if (!node.isObject()) {
+      throw new SafetensorsException(source, "__metadata__ must be an object of strings");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      var f = it.next();
+      if (!f.getValue().isTextual()) {
+        throw new SafetensorsException(
+            source, "__metadata__ value for '" + f.getKey() + "' must be a string, found " + f.getValue().getNodeType());
+      }
+      into.put(f.getKey(), f.getValue().asText());
+    }
+  }
+
+  private static Entry entry(String name, JsonNode node, String source) throws SafetensorsException {
+    String where = "tensor '" + name + "'";
+    if (!node.isObject()) {
+      throw new SafetensorsException(source, where + " must be an object with dtype, shape and data_offsets");
+    }
+    JsonNode dtype = node.get("dtype");
+    if (dtype == null || !dtype.isTextual()) {
+      throw new SafetensorsException(source, where + " has no dtype");
+    }
+    if (!dtype.asText().equals("F32")) {
+      throw new SafetensorsException(
+          source, where + " has dtype " + dtype.asText() + "; Shoal reads F32 (float32) tensors only");
+    }
+    JsonNode shapeNode = node.get("shape");
+    if (shapeNode == null || !shapeNode.isArray()) {
+      throw new SafetensorsException(source, where + " has no shape array");
+    }
+    int[] shape = new int[shapeNode.size()];
+    for (int i = 0; i < shape.length; i++) {
+      JsonNode d = shapeNode.get(i);
+      if (!d.canConvertToInt() || !d.isIntegralNumber() || d.asInt() < 0) {
+        throw new SafetensorsException(source, where + " has an invalid dimension " + d + " in its shape");
+      }
+      shape[i] = d.asInt();
+    }
+    JsonNode offsets = node.get("data_offsets");
+    if (offsets == null || !offsets.isArray() || offsets.size() != 2
+        || !offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+      throw new SafetensorsException(source, where + " needs data_offsets [begin, end]");
+    }
+    long begin = offsets.get(0).asLong();
+    long end = offsets.get(1).asLong();
+    long count;
+    try {
+      count = Tensor.elementCount(shape);
+    } catch (ArithmeticException e) {
+      throw new SafetensorsException(source, where + " has a shape too large to address");
+    }
+    if (begin < 0 || end < begin || end - begin != 4 * count) {
+      throw new SafetensorsException(
+          source,
+          "%s: data_offsets [%d, %d] span %d bytes but shape %s of F32 needs %d"
+              .formatted(where, begin, end, end - begin, java.util.Arrays.toString(shape), 4 * count));
+    }
+    return new Entry(name, shape, begin, end);
+  }
+
+  /** The tensors must tile the data section exactly: no overlap, no hole, nothing past the end. */
+  private static void checkCoverage(List<Entry> entries, long dataLength, String source)
+      throws SafetensorsException {
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+    long expected = 0;
+    for (Entry e : sorted) {
+      if (e.begin < expected) {
+        throw new SafetensorsException(
+            source, "tensor '%s' data_offsets [%d, %d] overlap the previous tensor, which ends at %d"
+                .formatted(e.name, e.begin, e.end, expected));
+      }
+      if (e.begin > expected) {
+        throw new SafetensorsException(
+            source, "hole in the data section: bytes %d..%d belong to no tensor".formatted(expected, e.begin));
+      }
+      if (e.end > dataLength) {
+        throw new SafetensorsException(
+            source, "truncated: tensor '%s' ends at byte %d of the data section but it has only %d bytes"
+                .formatted(e.name, e.end, dataLength));
+      }
+      expected = e.end;
+    }
+    if (expected != dataLength) {
+      throw new SafetensorsException(
+          source, "%d trailing bytes after the last tensor".formatted(dataLength - expected));
+    }
+  }
+}
