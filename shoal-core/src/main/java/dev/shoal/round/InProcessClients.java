@@ -4,6 +4,7 @@ import dev.shoal.data.FederatedData;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Metadata;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
@@ -69,9 +70,9 @@ public final class InProcessClients implements ClientPort {
       slots.release();
     }
     ParameterSet update = outcome.parameters().withMetadata(Map.of(
-        "round", Integer.toString(instruction.round()),
-        "num_examples", Long.toString(outcome.numExamples()),
-        "base_model", ContentId.of(sent).value()));
+        Metadata.ROUND, Integer.toString(instruction.round()),
+        Metadata.NUM_EXAMPLES, Long.toString(outcome.numExamples()),
+        Metadata.BASE_MODEL, ContentId.of(sent).value()));
     byte[] returned = Safetensors.encode(update);
     up.addAndGet(returned.length);
     ParameterSet decoded = Safetensors.decode(returned, "update from " + instruction.clientId());

@@ -3,7 +3,6 @@ package dev.shoal.strategy;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitConfig;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -63,7 +62,7 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
 
       @Override
       public ParameterSet result() {
-        return sum.mean(Map.of("round", Integer.toString(round)));
+        return sum.mean(Metadata.forRound(global.metadata(), round));
       }
     };
   }

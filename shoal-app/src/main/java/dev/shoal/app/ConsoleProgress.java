@@ -1,0 +1,55 @@
+package dev.shoal.app;
+
+import dev.shoal.round.RoundMetrics;
+import dev.shoal.round.RunEvent;
+import dev.shoal.round.RunListener;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** One progress line per round and a summary at the end, for people watching a terminal. */
+final class ConsoleProgress implements RunListener {
+
+  private final PrintStream out;
+
+  ConsoleProgress(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void on(RunEvent event) {
+    switch (event) {
+      case RunEvent.RunStarted s -> out.printf(Locale.ROOT,
+          "%s: %d rounds, %d clients, %,d parameters, initial model %s%n",
+          s.strategy(), s.rounds(), s.clients(), s.parameterCount(), shortId(s.initialModelId()));
+      case RunEvent.RoundStarted s -> { }
+      case RunEvent.ClientFailed f -> out.printf(Locale.ROOT,
+          "  round %d: client %s failed: %s%n", f.round(), f.clientId(), f.reason());
+      case RunEvent.RoundFinished f -> out.println(line(f.metrics(), f.totalRounds()));
+      case RunEvent.RunFinished f -> {
+        RoundMetrics last = f.history().get(f.history().size() - 1);
+        out.printf(Locale.ROOT, "done: %d rounds in %.1fs, test_accuracy %.4f, test_loss %.4f, model %s%n",
+            f.history().size(), f.seconds(), last.testAccuracy(), last.testLoss(), shortId(last.modelId()));
+      }
+    }
+    out.flush();
+  }
+
+  static String line(RoundMetrics m, int total) {
+    return String.format(Locale.ROOT,
+        "round %*d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s",
+        String.valueOf(total).length(), m.round(), total, m.clients(), m.failures(), m.trainLoss(),
+        m.testLoss(), m.testAccuracy(), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
+        m.aggregated() ? "" : "  (not aggregated: too few updates)");
+  }
+
+  static String bytes(long n) {
+    if (n < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+  }
+
+  private static String shortId(String id) {
+    return id.substring(0, Math.min(id.length(), 19));
+  }
+}

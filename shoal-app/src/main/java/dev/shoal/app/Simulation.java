@@ -1,0 +1,66 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistSample;
+import dev.shoal.data.Partitioner;
+import dev.shoal.djl.ModelZoo;
+import dev.shoal.report.MetricsJsonl;
+import dev.shoal.round.InProcessClients;
+import dev.shoal.round.RoundEngine;
+import dev.shoal.round.RunConfig;
+import dev.shoal.round.RunListener;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.strategy.Metadata;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Wires a simulated federation in one process: data, clients, strategy, engine, reporters. */
+final class Simulation {
+
+  private Simulation() {}
+
+  static ParameterSet run(Job job, Path out, PrintStream console) throws IOException {
+    Files.createDirectories(out);
+    FederatedData data = job.dataDir().isPresent() ? MnistDirectory.read(job.dataDir().get()) : MnistSample.load();
+    Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
+    List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
+    console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
+        data.train().size(), data.test().size(), describe(job), job.clients());
+
+    Trainer trainer = ModelZoo.standard().newTrainer(job.model());
+    ParameterSet initial = trainer.initialParameters(job.seed())
+        .withMetadata(java.util.Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
+    var strategy = new FedAvg(
+        new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed()),
+        job.fraction(), job.minClients(), job.fractionEvaluate());
+    var clients = new InProcessClients(trainer, InProcessClients.named(parts), job.parallelism());
+    var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
+    RunListener listener = RunListener.all(List.of(
+        new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
+
+    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
+        job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
+    ParameterSet result = new RoundEngine(strategy, clients, config,
+        Optional.of(global -> trainer.evaluate(global, data.test())), listener).run(initial);
+    Path model = out.resolve("model.safetensors");
+    Safetensors.write(result, model);
+    console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));
+    return result;
+  }
+
+  private static String describe(Job job) {
+    return switch (job.partition()) {
+      case "dirichlet" -> "Dirichlet(alpha=" + job.alpha() + ")";
+      default -> job.partition();
+    };
+  }
+}
