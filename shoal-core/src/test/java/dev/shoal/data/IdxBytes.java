@@ -1,0 +1,57 @@
+package dev.shoal.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+/** Builds IDX bytes and small datasets by hand for tests. */
+final class IdxBytes {
+
+  private IdxBytes() {}
+
+  /** A header with {@code magic} and {@code dims}, followed by {@code body}. */
+  static byte[] idx(int magic, int[] dims, byte[] body) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + body.length);
+    b.putInt(magic);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    b.put(body);
+    return b.array();
+  }
+
+  static byte[] images(int count, int rows, int cols, byte[] pixels) {
+    return idx(IdxReader.IMAGES_MAGIC, new int[] {count, rows, cols}, pixels);
+  }
+
+  static byte[] labels(byte[] labels) {
+    return idx(IdxReader.LABELS_MAGIC, new int[] {labels.length}, labels);
+  }
+
+  static byte[] gzip(byte[] bytes) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        gz.write(bytes);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code n} random 3x2 images with labels 0..9. */
+  static ImageDataset dataset(int n, long seed) {
+    Random random = new Random(seed);
+    byte[] pixels = new byte[n * 6];
+    random.nextBytes(pixels);
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (byte) random.nextInt(10);
+    }
+    return new ImageDataset(pixels, labels, 3, 2);
+  }
+}
