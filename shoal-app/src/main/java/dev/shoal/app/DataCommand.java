@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistDirectory;
 import dev.shoal.data.MnistSample;
 import dev.shoal.data.Partitioner;
 import java.nio.file.Path;
@@ -52,11 +53,11 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      FederatedData data = dataDir == null ? MnistSample.load() : MnistDirectory.read(dataDir);
+      FederatedData data = dataDir == null ? MnistSample.load() : MnistDirectory.load(dataDir);
       List<FederatedData> parts = Partitioner.parse(partition, alpha).split(data, clients, seed);
       for (int i = 0; i < parts.size(); i++) {
         Path dir = out.resolve("client-%03d".formatted(i));
-        MnistDirectory.write(dir, parts.get(i));
+        MnistDirectory.save(parts.get(i), dir);
         System.out.printf("%s: %d train, %d test examples%n", dir, parts.get(i).train().size(), parts.get(i).test().size());
       }
       return 0;

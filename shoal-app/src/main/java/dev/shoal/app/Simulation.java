@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistDirectory;
 import dev.shoal.data.MnistSample;
 import dev.shoal.data.Partitioner;
 import dev.shoal.djl.ModelZoo;
@@ -30,7 +31,7 @@ final class Simulation {
 
   static ParameterSet run(Job job, Path out, PrintStream console) throws IOException {
     Files.createDirectories(out);
-    FederatedData data = job.dataDir().isPresent() ? MnistDirectory.read(job.dataDir().get()) : MnistSample.load();
+    FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
     Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
     List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",

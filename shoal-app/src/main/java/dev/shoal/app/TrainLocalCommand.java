@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistDirectory;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.tensor.ContentId;
@@ -56,7 +57,7 @@ final class TrainLocalCommand implements Callable<Integer> {
     ParameterSet global = Safetensors.decode(modelBytes, modelPath.toString());
     String architecture = model != null ? model : global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
-    FederatedData data = MnistDirectory.read(dataPath);
+    FederatedData data = MnistDirectory.load(dataPath);
     FitOutcome outcome = ModelZoo.standard().newTrainer(architecture)
         .fit(global, data.train(), new FitConfig(epochs, batchSize, lr, seed));
 
