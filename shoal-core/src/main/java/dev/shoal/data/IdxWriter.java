@@ -1,5 +1,6 @@
 package dev.shoal.data;
 
+import dev.shoal.io.AtomicFile;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,7 @@ public final class IdxWriter {
   /** Writes the images of {@code data} as an IDX images file. */
   public static void writeImages(Path file, ImageDataset data) throws IOException {
     requireNonEmpty(data.size(), file);
-    AtomicFiles.write(
+    AtomicFile.write(
         file,
         out ->
             encode(
@@ -44,7 +45,7 @@ public final class IdxWriter {
                 .formatted(file, labels[i] & 0xff, i, IdxReader.CLASSES - 1));
       }
     }
-    AtomicFiles.write(
+    AtomicFile.write(
         file,
         out ->
             encode(

@@ -87,7 +87,8 @@ class IdxReaderTest {
 
     assertThatThrownBy(() -> IdxReader.readImages(file))
         .isInstanceOf(IdxFormatException.class)
-        .hasMessage(file + ": truncated header: an IDX images file needs 16 header bytes, found 10");
+        .hasMessage(
+            file + ": truncated header: an IDX images file needs 16 header bytes, found 10");
   }
 
   @Test

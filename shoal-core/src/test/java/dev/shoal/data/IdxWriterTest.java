@@ -1,5 +1,6 @@
 package dev.shoal.data;
 
+import dev.shoal.io.AtomicFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +59,7 @@ class IdxWriterTest {
 
     assertThatThrownBy(
             () ->
-                AtomicFiles.write(
+                AtomicFile.write(
                     file,
                     out -> {
                       out.write(new byte[100]);
