@@ -35,9 +35,10 @@ final class ConsoleProgress implements RunListener {
   }
 
   static String line(RoundMetrics m, int total) {
+    String width = Integer.toString(String.valueOf(total).length());
     return String.format(Locale.ROOT,
-        "round %*d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s",
-        String.valueOf(total).length(), m.round(), total, m.clients(), m.failures(), m.trainLoss(),
+        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s",
+        m.round(), total, m.clients(), m.failures(), m.trainLoss(),
         m.testLoss(), m.testAccuracy(), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
         m.aggregated() ? "" : "  (not aggregated: too few updates)");
   }

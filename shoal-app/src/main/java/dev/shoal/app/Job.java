@@ -24,7 +24,7 @@ record Job(
 
   /** The main job: the FedAvg paper's 2NN on IID MNIST across 10 clients. */
   static Job demo() {
-    return new Job("mlp", 10, 15, 1.0, 2, "iid", 0.5, 2, 16, 0.05, 42, 0.0,
+    return new Job("mlp", 10, 15, 1.0, 2, "iid", 0.5, 2, 10, 0.1, 42, 0.0,
         Duration.ofMinutes(10), 1, Optional.empty());
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,7 @@ final class JobFile {
       }
     }
     Map<String, String> values = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!allowed.contains(e.getKey())) {
         throw new CommandLine.ParameterException(command,
             "%s: unknown key '%s'; allowed keys: %s".formatted(file, e.getKey(), String.join(", ", allowed)));

@@ -45,10 +45,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--local-epochs", defaultValue = "1", description = "Local epochs per round (default: ${DEFAULT-VALUE}).")
   int localEpochs;
 
-  @Option(names = "--batch-size", defaultValue = "16", description = "Local mini-batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "10", description = "Local mini-batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.05", description = "Local SGD learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.1", description = "Local SGD learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed for partitioning, sampling, initialisation and shuffling (default: ${DEFAULT-VALUE}).")

@@ -42,10 +42,10 @@ final class TrainLocalCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "1", description = "Local epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "16", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "10", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", defaultValue = "0.1", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
   double lr;
 
   @Option(names = "--seed", defaultValue = "42", description = "Shuffling seed (default: ${DEFAULT-VALUE}).")

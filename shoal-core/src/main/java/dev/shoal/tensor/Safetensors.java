@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,8 +149,7 @@ public final class Safetensors {
 
     Map<String, String> metadata = new LinkedHashMap<>();
     List<Entry> entries = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      var field = it.next();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
       if (field.getKey().equals(METADATA)) {
         readMetadata(field.getValue(), metadata, source);
       } else {
@@ -193,8 +191,7 @@ public final class Safetensors {
     if (!node.isObject()) {
       throw new SafetensorsException(source, "__metadata__ must be an object of strings");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      var f = it.next();
+    for (Map.Entry<String, JsonNode> f : node.properties()) {
       if (!f.getValue().isTextual()) {
         throw new SafetensorsException(
             source, "__metadata__ value for '" + f.getKey() + "' must be a string, found " + f.getValue().getNodeType());

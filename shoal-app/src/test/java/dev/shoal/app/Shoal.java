@@ -1,0 +1,41 @@
+package dev.shoal.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged {@code shoal.jar} as a separate process, as a user would. */
+final class Shoal {
+
+  /** What a finished process printed and returned. */
+  record Result(int exitCode, String out, String err) {}
+
+  private Shoal() {}
+
+  static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("shoal.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(
+        java, "-Xmx3g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-jar", jar));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("shoal-out", ".txt");
+    Path err = Files.createTempFile("shoal-err", ".txt");
+    Process p = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(20, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("shoal " + String.join(" ", args) + " did not finish in 20 minutes");
+    }
+    Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+}
