@@ -137,4 +137,18 @@ class RoundEngineTest {
     assertThat(b).isEqualTo(a);
     assertThat(rounds().stream().map(RoundMetrics::modelId).toList()).isEqualTo(firstIds);
   }
+
+  @Test
+  void aFailingReporterDoesNotStopTheRun() {
+    List<RunEvent> seen = new ArrayList<>();
+    RunListener broken = e -> {
+      throw new IllegalStateException("disk full");
+    };
+    var strategy = new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 1, 0.0);
+    var engine = new RoundEngine(strategy, new InProcessClients(trainer, clients(1, 10, 3, 10), 1),
+        new RunConfig(2, 1, Duration.ofSeconds(30), 5), Optional.empty(), RunListener.all(List.of(broken, seen::add)));
+    ParameterSet result = engine.run(trainer.initialParameters(0));
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
+    assertThat(seen).filteredOn(e -> e instanceof RunEvent.RoundFinished).hasSize(2);
+  }
 }
