@@ -1,0 +1,248 @@
+package dev.shoal.round;
+
+import dev.shoal.strategy.EvaluateReply;
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ClientPort} for nodes in other processes, independent of the transport. Nodes
+ * only dial out: they {@link #register}, {@link #heartbeat}, {@link #poll} for work and hand
+ * back results with {@link #submitFit} or {@link #submitEvaluation}. The engine's blocking
+ * {@link #fit} call waits for that result. A node silent for longer than the liveness timeout
+ * is marked offline by {@link #sweep} and its pending work fails, so the round goes on.
+ */
+public final class RemoteClients implements ClientPort {
+
+  private static final Logger log = LoggerFactory.getLogger(RemoteClients.class);
+
+  /** Work handed to a node by {@link #poll}. */
+  public sealed interface Work {
+    int round();
+
+    record Fit(FitInstruction instruction) implements Work {
+      @Override
+      public int round() {
+        return instruction.round();
+      }
+    }
+
+    record Evaluate(int round, ParameterSet global) implements Work {}
+  }
+
+  /** What became of a submitted result. */
+  public enum Receipt { ACCEPTED, DUPLICATE, LATE, NOT_INSTRUCTED }
+
+  /** A node as the coordinator sees it. */
+  public record NodeView(String name, boolean online, Instant lastSeen, int roundsContributed) {}
+
+  private final Clock clock;
+  private final Duration livenessTimeout;
+  private final Map<String, Node> nodes = new TreeMap<>();
+  private final AtomicLong down = new AtomicLong();
+  private final AtomicLong up = new AtomicLong();
+
+  public RemoteClients(Clock clock, Duration livenessTimeout) {
+    this.clock = clock;
+    this.livenessTimeout = livenessTimeout;
+  }
+
+  private static final class Node {
+    final String name;
+    Instant lastSeen;
+    boolean online = true;
+    int roundsContributed;
+    final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    final Map<String, Pending> outstanding = new TreeMap<>();
+    final java.util.Set<String> answered = new java.util.HashSet<>();
+    final java.util.Set<String> expired = new java.util.HashSet<>();
+
+    Node(String name, Instant now) {
+      this.name = name;
+      this.lastSeen = now;
+    }
+  }
+
+  /** One piece of work and the future its answer completes. */
+  private record Pending(String key, Work work, CompletableFuture<Object> answer) {}
+
+  private static String key(Work w) {
+    return (w instanceof Work.Fit ? "fit/" : "evaluate/") + w.round();
+  }
+
+  /** A node says hello (again, after a reconnect); it is online from now on. */
+  public synchronized void register(String name) {
+    Node n = nodes.computeIfAbsent(name, k -> new Node(k, clock.instant()));
+    n.lastSeen = clock.instant();
+    if (!n.online) {
+      log.info("node back online node={}", name);
+    }
+    n.online = true;
+  }
+
+  /** Records that {@code name} is alive; unknown nodes must register first. */
+  public synchronized void heartbeat(String name) {
+    node(name).lastSeen = clock.instant();
+    node(name).online = true;
+  }
+
+  /** The next piece of work for {@code name}, if any; counts as a heartbeat. */
+  public synchronized Optional<Work> poll(String name) {
+    heartbeat(name);
+    Pending p = node(name).queue.poll();
+    if (p == null) {
+      return Optional.empty();
+    }
+    node(name).outstanding.put(p.key, p);
+    return Optional.of(p.work);
+  }
+
+  /** A node's training result for {@code round}; a retried submission is counted once. */
+  public synchronized Receipt submitFit(String name, int round, FitReply reply) {
+    return submit(name, "fit/" + round, reply);
+  }
+
+  /** A node's evaluation of the global model of {@code round}. */
+  public synchronized Receipt submitEvaluation(String name, int round, Evaluation evaluation) {
+    return submit(name, "evaluate/" + round, new EvaluateReply(name, evaluation));
+  }
+
+  /** A node reports that it could not do the work; the engine records the reason. */
+  public synchronized Receipt fail(String name, Work work, String reason) {
+    Node n = node(name);
+    Pending p = n.outstanding.remove(key(work));
+    if (p == null) {
+      return receiptWithout(n, key(work));
+    }
+    n.answered.add(p.key);
+    p.answer.completeExceptionally(new IllegalStateException(reason));
+    return Receipt.ACCEPTED;
+  }
+
+  private Receipt submit(String name, String key, Object answer) {
+    Node n = node(name);
+    n.lastSeen = clock.instant();
+    Pending p = n.outstanding.remove(key);
+    if (p == null) {
+      Receipt r = receiptWithout(n, key);
+      if (r != Receipt.DUPLICATE) {
+        log.warn("result rejected node={} work={} reason={}", name, key, r == Receipt.LATE ? "after_deadline" : "not_instructed");
+      }
+      return r;
+    }
+    n.answered.add(key);
+    if (answer instanceof FitReply) {
+      n.roundsContributed++;
+    }
+    p.answer.complete(answer);
+    return Receipt.ACCEPTED;
+  }
+
+  private static Receipt receiptWithout(Node n, String key) {
+    if (n.answered.contains(key)) {
+      return Receipt.DUPLICATE;
+    }
+    return n.expired.contains(key) ? Receipt.LATE : Receipt.NOT_INSTRUCTED;
+  }
+
+  /** Marks nodes offline that have not been heard from within the liveness timeout. */
+  public synchronized List<String> sweep() {
+    Instant cutoff = clock.instant().minus(livenessTimeout);
+    List<String> lost = new ArrayList<>();
+    for (Node n : nodes.values()) {
+      if (n.online && n.lastSeen.isBefore(cutoff)) {
+        n.online = false;
+        lost.add(n.name);
+        String reason = "node went offline (no heartbeat for %ds)".formatted(livenessTimeout.toSeconds());
+        log.warn("node offline node={} last_seen={}", n.name, n.lastSeen);
+        n.queue.forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
+        n.outstanding.values().forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
+        n.queue.clear();
+        n.outstanding.clear();
+      }
+    }
+    return lost;
+  }
+
+  public synchronized List<NodeView> nodes() {
+    return nodes.values().stream().map(n -> new NodeView(n.name, n.online, n.lastSeen, n.roundsContributed)).toList();
+  }
+
+  /** Counts bytes the transport moved, for the round metrics. */
+  public void recordTraffic(long bytesDown, long bytesUp) {
+    down.addAndGet(bytesDown);
+    up.addAndGet(bytesUp);
+  }
+
+  @Override
+  public synchronized List<String> available() {
+    return nodes.values().stream().filter(n -> n.online).map(n -> n.name).toList();
+  }
+
+  @Override
+  public FitReply fit(FitInstruction instruction) throws Exception {
+    return (FitReply) await(instruction.clientId(), new Work.Fit(instruction));
+  }
+
+  @Override
+  public EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception {
+    return (EvaluateReply) await(clientId, new Work.Evaluate(round, global));
+  }
+
+  private Object await(String name, Work work) throws Exception {
+    Pending p = new Pending(key(work), work, new CompletableFuture<>());
+    synchronized (this) {
+      Node n = node(name);
+      if (!n.online) {
+        throw new IllegalStateException("node '" + name + "' is offline");
+      }
+      n.queue.add(p);
+    }
+    try {
+      return p.answer.get();
+    } catch (InterruptedException e) {
+      withdraw(name, p);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  /** The round gave up on this work (deadline): a late answer is no longer expected. */
+  private synchronized void withdraw(String name, Pending p) {
+    Node n = nodes.get(name);
+    if (n != null) {
+      n.queue.remove(p);
+      n.outstanding.remove(p.key, p);
+      n.expired.add(p.key);
+    }
+  }
+
+  private Node node(String name) {
+    Node n = nodes.get(name);
+    if (n == null) {
+      throw new IllegalArgumentException("unknown node '" + name + "'; it must register first");
+    }
+    return n;
+  }
+
+  @Override
+  public Traffic traffic() {
+    return new Traffic(down.get(), up.get());
+  }
+}
