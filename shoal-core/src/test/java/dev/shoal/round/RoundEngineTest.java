@@ -19,14 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class RoundEngineTest {
+public class RoundEngineTest {
 
   /**
    * A trainer with a known answer: it moves every parameter to the client's first label, so the
    * FedAvg result is the example-weighted mean of the clients' labels. A label of 9 makes it
    * fail, 8 makes it return NaN, 7 makes it hang.
    */
-  static final class LabelTrainer implements Trainer {
+  public static final class LabelTrainer implements Trainer {
     @Override
     public ParameterSet initialParameters(long seed) {
       return new ParameterSet(List.of(new Tensor("w", new int[] {3}, new float[3])));
@@ -57,7 +57,7 @@ class RoundEngineTest {
     }
   }
 
-  static FederatedData data(int label, int n) {
+  public static FederatedData data(int label, int n) {
     byte[] labels = new byte[n];
     java.util.Arrays.fill(labels, (byte) label);
     ImageDataset d = new ImageDataset(new byte[n], labels, 1, 1);

@@ -1,0 +1,162 @@
+package dev.shoal.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.round.RoundEngine;
+import dev.shoal.round.RoundEngineTest;
+import dev.shoal.round.RunConfig;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import dev.shoal.train.FitConfig;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class NodeAgentTest {
+
+  /** A link that calls the coordinator's port directly, and can be made to drop calls. */
+  static final class LocalLink implements CoordinatorLink {
+    final RemoteClients port;
+    final Map<ContentId, ParameterSet> models = new ConcurrentHashMap<>();
+    final Map<String, RemoteClients.Work> handedOut = new ConcurrentHashMap<>();
+    final AtomicInteger dropNext = new AtomicInteger();
+    final AtomicInteger registrations = new AtomicInteger();
+
+    LocalLink(RemoteClients port) {
+      this.port = port;
+    }
+
+    private void maybeDrop() throws IOException {
+      if (dropNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IOException("connection refused");
+      }
+    }
+
+    @Override
+    public void register(String node) throws IOException {
+      maybeDrop();
+      registrations.incrementAndGet();
+      port.register(node);
+    }
+
+    @Override
+    public void heartbeat(String node) {
+      port.heartbeat(node);
+    }
+
+    @Override
+    public Optional<Assignment> poll(String node) throws IOException {
+      maybeDrop();
+      return port.poll(node).map(work -> {
+        handedOut.put(node + "/" + work.round(), work);
+        return switch (work) {
+          case RemoteClients.Work.Fit f -> {
+            ContentId id = ContentId.of(f.instruction().global());
+            models.put(id, f.instruction().global());
+            yield new Assignment(Assignment.Kind.FIT, f.round(), id, f.instruction().config());
+          }
+          case RemoteClients.Work.Evaluate e -> {
+            ContentId id = ContentId.of(e.global());
+            models.put(id, e.global());
+            yield new Assignment(Assignment.Kind.EVALUATE, e.round(), id, null);
+          }
+        };
+      });
+    }
+
+    @Override
+    public ParameterSet model(ContentId id) {
+      return models.get(id);
+    }
+
+    @Override
+    public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics) {
+      return port.submitFit(node, round, new FitReply(node, update, numExamples, metrics)).name();
+    }
+
+    @Override
+    public String submitEvaluation(String node, int round, Evaluation evaluation) {
+      return port.submitEvaluation(node, round, evaluation).name();
+    }
+
+    @Override
+    public void fail(String node, Assignment assignment, String reason) {
+      port.fail(node, handedOut.get(node + "/" + assignment.round()), reason);
+    }
+  }
+
+  static final NodeAgent.Timing FAST =
+      new NodeAgent.Timing(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofMillis(50));
+
+  final RemoteClients port = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
+  final LocalLink link = new LocalLink(port);
+  final RoundEngineTest.LabelTrainer trainer = new RoundEngineTest.LabelTrainer();
+
+  NodeAgent agent(String name, FederatedData data) {
+    NodeAgent a = new NodeAgent(name, link, trainer, data, FAST, name.hashCode());
+    Thread.ofVirtual().start(a);
+    return a;
+  }
+
+  ParameterSet run(int rounds, int minClients) {
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, minClients, 0.0), port,
+        new RunConfig(rounds, minClients, Duration.ofSeconds(20), 1), Optional.empty(), e -> { });
+    return engine.run(trainer.initialParameters(0));
+  }
+
+  void awaitNodes(int n) throws InterruptedException {
+    while (port.available().size() < n) {
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void agentsTrainRoundsAndFailuresAreReported() throws Exception {
+    List<NodeAgent> agents = List.of(
+        agent("a", RoundEngineTest.data(1, 100)), agent("b", RoundEngineTest.data(4, 300)),
+        agent("broken", RoundEngineTest.data(9, 50)));
+    awaitNodes(3);
+    ParameterSet result = run(2, 2);
+    agents.forEach(NodeAgent::stop);
+    // "broken" throws in training; the agent reports it and the round aggregates a and b
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(3.25f, 3.25f, 3.25f);
+    assertThat(port.nodes()).filteredOn(n -> n.name().equals("broken"))
+        .extracting(RemoteClients.NodeView::roundsContributed).containsExactly(0);
+  }
+
+  @Test
+  void anAgentBacksOffAndRegistersAgainWhenTheLinkDrops() throws Exception {
+    link.dropNext.set(3);
+    NodeAgent a = agent("a", RoundEngineTest.data(2, 10));
+    NodeAgent b = agent("b", RoundEngineTest.data(2, 10));
+    awaitNodes(2);
+    ParameterSet result = run(1, 2);
+    a.stop();
+    b.stop();
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
+    assertThat(link.registrations.get()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void backoffGrowsUpToItsCeilingWithJitter() {
+    var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.util.SplittableRandom(1));
+    for (int i = 0; i < 10; i++) {
+      Duration ceiling = backoff.ceiling();
+      assertThat(backoff.next()).isLessThanOrEqualTo(ceiling);
+    }
+    assertThat(backoff.ceiling()).isEqualTo(Duration.ofSeconds(2));
+    backoff.reset();
+    assertThat(backoff.ceiling()).isEqualTo(Duration.ofMillis(100));
+  }
+}
