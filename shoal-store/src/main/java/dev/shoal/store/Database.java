@@ -106,6 +106,18 @@ final class Database implements AutoCloseable {
     }
   }
 
+  /** The value of a pragma on this connection, such as {@code synchronous}. */
+  String pragma(String name) {
+    if (!name.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a pragma name: " + name);
+    }
+    return read("read pragma " + name, c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    });
+  }
+
   private void prepare() {
     try {
       String mode = queryString("PRAGMA journal_mode");

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,12 +34,6 @@ public final class RunStore implements AutoCloseable {
   public static final String FILE_NAME = "state.db";
 
   private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
-  private static final String RUN_COLUMNS =
-      "id, name, config_hash, config, seed, total_rounds, status, created";
-  private static final String ROUND_COLUMNS =
-      "run_id, round, status, attempts, model_id, metrics, error, started, finished";
-  private static final String NODE_COLUMNS =
-      "name, first_seen, last_seen, status, rounds_contributed";
 
   private final Database db;
   private final Clock clock;
@@ -74,7 +67,7 @@ public final class RunStore implements AutoCloseable {
    */
   public Run openRun(RunSpec spec) {
     return db.write("open run '" + spec.name() + "'", c -> {
-      Optional<Run> existing = runByName(c, spec.name());
+      Optional<Run> existing = Rows.runByName(c, spec.name());
       String now = now();
       if (existing.isEmpty()) {
         try (PreparedStatement s = c.prepareStatement(
@@ -89,7 +82,7 @@ public final class RunStore implements AutoCloseable {
           s.setString(7, now);
           s.executeUpdate();
         }
-        Run run = runByName(c, spec.name()).orElseThrow();
+        Run run = Rows.runByName(c, spec.name()).orElseThrow();
         LOG.info("event=run_created run={} id={} rounds={} config={}",
             run.name(), run.id(), run.totalRounds(), run.configHash());
         return run;
@@ -98,10 +91,10 @@ public final class RunStore implements AutoCloseable {
       refuseDifferent(run, spec);
       if (run.status() == RunStatus.FAILED) {
         setRunStatus(c, run.id(), RunStatus.RUNNING);
-        run = runById(c, run.id()).orElseThrow();
+        run = Rows.runById(c, run.id()).orElseThrow();
       }
       LOG.info("event=run_resumed run={} id={} status={} last_completed_round={}",
-          run.name(), run.id(), lower(run.status()), lastCompleted(c, run.id()).map(CompletedRound::round).orElse(0));
+          run.name(), run.id(), Rows.lower(run.status()), Rows.lastCompleted(c, run.id()).map(CompletedRound::round).orElse(0));
       return run;
     });
   }
@@ -125,16 +118,16 @@ public final class RunStore implements AutoCloseable {
   }
 
   public Optional<Run> run(String name) {
-    return db.read("read run '" + name + "'", c -> runByName(c, name));
+    return db.read("read run '" + name + "'", c -> Rows.runByName(c, name));
   }
 
   public Optional<Run> run(long runId) {
-    return db.read("read run " + runId, c -> runById(c, runId));
+    return db.read("read run " + runId, c -> Rows.runById(c, runId));
   }
 
   /** All runs, oldest first. */
   public List<Run> runs() {
-    return db.read("list runs", RunStore::allRuns);
+    return db.read("list runs", Rows::allRuns);
   }
 
   /** Sets a run's status, for instance {@link RunStatus#FAILED} when it cannot go on. */
@@ -142,7 +135,7 @@ public final class RunStore implements AutoCloseable {
     db.write("set the status of run " + runId, c -> {
       Run run = requireRun(c, runId);
       setRunStatus(c, runId, status);
-      LOG.info("event=run_status run={} status={}", run.name(), lower(status));
+      LOG.info("event=run_status run={} status={}", run.name(), Rows.lower(status));
       return null;
     });
   }
@@ -153,7 +146,7 @@ public final class RunStore implements AutoCloseable {
   public Optional<CompletedRound> lastCompletedRound(long runId) {
     return db.read("read the last completed round of run " + runId, c -> {
       requireRun(c, runId);
-      return lastCompleted(c, runId);
+      return Rows.lastCompleted(c, runId);
     });
   }
 
@@ -172,7 +165,7 @@ public final class RunStore implements AutoCloseable {
       Run run = requireRunning(c, runId, "start round " + round);
       requireNext(c, run, round, "start");
       String now = now();
-      Optional<RoundRecord> earlier = round(c, runId, round);
+      Optional<RoundRecord> earlier = Rows.round(c, runId, round);
       if (earlier.isEmpty()) {
         try (PreparedStatement s = c.prepareStatement(
             "INSERT INTO rounds (run_id, round, status, attempts, started) VALUES (?, ?, 'started', 1, ?)")) {
@@ -182,12 +175,12 @@ public final class RunStore implements AutoCloseable {
           s.executeUpdate();
         }
       } else {
-        update(c, "DELETE FROM results WHERE run_id = ? AND round = ?", runId, round);
-        update(c, "DELETE FROM instructions WHERE run_id = ? AND round = ?", runId, round);
-        update(c, "UPDATE rounds SET status = 'started', attempts = attempts + 1, error = NULL,"
+        Rows.update(c, "DELETE FROM results WHERE run_id = ? AND round = ?", runId, round);
+        Rows.update(c, "DELETE FROM instructions WHERE run_id = ? AND round = ?", runId, round);
+        Rows.update(c, "UPDATE rounds SET status = 'started', attempts = attempts + 1, error = NULL,"
             + " started = ?, finished = NULL WHERE run_id = ? AND round = ?", now, runId, round);
       }
-      RoundRecord started = round(c, runId, round).orElseThrow();
+      RoundRecord started = Rows.round(c, runId, round).orElseThrow();
       LOG.info("event=round_started run={} round={} attempt={}", run.name(), round, started.attempts());
       return started;
     });
@@ -208,7 +201,7 @@ public final class RunStore implements AutoCloseable {
       requireNext(c, run, round, "complete");
       String now = now();
       String json = MetricsJsonl.line(metrics);
-      if (round(c, runId, round).isEmpty()) {
+      if (Rows.round(c, runId, round).isEmpty()) {
         try (PreparedStatement s = c.prepareStatement(
             "INSERT INTO rounds (run_id, round, status, attempts, model_id, metrics, started, finished)"
                 + " VALUES (?, ?, 'completed', 1, ?, ?, ?, ?)")) {
@@ -221,12 +214,12 @@ public final class RunStore implements AutoCloseable {
           s.executeUpdate();
         }
       } else {
-        update(c, "UPDATE rounds SET status = 'completed', model_id = ?, metrics = ?, error = NULL,"
+        Rows.update(c, "UPDATE rounds SET status = 'completed', model_id = ?, metrics = ?, error = NULL,"
             + " finished = ? WHERE run_id = ? AND round = ?", modelId.value(), json, now, runId, round);
       }
-      update(c, "UPDATE nodes SET rounds_contributed = rounds_contributed + 1 WHERE name IN"
+      Rows.update(c, "UPDATE nodes SET rounds_contributed = rounds_contributed + 1 WHERE name IN"
           + " (SELECT node FROM results WHERE run_id = ? AND round = ?)", runId, round);
-      update(c, "UPDATE instructions SET status = 'failed',"
+      Rows.update(c, "UPDATE instructions SET status = 'failed',"
           + " reason = 'no result before the round completed', updated = ?"
           + " WHERE run_id = ? AND round = ? AND status = 'pending'", now, runId, round);
       if (round == run.totalRounds()) {
@@ -245,13 +238,13 @@ public final class RunStore implements AutoCloseable {
     Objects.requireNonNull(error, "error");
     db.write("fail round " + round + " of run " + runId, c -> {
       Run run = requireRun(c, runId);
-      RoundRecord r = round(c, runId, round).orElseThrow(() -> new IllegalStateException(
+      RoundRecord r = Rows.round(c, runId, round).orElseThrow(() -> new IllegalStateException(
           "round " + round + " of run '" + run.name() + "' cannot fail: it was never started"));
       if (r.status() != RoundStatus.STARTED) {
         throw new IllegalStateException("round " + round + " of run '" + run.name()
-            + "' cannot fail: it is " + lower(r.status()) + ", not started");
+            + "' cannot fail: it is " + Rows.lower(r.status()) + ", not started");
       }
-      update(c, "UPDATE rounds SET status = 'failed', error = ?, finished = ? WHERE run_id = ? AND round = ?",
+      Rows.update(c, "UPDATE rounds SET status = 'failed', error = ?, finished = ? WHERE run_id = ? AND round = ?",
           error, now(), runId, round);
       LOG.warn("event=round_failed run={} round={} error=\"{}\"", run.name(), round, error);
       return null;
@@ -259,7 +252,7 @@ public final class RunStore implements AutoCloseable {
   }
 
   public Optional<RoundRecord> round(long runId, int round) {
-    return db.read("read round " + round + " of run " + runId, c -> round(c, runId, round));
+    return db.read("read round " + round + " of run " + runId, c -> Rows.round(c, runId, round));
   }
 
   /** Every round of a run that was ever started, in order. */
@@ -267,9 +260,9 @@ public final class RunStore implements AutoCloseable {
     return db.read("list the rounds of run " + runId, c -> {
       requireRun(c, runId);
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT " + ROUND_COLUMNS + " FROM rounds WHERE run_id = ? ORDER BY round")) {
+          "SELECT " + Rows.ROUND_COLUMNS + " FROM rounds WHERE run_id = ? ORDER BY round")) {
         s.setLong(1, runId);
-        return list(s, RunStore::roundRow);
+        return Rows.list(s, Rows::roundRow);
       }
     });
   }
@@ -287,7 +280,7 @@ public final class RunStore implements AutoCloseable {
     db.write("mark node '" + node + "' offline", c -> {
       Node n = requireNode(c, node);
       if (n.status() == NodeStatus.ONLINE) {
-        update(c, "UPDATE nodes SET status = 'offline' WHERE name = ?", node);
+        Rows.update(c, "UPDATE nodes SET status = 'offline' WHERE name = ?", node);
         LOG.info("event=node_offline node={} last_seen={}", node, n.lastSeen());
       }
       return null;
@@ -308,7 +301,7 @@ public final class RunStore implements AutoCloseable {
           }
         }
       }
-      update(c, "UPDATE nodes SET status = 'offline' WHERE status = 'online' AND last_seen < ?", cutoff);
+      Rows.update(c, "UPDATE nodes SET status = 'offline' WHERE status = 'online' AND last_seen < ?", cutoff);
       for (String name : names) {
         LOG.info("event=node_offline node={} silent_for={}", name, silence);
       }
@@ -317,12 +310,12 @@ public final class RunStore implements AutoCloseable {
   }
 
   public Optional<Node> node(String name) {
-    return db.read("read node '" + name + "'", c -> nodeByName(c, name));
+    return db.read("read node '" + name + "'", c -> Rows.nodeByName(c, name));
   }
 
   /** All nodes, by name. */
   public List<Node> nodes() {
-    return db.read("list nodes", RunStore::allNodes);
+    return db.read("list nodes", Rows::allNodes);
   }
 
   // -------------------------------------------------------------------------- instructions
@@ -340,12 +333,12 @@ public final class RunStore implements AutoCloseable {
       requireNode(c, node);
       requireStarted(c, run, round, "take an instruction for node '" + node + "'");
       String now = now();
-      update(c, "INSERT INTO instructions (run_id, round, node, base_model_id, config, status, reason, created, updated)"
+      Rows.update(c, "INSERT INTO instructions (run_id, round, node, base_model_id, config, status, reason, created, updated)"
           + " VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?)"
           + " ON CONFLICT (run_id, round, node) DO UPDATE SET base_model_id = excluded.base_model_id,"
           + " config = excluded.config, status = 'pending', reason = NULL, updated = excluded.updated",
           runId, round, node, baseModelId.value(), configJson, now, now);
-      return instruction(c, runId, round, node).orElseThrow();
+      return Rows.instruction(c, runId, round, node).orElseThrow();
     });
   }
 
@@ -357,15 +350,15 @@ public final class RunStore implements AutoCloseable {
     }
     db.write("resolve the instruction for node '" + node + "' in round " + round, c -> {
       Run run = requireRun(c, runId);
-      if (instruction(c, runId, round, node).isEmpty()) {
+      if (Rows.instruction(c, runId, round, node).isEmpty()) {
         throw new IllegalArgumentException("run '" + run.name() + "' has no instruction for node '"
             + node + "' in round " + round);
       }
-      update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
-          + " WHERE run_id = ? AND round = ? AND node = ?", lower(status), reason, now(), runId, round, node);
+      Rows.update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
+          + " WHERE run_id = ? AND round = ? AND node = ?", Rows.lower(status), reason, now(), runId, round, node);
       if (status != InstructionStatus.DONE) {
         LOG.info("event=instruction_{} run={} round={} node={} reason=\"{}\"",
-            lower(status), run.name(), round, node, reason);
+            Rows.lower(status), run.name(), round, node, reason);
       }
       return null;
     });
@@ -374,11 +367,11 @@ public final class RunStore implements AutoCloseable {
   /** The instructions of a round, by node. */
   public List<Instruction> instructions(long runId, int round) {
     return db.read("list the instructions of round " + round, c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, base_model_id, config, status, reason"
+      try (PreparedStatement s = c.prepareStatement("SELECT " + Rows.INSTRUCTION_COLUMNS
           + " FROM instructions WHERE run_id = ? AND round = ? ORDER BY node")) {
         s.setLong(1, runId);
         s.setInt(2, round);
-        return list(s, RunStore::instructionRow);
+        return Rows.list(s, Rows::instructionRow);
       }
     });
   }
@@ -395,7 +388,7 @@ public final class RunStore implements AutoCloseable {
     String what = "record the result of node '" + result.node() + "' for round " + result.round();
     return db.write(what, c -> {
       Run run = requireRun(c, result.runId());
-      Optional<Result> earlier = result(c, result.runId(), result.round(), result.node());
+      Optional<Result> earlier = Rows.result(c, result.runId(), result.round(), result.node());
       if (earlier.isPresent()) {
         if (!earlier.get().updateId().equals(result.updateId())) {
           LOG.warn("event=result_duplicate run={} round={} node={} kept={} ignored={}", run.name(),
@@ -406,10 +399,10 @@ public final class RunStore implements AutoCloseable {
       requireNode(c, result.node());
       requireStarted(c, run, result.round(), "take a result from node '" + result.node() + "'");
       String now = now();
-      update(c, "INSERT INTO results (run_id, round, node, update_id, num_examples, metrics, received)"
+      Rows.update(c, "INSERT INTO results (run_id, round, node, update_id, num_examples, metrics, received)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)", result.runId(), result.round(), result.node(),
           result.updateId().value(), result.numExamples(), JsonMaps.numbers(result.metrics()), now);
-      update(c, "UPDATE instructions SET status = 'done', reason = NULL, updated = ?"
+      Rows.update(c, "UPDATE instructions SET status = 'done', reason = NULL, updated = ?"
           + " WHERE run_id = ? AND round = ? AND node = ? AND status = 'pending'",
           now, result.runId(), result.round(), result.node());
       touch(c, result.node());
@@ -420,11 +413,11 @@ public final class RunStore implements AutoCloseable {
   /** The results of a round, in the order they were received. */
   public List<Result> results(long runId, int round) {
     return db.read("list the results of round " + round, c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, update_id, num_examples, metrics,"
-          + " received FROM results WHERE run_id = ? AND round = ? ORDER BY id")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT " + Rows.RESULT_COLUMNS
+          + " FROM results WHERE run_id = ? AND round = ? ORDER BY id")) {
         s.setLong(1, runId);
         s.setInt(2, round);
-        return list(s, RunStore::resultRow);
+        return Rows.list(s, Rows::resultRow);
       }
     });
   }
@@ -435,8 +428,8 @@ public final class RunStore implements AutoCloseable {
   public StoreStatus status() {
     return db.read("read the status", c -> {
       List<RunProgress> runs = new ArrayList<>();
-      for (Run run : allRuns(c)) {
-        Optional<CompletedRound> last = lastCompleted(c, run.id());
+      for (Run run : Rows.allRuns(c)) {
+        Optional<CompletedRound> last = Rows.lastCompleted(c, run.id());
         OptionalInt inProgress = OptionalInt.empty();
         try (PreparedStatement s = c.prepareStatement(
             "SELECT max(round) FROM rounds WHERE run_id = ? AND status <> 'completed'")) {
@@ -451,7 +444,7 @@ public final class RunStore implements AutoCloseable {
         runs.add(new RunProgress(run, last.map(CompletedRound::round).orElse(0),
             last.map(CompletedRound::modelId), inProgress));
       }
-      return new StoreStatus(clock.instant(), runs, allNodes(c));
+      return new StoreStatus(clock.instant(), runs, Rows.allNodes(c));
     });
   }
 
@@ -466,14 +459,6 @@ public final class RunStore implements AutoCloseable {
     return Timestamps.format(clock.instant());
   }
 
-  private static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static <E extends Enum<E>> E parse(Class<E> type, String value) {
-    return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-  }
-
   private static void requireName(String node) {
     Objects.requireNonNull(node, "node");
     if (node.isBlank()) {
@@ -482,7 +467,7 @@ public final class RunStore implements AutoCloseable {
   }
 
   private static Run requireRun(Connection c, long runId) throws SQLException {
-    return runById(c, runId).orElseThrow(() -> new IllegalArgumentException(
+    return Rows.runById(c, runId).orElseThrow(() -> new IllegalArgumentException(
         "no run with id " + runId + " in the state database"));
   }
 
@@ -490,14 +475,14 @@ public final class RunStore implements AutoCloseable {
     Run run = requireRun(c, runId);
     if (run.status() != RunStatus.RUNNING) {
       throw new IllegalStateException("run '" + run.name() + "' cannot " + action + ": it is "
-          + lower(run.status()) + (run.status() == RunStatus.COMPLETED
+          + Rows.lower(run.status()) + (run.status() == RunStatus.COMPLETED
               ? " (all " + run.totalRounds() + " rounds are done)" : "; open it again to resume"));
     }
     return run;
   }
 
   private static void requireNext(Connection c, Run run, int round, String action) throws SQLException {
-    int last = lastCompleted(c, run.id()).map(CompletedRound::round).orElse(0);
+    int last = Rows.lastCompleted(c, run.id()).map(CompletedRound::round).orElse(0);
     if (round <= last) {
       throw new IllegalStateException("run '" + run.name() + "' cannot " + action + " round " + round
           + ": it is already completed (the last completed round is " + last + ")");
@@ -513,163 +498,31 @@ public final class RunStore implements AutoCloseable {
   }
 
   private static void requireStarted(Connection c, Run run, int round, String action) throws SQLException {
-    Optional<RoundRecord> r = round(c, run.id(), round);
+    Optional<RoundRecord> r = Rows.round(c, run.id(), round);
     if (r.isEmpty() || r.get().status() != RoundStatus.STARTED) {
       throw new IllegalStateException("round " + round + " of run '" + run.name() + "' cannot " + action
-          + ": it is " + r.map(x -> lower(x.status())).orElse("not started"));
+          + ": it is " + r.map(x -> Rows.lower(x.status())).orElse("not started"));
     }
   }
 
   private static Node requireNode(Connection c, String node) throws SQLException {
-    return nodeByName(c, node).orElseThrow(() -> new IllegalArgumentException(
+    return Rows.nodeByName(c, node).orElseThrow(() -> new IllegalArgumentException(
         "unknown node '" + node + "': a node is registered by its first heartbeat"));
   }
 
   private Node touch(Connection c, String node) throws SQLException {
-    Optional<Node> before = nodeByName(c, node);
+    Optional<Node> before = Rows.nodeByName(c, node);
     String now = now();
-    update(c, "INSERT INTO nodes (name, first_seen, last_seen, status) VALUES (?, ?, ?, 'online')"
+    Rows.update(c, "INSERT INTO nodes (name, first_seen, last_seen, status) VALUES (?, ?, ?, 'online')"
         + " ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen, status = 'online'", node, now, now);
     if (before.isEmpty() || before.get().status() == NodeStatus.OFFLINE) {
       LOG.info("event=node_online node={} new={}", node, before.isEmpty());
     }
-    return nodeByName(c, node).orElseThrow();
+    return Rows.nodeByName(c, node).orElseThrow();
   }
 
   private void setRunStatus(Connection c, long runId, RunStatus status) throws SQLException {
-    update(c, "UPDATE runs SET status = ?, updated = ? WHERE id = ?", lower(status), now(), runId);
+    Rows.update(c, "UPDATE runs SET status = ?, updated = ? WHERE id = ?", Rows.lower(status), now(), runId);
   }
 
-  private static Optional<CompletedRound> lastCompleted(Connection c, long runId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT round, model_id FROM rounds"
-        + " WHERE run_id = ? AND status = 'completed' ORDER BY round DESC LIMIT 1")) {
-      s.setLong(1, runId);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new CompletedRound(rs.getInt(1), new ContentId(rs.getString(2))))
-            : Optional.empty();
-      }
-    }
-  }
-
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      return s.executeUpdate();
-    }
-  }
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private static <T> List<T> list(PreparedStatement s, RowMapper<T> mapper) throws SQLException {
-    List<T> rows = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        rows.add(mapper.map(rs));
-      }
-    }
-    return rows;
-  }
-
-  private static <T> Optional<T> one(PreparedStatement s, RowMapper<T> mapper) throws SQLException {
-    List<T> rows = list(s, mapper);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-  }
-
-  private static Optional<Run> runByName(Connection c, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs WHERE name = ?")) {
-      s.setString(1, name);
-      return one(s, RunStore::runRow);
-    }
-  }
-
-  private static Optional<Run> runById(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?")) {
-      s.setLong(1, id);
-      return one(s, RunStore::runRow);
-    }
-  }
-
-  private static List<Run> allRuns(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs ORDER BY id")) {
-      return list(s, RunStore::runRow);
-    }
-  }
-
-  private static Optional<RoundRecord> round(Connection c, long runId, int round) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT " + ROUND_COLUMNS + " FROM rounds WHERE run_id = ? AND round = ?")) {
-      s.setLong(1, runId);
-      s.setInt(2, round);
-      return one(s, RunStore::roundRow);
-    }
-  }
-
-  private static Optional<Node> nodeByName(Connection c, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes WHERE name = ?")) {
-      s.setString(1, name);
-      return one(s, RunStore::nodeRow);
-    }
-  }
-
-  private static List<Node> allNodes(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + NODE_COLUMNS + " FROM nodes ORDER BY name")) {
-      return list(s, RunStore::nodeRow);
-    }
-  }
-
-  private static Optional<Instruction> instruction(Connection c, long runId, int round, String node)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, base_model_id, config, status,"
-        + " reason FROM instructions WHERE run_id = ? AND round = ? AND node = ?")) {
-      s.setLong(1, runId);
-      s.setInt(2, round);
-      s.setString(3, node);
-      return one(s, RunStore::instructionRow);
-    }
-  }
-
-  private static Optional<Result> result(Connection c, long runId, int round, String node) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, update_id, num_examples, metrics,"
-        + " received FROM results WHERE run_id = ? AND round = ? AND node = ?")) {
-      s.setLong(1, runId);
-      s.setInt(2, round);
-      s.setString(3, node);
-      return one(s, RunStore::resultRow);
-    }
-  }
-
-  private static Run runRow(ResultSet rs) throws SQLException {
-    return new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-        rs.getInt(6), parse(RunStatus.class, rs.getString(7)), Timestamps.parse(rs.getString(8)));
-  }
-
-  private static RoundRecord roundRow(ResultSet rs) throws SQLException {
-    return new RoundRecord(rs.getLong(1), rs.getInt(2), parse(RoundStatus.class, rs.getString(3)),
-        rs.getInt(4), Optional.ofNullable(rs.getString(5)).map(ContentId::new),
-        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)),
-        Timestamps.parse(rs.getString(8)), Optional.ofNullable(Timestamps.parse(rs.getString(9))));
-  }
-
-  private static Node nodeRow(ResultSet rs) throws SQLException {
-    return new Node(rs.getString(1), Timestamps.parse(rs.getString(2)), Timestamps.parse(rs.getString(3)),
-        parse(NodeStatus.class, rs.getString(4)), rs.getInt(5));
-  }
-
-  private static Instruction instructionRow(ResultSet rs) throws SQLException {
-    return new Instruction(rs.getLong(1), rs.getInt(2), rs.getString(3), new ContentId(rs.getString(4)),
-        JsonMaps.readStrings(rs.getString(5), "instructions.config"),
-        parse(InstructionStatus.class, rs.getString(6)), Optional.ofNullable(rs.getString(7)));
-  }
-
-  private static Result resultRow(ResultSet rs) throws SQLException {
-    return new Result(rs.getLong(1), rs.getInt(2), rs.getString(3), new ContentId(rs.getString(4)),
-        rs.getLong(5), JsonMaps.readNumbers(rs.getString(6), "results.metrics"),
-        Timestamps.parse(rs.getString(7)));
-  }
 }

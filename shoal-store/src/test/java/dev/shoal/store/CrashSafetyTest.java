@@ -3,6 +3,7 @@ package dev.shoal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.shoal.tensor.ContentId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,7 @@ class CrashSafetyTest {
 
   private static final int KILLS = 5;
   private static final int ROUNDS_BEFORE_KILL = 3;
+  private static final int EARLY_KILLS = 3;
 
   @TempDir Path dir;
 
@@ -64,10 +67,40 @@ class CrashSafetyTest {
     }
   }
 
-  /** Checks the store's invariants and returns the last completed round. */
+  @Test
+  void killingTheProcessWhileItStartsLeavesAUsableDirectory() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    for (int kill = 1; kill <= EARLY_KILLS; kill++) {
+      int delayMs = random.nextInt(1200);
+      String context = "early kill " + kill + " after " + delayMs + " ms from launch (seed " + seed + ")";
+      Path state = dir.resolve("early-" + kill);
+      Child child = Child.start(state, dir.resolve("early-" + kill + ".log"));
+      Thread.sleep(delayMs);
+      child.kill();
+
+      try (StateDirectory reopened = StateDirectory.open(state)) {
+        int k = verify(reopened, context);
+        assertThat(k).as(context).isGreaterThanOrEqualTo(child.lastReportedRound());
+        RunStore runs = reopened.runs();
+        Run run = runs.openRun(CrashLoop.spec());
+        assertThat(runs.nextRound(run.id())).as(context).isEqualTo(k + 1);
+        ContentId base = runs.lastCompletedRound(run.id()).map(CompletedRound::modelId)
+            .orElseGet(() -> ContentId.of(new byte[0]));
+        CrashLoop.completeRound(reopened, run, k + 1, base);
+        assertThat(verify(reopened, "resumed after " + context)).isEqualTo(k + 1);
+      }
+    }
+  }
+
+  /** Checks the store's invariants and returns the last completed round (0 if none). */
   private static int verify(StateDirectory state, String context) throws IOException {
     RunStore runs = state.runs();
-    Run run = runs.run(CrashLoop.RUN).orElseThrow(() -> new AssertionError("no run, " + context));
+    Optional<Run> found = runs.run(CrashLoop.RUN);
+    if (found.isEmpty()) {
+      return 0;
+    }
+    Run run = found.get();
     List<RoundRecord> rounds = runs.rounds(run.id());
     List<Integer> completed = rounds.stream()
         .filter(r -> r.status() == RoundStatus.COMPLETED).map(RoundRecord::round).toList();
@@ -77,16 +110,18 @@ class CrashSafetyTest {
     assertThat(rounds.stream().filter(r -> r.status() != RoundStatus.COMPLETED).map(RoundRecord::round))
         .as("only the round in flight may be unfinished, " + context)
         .allMatch(r -> r == k + 1);
-    CompletedRound last = runs.lastCompletedRound(run.id()).orElseThrow();
-    assertThat(last.round()).isEqualTo(k);
-    assertThat(state.blobs().readModel(last.modelId()))
-        .as("the last completed round's model is stored and verifies, " + context)
-        .isEqualTo(CrashLoop.model(k));
+    assertThat(runs.lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0)).isEqualTo(k);
+    if (k > 0) {
+      CompletedRound last = runs.lastCompletedRound(run.id()).orElseThrow();
+      assertThat(state.blobs().readModel(last.modelId()))
+          .as("the last completed round's model is stored and verifies, " + context)
+          .isEqualTo(CrashLoop.model(k));
+    }
     for (RoundRecord r : rounds.subList(0, k)) {
       state.blobs().verify(r.modelId().orElseThrow());
       assertThat(runs.results(run.id(), r.round())).as("results of round " + r.round() + ", " + context).hasSize(1);
     }
-    assertThat(runs.node(CrashLoop.NODE).orElseThrow().roundsContributed())
+    assertThat(runs.node(CrashLoop.NODE).map(Node::roundsContributed).orElse(0))
         .as("the node is credited once per completed round, " + context)
         .isEqualTo(k);
     return k;

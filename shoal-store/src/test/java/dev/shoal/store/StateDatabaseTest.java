@@ -47,6 +47,16 @@ class StateDatabaseTest {
   }
 
   @Test
+  void everyConnectionIsDurableAndChecksForeignKeys() {
+    try (Database db = Database.open(dir.resolve(RunStore.FILE_NAME))) {
+      assertThat(db.pragma("journal_mode")).isEqualTo("wal");
+      assertThat(db.pragma("synchronous")).as("2 is FULL").isEqualTo("2");
+      assertThat(db.pragma("foreign_keys")).isEqualTo("1");
+      assertThat(db.pragma("busy_timeout")).isEqualTo("10000");
+    }
+  }
+
+  @Test
   void reopeningKeepsTheSchema() {
     try (RunStore store = RunStore.open(dir)) {
       store.openRun(RunSpec.of("r", "c", 1, 1));
