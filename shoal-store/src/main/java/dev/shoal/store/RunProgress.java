@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  *
  * @param completedRounds the last completed round, 0 before the first
  * @param latestModel the global model after the last completed round
- * @param roundInProgress the round started but not yet completed, if any
+ * @param roundInProgress the round started (or failed, to be retried) but not completed, if any
  */
 public record RunProgress(
     Run run, int completedRounds, Optional<ContentId> latestModel, OptionalInt roundInProgress) {}

@@ -4,8 +4,10 @@ import static dev.shoal.store.Rounds.metrics;
 import static dev.shoal.store.Rounds.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shoal.tensor.ContentId;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +67,7 @@ class RunStoreTest {
   @Test
   void theConfigHashIsTheContentIdOfTheConfigText() {
     assertThat(spec("a").configHash())
-        .isEqualTo(ContentId.of("rounds: 5\nstrategy: fedavg\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).value());
+        .isEqualTo(ContentId.of("rounds: 5\nstrategy: fedavg\n".getBytes(StandardCharsets.UTF_8)).value());
   }
 
   @Test
@@ -264,9 +266,9 @@ class RunStoreTest {
     assertThat(store.markOffline(Duration.ofSeconds(30))).containsExactly("a", "b");
     assertThat(store.markOffline(Duration.ofSeconds(30))).isEmpty();
     assertThat(store.nodes()).extracting(Node::name, Node::status).containsExactly(
-        org.assertj.core.api.Assertions.tuple("a", NodeStatus.OFFLINE),
-        org.assertj.core.api.Assertions.tuple("b", NodeStatus.OFFLINE),
-        org.assertj.core.api.Assertions.tuple("c", NodeStatus.ONLINE));
+        tuple("a", NodeStatus.OFFLINE),
+        tuple("b", NodeStatus.OFFLINE),
+        tuple("c", NodeStatus.ONLINE));
     store.markOffline("c");
     assertThat(store.node("c").orElseThrow().status()).isEqualTo(NodeStatus.OFFLINE);
     assertThat(store.heartbeat("a").status()).isEqualTo(NodeStatus.ONLINE);
@@ -295,9 +297,9 @@ class RunStoreTest {
     assertThat(store.instructions(run.id(), 1))
         .extracting(Instruction::node, Instruction::status, Instruction::reason)
         .containsExactly(
-            org.assertj.core.api.Assertions.tuple("n1", InstructionStatus.DONE, Optional.empty()),
-            org.assertj.core.api.Assertions.tuple("n2", InstructionStatus.REJECTED, Optional.of("tensor 'w' holds NaN")),
-            org.assertj.core.api.Assertions.tuple("n3", InstructionStatus.FAILED, Optional.of("timed out after 60s")));
+            tuple("n1", InstructionStatus.DONE, Optional.empty()),
+            tuple("n2", InstructionStatus.REJECTED, Optional.of("tensor 'w' holds NaN")),
+            tuple("n3", InstructionStatus.FAILED, Optional.of("timed out after 60s")));
     Instruction reissued = store.addInstruction(run.id(), 1, "n3", model(0), Map.of("epochs", "1"));
     assertThat(reissued.status()).isEqualTo(InstructionStatus.PENDING);
     assertThat(reissued.reason()).isEmpty();
@@ -401,14 +403,14 @@ class RunStoreTest {
       store.completeRound(run.id(), metrics(round, model(round)), model(round));
     }
     assertThat(store.nodes()).extracting(Node::name, Node::roundsContributed).containsExactly(
-        org.assertj.core.api.Assertions.tuple("n1", 2),
-        org.assertj.core.api.Assertions.tuple("n2", 1),
-        org.assertj.core.api.Assertions.tuple("n3", 0));
+        tuple("n1", 2),
+        tuple("n2", 1),
+        tuple("n3", 0));
     assertThat(store.instructions(run.id(), 2)).extracting(Instruction::node, Instruction::status, Instruction::reason)
         .containsExactly(
-            org.assertj.core.api.Assertions.tuple("n1", InstructionStatus.DONE, Optional.empty()),
-            org.assertj.core.api.Assertions.tuple("n2", InstructionStatus.DONE, Optional.empty()),
-            org.assertj.core.api.Assertions.tuple("n3", InstructionStatus.FAILED,
+            tuple("n1", InstructionStatus.DONE, Optional.empty()),
+            tuple("n2", InstructionStatus.DONE, Optional.empty()),
+            tuple("n3", InstructionStatus.FAILED,
                 Optional.of("no result before the round completed")));
   }
 
@@ -431,8 +433,8 @@ class RunStoreTest {
         new RunProgress(a, 1, Optional.of(model(1)), OptionalInt.of(2)),
         new RunProgress(b, 0, Optional.empty(), OptionalInt.empty()));
     assertThat(status.nodes()).extracting(Node::name, Node::status).containsExactly(
-        org.assertj.core.api.Assertions.tuple("n1", NodeStatus.OFFLINE),
-        org.assertj.core.api.Assertions.tuple("n2", NodeStatus.ONLINE));
+        tuple("n1", NodeStatus.OFFLINE),
+        tuple("n2", NodeStatus.ONLINE));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.tensor.ContentId;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class StateDirectoryTest {
 
   @Test
   void releasesTheLockWhenTheDatabaseCannotBeOpened() throws IOException {
-    Files.write(dir.resolve("state.db"), "garbage that is long enough to be a page header? no.".repeat(50).getBytes());
+    Files.write(dir.resolve("state.db"), "not a database ".repeat(200).getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> StateDirectory.open(dir)).isInstanceOf(StoreException.class);
     Files.delete(dir.resolve("state.db"));
     StateDirectory.open(dir).close();
