@@ -1,0 +1,234 @@
+package dev.shoal.store;
+
+import dev.shoal.io.AtomicFile;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Content-addressed files: the blob with id {@code sha256:abcd...} lives at {@code
+ * blobs/sha256/ab/cd...} under the store's directory. Every write is atomic (a temporary file,
+ * flushed to disk, renamed into place), so a blob is either absent or complete; storing the same
+ * content twice is a no-op.
+ */
+public final class BlobStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+  private static final String TMP_SUFFIX = ".tmp";
+
+  private final Path root;
+  private final Path tmp;
+
+  private BlobStore(Path root) {
+    this.root = root;
+    this.tmp = root.resolve("tmp");
+  }
+
+  /** Opens (creating if needed) the blob store under {@code dir/blobs}. */
+  public static BlobStore open(Path dir) throws IOException {
+    Path root = dir.toAbsolutePath().resolve("blobs");
+    Files.createDirectories(root.resolve("sha256"));
+    Files.createDirectories(root.resolve("tmp"));
+    return new BlobStore(root);
+  }
+
+  /** The directory holding the blobs ({@code dir/blobs}). */
+  public Path root() {
+    return root;
+  }
+
+  /** Where the blob with this id is (or would be) stored. */
+  public Path path(ContentId id) {
+    String hex = id.value().substring("sha256:".length());
+    return root.resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+  }
+
+  /** Stores {@code bytes} and returns their id. */
+  public ContentId put(byte[] bytes) throws IOException {
+    ContentId id = ContentId.of(bytes);
+    Path target = path(id);
+    if (isComplete(target, bytes.length)) {
+      return id;
+    }
+    AtomicFile.write(target, bytes);
+    LOG.debug("event=blob_stored id={} bytes={}", id, bytes.length);
+    return id;
+  }
+
+  /**
+   * Stores everything {@code in} yields and returns its id. The stream is hashed while it is
+   * copied to a temporary file, so it is never held in memory as a whole.
+   */
+  public ContentId put(InputStream in) throws IOException {
+    Path temp = createTemp();
+    boolean moved = false;
+    try {
+      MessageDigest sha256 = sha256();
+      long size;
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256);
+        size = in.transferTo(out);
+        out.flush();
+        channel.force(true);
+      }
+      ContentId id = new ContentId("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+      Path target = path(id);
+      if (!isComplete(target, size)) {
+        Files.createDirectories(target.getParent());
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        moved = true;
+        syncDirectory(target.getParent());
+        LOG.debug("event=blob_stored id={} bytes={}", id, size);
+      }
+      return id;
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** Stores a model in its canonical safetensors encoding; the id equals {@link ContentId#of(ParameterSet)}. */
+  public ContentId putModel(ParameterSet model) throws IOException {
+    return put(Safetensors.encode(model));
+  }
+
+  public boolean contains(ContentId id) {
+    return Files.isRegularFile(path(id));
+  }
+
+  /** The blob's size in bytes. */
+  public long size(ContentId id) throws IOException {
+    Path file = path(id);
+    try {
+      return Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(id, file);
+    }
+  }
+
+  /**
+   * Opens the blob for streaming. The bytes are not verified as they are read; use {@link
+   * #verify} or {@link #read} when that matters.
+   */
+  public InputStream open(ContentId id) throws IOException {
+    Path file = path(id);
+    try {
+      return Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(id, file);
+    }
+  }
+
+  /** Reads the whole blob and checks that it still hashes to its id. */
+  public byte[] read(ContentId id) throws IOException {
+    Path file = path(id);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new BlobNotFoundException(id, file);
+    }
+    ContentId actual = ContentId.of(bytes);
+    if (!actual.equals(id)) {
+      throw new CorruptBlobException(id, file, actual);
+    }
+    return bytes;
+  }
+
+  /** Checks, streaming, that the blob is present and hashes to its id. */
+  public void verify(ContentId id) throws IOException {
+    MessageDigest sha256 = sha256();
+    try (InputStream in = open(id);
+        OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+      in.transferTo(out);
+    }
+    ContentId actual = new ContentId("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+    if (!actual.equals(id)) {
+      throw new CorruptBlobException(id, path(id), actual);
+    }
+  }
+
+  /** Reads and verifies a model stored with {@link #putModel}. */
+  public ParameterSet readModel(ContentId id) throws IOException {
+    return Safetensors.decode(read(id), path(id).toString());
+  }
+
+  /**
+   * Deletes temporary files left by writers that were killed mid-write. Call only while no other
+   * process writes to this store.
+   *
+   * @return how many files were deleted
+   */
+  public int removeTemporaryFiles() throws IOException {
+    int removed = 0;
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        boolean temporary = file.startsWith(tmp) ? !file.equals(tmp) : name.startsWith(".") && name.endsWith(TMP_SUFFIX);
+        if (temporary && Files.isRegularFile(file) && Files.deleteIfExists(file)) {
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      LOG.info("event=blob_temporaries_removed count={} dir={}", removed, root);
+    }
+    return removed;
+  }
+
+  /** True if a file is at {@code target} with the expected size (a blob is never partial). */
+  private static boolean isComplete(Path target, long size) throws IOException {
+    try {
+      return Files.size(target) == size;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private Path createTemp() throws IOException {
+    while (true) {
+      Path temp = tmp.resolve("%016x%s".formatted(ThreadLocalRandom.current().nextLong(), TMP_SUFFIX));
+      try {
+        return Files.createFile(temp);
+      } catch (FileAlreadyExistsException e) {
+        // another writer drew the same name: draw again
+      }
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // not supported here (e.g. Windows); the rename itself is still atomic
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.shoal.store;
+
+/** Whether a node has been heard from recently. */
+public enum NodeStatus {
+  ONLINE,
+  OFFLINE
+}

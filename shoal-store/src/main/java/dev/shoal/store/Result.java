@@ -1,0 +1,39 @@
+package dev.shoal.store;
+
+import dev.shoal.tensor.ContentId;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A node's update for one round: the update itself is a blob, this is its bookkeeping.
+ *
+ * @param updateId the blob holding the update
+ * @param metrics the node's training metrics; NaN when not measured
+ * @param received when the coordinator stored it (ignored on insert; the store sets it)
+ */
+public record Result(
+    long runId,
+    int round,
+    String node,
+    ContentId updateId,
+    long numExamples,
+    Map<String, Double> metrics,
+    Instant received) {
+
+  public Result {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(updateId, "updateId");
+    metrics = Map.copyOf(metrics);
+    if (numExamples < 1) {
+      throw new IllegalArgumentException("result of node '" + node + "' for round " + round
+          + " must have at least one example, got " + numExamples);
+    }
+  }
+
+  /** A result to record now. */
+  public static Result of(
+      long runId, int round, String node, ContentId updateId, long numExamples, Map<String, Double> metrics) {
+    return new Result(runId, round, node, updateId, numExamples, metrics, Instant.EPOCH);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.shoal.store;
+
+/** Where a run stands. */
+public enum RunStatus {
+  RUNNING,
+  COMPLETED,
+  FAILED
+}

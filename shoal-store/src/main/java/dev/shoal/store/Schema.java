@@ -1,0 +1,83 @@
+package dev.shoal.store;
+
+import java.util.List;
+
+/**
+ * The state database's tables. The version is kept in {@code PRAGMA user_version}; a database
+ * with a higher version than {@link #VERSION} is refused. Timestamps are UTC ISO-8601 text with
+ * milliseconds, so they sort and compare as strings and read well in {@code sqlite3}.
+ */
+final class Schema {
+
+  /** The schema this code reads and writes. */
+  static final int VERSION = 1;
+
+  /** Statements that create version 1 on an empty database. */
+  static final List<String> V1 = List.of(
+      """
+      CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT    NOT NULL UNIQUE,
+        config_hash  TEXT    NOT NULL,
+        config       TEXT    NOT NULL,
+        seed         INTEGER NOT NULL,
+        total_rounds INTEGER NOT NULL CHECK (total_rounds >= 1),
+        status       TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        created      TEXT    NOT NULL,
+        updated      TEXT    NOT NULL
+      )""",
+      """
+      CREATE TABLE rounds (
+        run_id   INTEGER NOT NULL REFERENCES runs (id),
+        round    INTEGER NOT NULL CHECK (round >= 1),
+        status   TEXT    NOT NULL CHECK (status IN ('started', 'completed', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 1,
+        model_id TEXT,
+        metrics  TEXT,
+        error    TEXT,
+        started  TEXT    NOT NULL,
+        finished TEXT,
+        PRIMARY KEY (run_id, round),
+        CHECK (status <> 'completed' OR (model_id IS NOT NULL AND finished IS NOT NULL))
+      )""",
+      """
+      CREATE TABLE nodes (
+        name               TEXT    PRIMARY KEY,
+        first_seen         TEXT    NOT NULL,
+        last_seen          TEXT    NOT NULL,
+        status             TEXT    NOT NULL CHECK (status IN ('online', 'offline')),
+        rounds_contributed INTEGER NOT NULL DEFAULT 0
+      )""",
+      """
+      CREATE TABLE instructions (
+        run_id        INTEGER NOT NULL,
+        round         INTEGER NOT NULL,
+        node          TEXT    NOT NULL REFERENCES nodes (name),
+        base_model_id TEXT    NOT NULL,
+        config        TEXT    NOT NULL,
+        status        TEXT    NOT NULL
+                      CHECK (status IN ('pending', 'done', 'failed', 'rejected')),
+        reason        TEXT,
+        created       TEXT    NOT NULL,
+        updated       TEXT    NOT NULL,
+        PRIMARY KEY (run_id, round, node),
+        FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round)
+      )""",
+      """
+      CREATE TABLE results (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER NOT NULL,
+        round        INTEGER NOT NULL,
+        node         TEXT    NOT NULL REFERENCES nodes (name),
+        update_id    TEXT    NOT NULL,
+        num_examples INTEGER NOT NULL CHECK (num_examples >= 1),
+        metrics      TEXT    NOT NULL,
+        received     TEXT    NOT NULL,
+        UNIQUE (run_id, round, node),
+        FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round)
+      )""",
+      "CREATE INDEX nodes_by_status ON nodes (status, last_seen)",
+      "CREATE INDEX results_by_node ON results (node)");
+
+  private Schema() {}
+}
