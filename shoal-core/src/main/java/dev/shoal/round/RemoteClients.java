@@ -122,12 +122,21 @@ public final class RemoteClients implements ClientPort {
     return submit(name, "evaluate/" + round, new EvaluateReply(name, evaluation));
   }
 
-  /** A node reports that it could not do the work; the engine records the reason. */
-  public synchronized Receipt fail(String name, Work work, String reason) {
+  /** A node reports that it could not train in {@code round}; the engine records the reason. */
+  public synchronized Receipt failFit(String name, int round, String reason) {
+    return fail(name, "fit/" + round, reason);
+  }
+
+  /** A node reports that it could not evaluate in {@code round}. */
+  public synchronized Receipt failEvaluation(String name, int round, String reason) {
+    return fail(name, "evaluate/" + round, reason);
+  }
+
+  private Receipt fail(String name, String key, String reason) {
     Node n = node(name);
-    Pending p = n.outstanding.remove(key(work));
+    Pending p = n.outstanding.remove(key);
     if (p == null) {
-      return receiptWithout(n, key(work));
+      return receiptWithout(n, key);
     }
     n.answered.add(p.key);
     p.answer.completeExceptionally(new IllegalStateException(reason));

@@ -29,7 +29,6 @@ class NodeAgentTest {
   static final class LocalLink implements CoordinatorLink {
     final RemoteClients port;
     final Map<ContentId, ParameterSet> models = new ConcurrentHashMap<>();
-    final Map<String, RemoteClients.Work> handedOut = new ConcurrentHashMap<>();
     final AtomicInteger dropNext = new AtomicInteger();
     final AtomicInteger registrations = new AtomicInteger();
 
@@ -59,7 +58,6 @@ class NodeAgentTest {
     public Optional<Assignment> poll(String node) throws IOException {
       maybeDrop();
       return port.poll(node).map(work -> {
-        handedOut.put(node + "/" + work.round(), work);
         return switch (work) {
           case RemoteClients.Work.Fit f -> {
             ContentId id = ContentId.of(f.instruction().global());
@@ -92,7 +90,11 @@ class NodeAgentTest {
 
     @Override
     public void fail(String node, Assignment assignment, String reason) {
-      port.fail(node, handedOut.get(node + "/" + assignment.round()), reason);
+      if (assignment.kind() == Assignment.Kind.FIT) {
+        port.failFit(node, assignment.round(), reason);
+      } else {
+        port.failEvaluation(node, assignment.round(), reason);
+      }
     }
   }
 

@@ -1,0 +1,351 @@
+package dev.shoal.transport;
+
+import com.google.protobuf.ByteString;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.strategy.FitReply;
+import dev.shoal.store.BlobNotFoundException;
+import dev.shoal.store.BlobStore;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import dev.shoal.transport.proto.Assignment;
+import dev.shoal.transport.proto.BlobRef;
+import dev.shoal.transport.proto.Chunk;
+import dev.shoal.transport.proto.DownloadRequest;
+import dev.shoal.transport.proto.EvaluationResult;
+import dev.shoal.transport.proto.FailureReport;
+import dev.shoal.transport.proto.FederationGrpc;
+import dev.shoal.transport.proto.FitResult;
+import dev.shoal.transport.proto.HasBlobReply;
+import dev.shoal.transport.proto.HeartbeatReply;
+import dev.shoal.transport.proto.NodeRef;
+import dev.shoal.transport.proto.PollReply;
+import dev.shoal.transport.proto.Receipt;
+import dev.shoal.transport.proto.RegisterReply;
+import dev.shoal.transport.proto.RegisterRequest;
+import dev.shoal.transport.proto.StatusReply;
+import dev.shoal.transport.proto.StatusRequest;
+import dev.shoal.transport.proto.UploadReply;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's side of the wire: maps each RPC onto {@link RemoteClients} (the engine's
+ * port) and the {@link BlobStore}. Models and updates travel as content-addressed blobs in
+ * chunks, so no message is larger than {@link Wire#MAX_MESSAGE_BYTES}.
+ */
+public final class FederationService extends FederationGrpc.FederationImplBase {
+
+  private static final Logger log = LoggerFactory.getLogger(FederationService.class);
+
+  private final RemoteClients clients;
+  private final BlobStore blobs;
+  private final Supplier<StatusReply> status;
+  private final Duration heartbeat;
+  private final Duration poll;
+  private ParameterSet lastModel;
+  private ContentId lastModelId;
+
+  public FederationService(
+      RemoteClients clients, BlobStore blobs, Supplier<StatusReply> status, Duration heartbeat, Duration poll) {
+    this.clients = clients;
+    this.blobs = blobs;
+    this.status = status;
+    this.heartbeat = heartbeat;
+    this.poll = poll;
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterReply> out) {
+    if (request.getNode().isBlank()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("node name must not be empty").asRuntimeException());
+      return;
+    }
+    clients.register(request.getNode());
+    log.info("node registered node={}", request.getNode());
+    reply(out, RegisterReply.newBuilder().setHeartbeatMillis(heartbeat.toMillis()).setPollMillis(poll.toMillis()).build());
+  }
+
+  @Override
+  public void heartbeat(NodeRef request, StreamObserver<HeartbeatReply> out) {
+    try {
+      clients.heartbeat(request.getNode());
+      reply(out, HeartbeatReply.getDefaultInstance());
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void poll(NodeRef request, StreamObserver<PollReply> out) {
+    try {
+      var work = clients.poll(request.getNode());
+      PollReply.Builder reply = PollReply.newBuilder();
+      if (work.isPresent()) {
+        reply.setAssignment(switch (work.get()) {
+          case RemoteClients.Work.Fit f ->
+              Wire.fit(f.round(), store(f.instruction().global()), f.instruction().config());
+          case RemoteClients.Work.Evaluate e -> Wire.evaluate(e.round(), store(e.global()));
+        });
+      }
+      reply(out, reply.build());
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    } catch (IOException e) {
+      log.error("cannot store global model reason=\"{}\"", e.getMessage());
+      out.onError(Status.INTERNAL.withDescription("cannot store the global model").asRuntimeException());
+    }
+  }
+
+  /** Stores a global model once, however many nodes poll for it. */
+  private synchronized ContentId store(ParameterSet model) throws IOException {
+    if (model != lastModel) {
+      lastModelId = blobs.putModel(model);
+      lastModel = model;
+    }
+    return lastModelId;
+  }
+
+  @Override
+  public void hasBlob(BlobRef request, StreamObserver<HasBlobReply> out) {
+    ContentId id = Wire.contentId(request.getContentId());
+    try {
+      boolean present = blobs.contains(id);
+      reply(out, HasBlobReply.newBuilder().setPresent(present).setSize(present ? blobs.size(id) : 0).build());
+    } catch (IOException e) {
+      out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void download(DownloadRequest request, StreamObserver<Chunk> out) {
+    ContentId id = Wire.contentId(request.getContentId());
+    if (!blobs.contains(id)) {
+      out.onError(Wire.notFound("no blob " + id));
+      return;
+    }
+    new ChunkSender(clients, (ServerCallStreamObserver<Chunk>) out, () -> blobs.open(id), request.getOffset()).start();
+  }
+
+  @Override
+  public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
+    return new ChunkReceiver(out);
+  }
+
+  /** Writes an upload to a temporary file, then into the blob store, which verifies its id. */
+  private final class ChunkReceiver implements StreamObserver<Chunk> {
+    private final StreamObserver<UploadReply> out;
+    private Path tmp;
+    private OutputStream file;
+    private ContentId claimed;
+    private long expectedOffset;
+    private boolean failed;
+
+    ChunkReceiver(StreamObserver<UploadReply> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onNext(Chunk chunk) {
+      if (failed) {
+        return;
+      }
+      try {
+        if (claimed == null) {
+          claimed = Wire.contentId(chunk.getContentId());
+          tmp = Files.createTempFile(blobs.root(), ".upload", ".tmp");
+          file = Files.newOutputStream(tmp);
+        }
+        if (chunk.getOffset() != expectedOffset) {
+          throw Status.INVALID_ARGUMENT.withDescription(
+              "chunk at offset %d, expected %d".formatted(chunk.getOffset(), expectedOffset)).asRuntimeException();
+        }
+        chunk.getData().writeTo(file);
+        expectedOffset += chunk.getData().size();
+        clients.recordTraffic(0, chunk.getSerializedSize());
+      } catch (IOException | RuntimeException e) {
+        abort(e instanceof io.grpc.StatusRuntimeException s ? s
+            : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      cleanUp();
+    }
+
+    @Override
+    public void onCompleted() {
+      if (failed) {
+        return;
+      }
+      try {
+        if (claimed == null) {
+          throw Status.INVALID_ARGUMENT.withDescription("empty upload: the first chunk must name the content id")
+              .asRuntimeException();
+        }
+        file.close();
+        boolean present = blobs.contains(claimed);
+        ContentId actual;
+        try (InputStream in = Files.newInputStream(tmp)) {
+          actual = blobs.put(in);
+        }
+        if (!actual.equals(claimed)) {
+          throw Status.INVALID_ARGUMENT.withDescription(
+              "upload claimed %s but its bytes hash to %s".formatted(claimed, actual)).asRuntimeException();
+        }
+        cleanUp();
+        reply(out, UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
+      } catch (IOException | RuntimeException e) {
+        abort(e instanceof io.grpc.StatusRuntimeException s ? s
+            : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      }
+    }
+
+    private void abort(io.grpc.StatusRuntimeException e) {
+      failed = true;
+      log.warn("upload rejected content_id={} reason=\"{}\"", claimed, e.getStatus().getDescription());
+      cleanUp();
+      out.onError(e);
+    }
+
+    private void cleanUp() {
+      try {
+        if (file != null) {
+          file.close();
+        }
+        if (tmp != null) {
+          Files.deleteIfExists(tmp);
+        }
+      } catch (IOException ignored) {
+        // a temporary file left behind is removed when the state directory is next opened
+      }
+    }
+  }
+
+  @Override
+  public void submitFit(FitResult request, StreamObserver<Receipt> out) {
+    try {
+      ParameterSet update = blobs.readModel(Wire.contentId(request.getUpdate()));
+      var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
+      reply(out, Wire.receipt(clients.submitFit(request.getNode(), request.getRound(), reply)));
+    } catch (BlobNotFoundException e) {
+      out.onError(Wire.notFound("update " + request.getUpdate() + " was not uploaded"));
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    } catch (IOException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void submitEvaluation(EvaluationResult r, StreamObserver<Receipt> out) {
+    try {
+      var e = new Evaluation(r.getNumExamples(), r.getLoss(), r.getAccuracy());
+      reply(out, Wire.receipt(clients.submitEvaluation(r.getNode(), r.getRound(), e)));
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void fail(FailureReport r, StreamObserver<Receipt> out) {
+    try {
+      Assignment a = r.getAssignment();
+      RemoteClients.Receipt receipt = a.getKind() == Assignment.Kind.EVALUATE
+          ? clients.failEvaluation(r.getNode(), a.getRound(), r.getReason())
+          : clients.failFit(r.getNode(), a.getRound(), r.getReason());
+      reply(out, Wire.receipt(receipt));
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusReply> out) {
+    reply(out, status.get());
+  }
+
+  private static <T> void reply(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
+  }
+
+  /** Sends a blob in chunks as fast as the receiver takes them (gRPC flow control). */
+  private static final class ChunkSender {
+    interface Opener {
+      InputStream open() throws IOException;
+    }
+
+    private final RemoteClients clients;
+    private final ServerCallStreamObserver<Chunk> out;
+    private final Opener opener;
+    private final long start;
+    private InputStream in;
+    private long offset;
+    private boolean done;
+
+    ChunkSender(RemoteClients clients, ServerCallStreamObserver<Chunk> out, Opener opener, long start) {
+      this.clients = clients;
+      this.out = out;
+      this.opener = opener;
+      this.start = start;
+    }
+
+    void start() {
+      try {
+        in = opener.open();
+        in.skipNBytes(start);
+        offset = start;
+      } catch (IOException e) {
+        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+      out.setOnCancelHandler(this::close);
+      out.setOnReadyHandler(this::pump);
+    }
+
+    private synchronized void pump() {
+      try {
+        while (!done && out.isReady()) {
+          byte[] buf = in.readNBytes(Wire.CHUNK_BYTES);
+          if (buf.length > 0) {
+            Chunk c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf)).build();
+            out.onNext(c);
+            clients.recordTraffic(c.getSerializedSize(), 0);
+            offset += buf.length;
+          }
+          if (buf.length < Wire.CHUNK_BYTES) {
+            done = true;
+            close();
+            out.onCompleted();
+          }
+        }
+      } catch (IOException e) {
+        done = true;
+        close();
+        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      }
+    }
+
+    private void close() {
+      try {
+        if (in != null) {
+          in.close();
+        }
+      } catch (IOException ignored) {
+        // nothing more to read from it anyway
+      }
+    }
+  }
+}

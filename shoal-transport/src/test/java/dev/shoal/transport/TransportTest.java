@@ -1,0 +1,176 @@
+package dev.shoal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.ImageDataset;
+import dev.shoal.node.NodeAgent;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.round.RoundEngine;
+import dev.shoal.round.RunConfig;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.store.BlobStore;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Tensor;
+import dev.shoal.train.Evaluation;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.FitOutcome;
+import dev.shoal.train.Trainer;
+import dev.shoal.transport.proto.Chunk;
+import dev.shoal.transport.proto.FederationGrpc;
+import dev.shoal.transport.proto.StatusReply;
+import dev.shoal.transport.proto.UploadReply;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wire on real sockets: a coordinator server on loopback and nodes that dial it. */
+class TransportTest {
+
+  /** Moves every parameter to the node's first label; label 9 fails. */
+  static final class LabelTrainer implements Trainer {
+    @Override
+    public ParameterSet initialParameters(long seed) {
+      return new ParameterSet(List.of(new Tensor("w", new int[] {3}, new float[3])));
+    }
+
+    @Override
+    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+      if (data.label(0) == 9) {
+        throw new IllegalStateException("out of memory");
+      }
+      float v = data.label(0);
+      return new FitOutcome(new ParameterSet(List.of(new Tensor("w", new int[] {3}, new float[] {v, v, v}))),
+          data.size(), Map.of("train_loss", 1.0));
+    }
+
+    @Override
+    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+      return new Evaluation(data.size(), 0.5, 0.5);
+    }
+  }
+
+  static FederatedData data(int label, int n) {
+    byte[] labels = new byte[n];
+    Arrays.fill(labels, (byte) label);
+    ImageDataset d = new ImageDataset(new byte[n], labels, 1, 1);
+    return new FederatedData(d, d);
+  }
+
+  @TempDir Path dir;
+  RemoteClients clients;
+  BlobStore blobs;
+  CoordinatorServer server;
+  GrpcCoordinatorLink link;
+
+  @BeforeEach
+  void start() throws Exception {
+    clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
+    blobs = BlobStore.open(dir.resolve("blobs"));
+    var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("test").build(),
+        Duration.ofMillis(50), Duration.ofMillis(10));
+    server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
+    link = GrpcCoordinatorLink.insecure("127.0.0.1", server.port());
+  }
+
+  @AfterEach
+  void stop() {
+    link.close();
+    server.close();
+  }
+
+  static final NodeAgent.Timing FAST =
+      new NodeAgent.Timing(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100));
+
+  @Test
+  void roundsRunOverTheWire() throws Exception {
+    List<NodeAgent> agents = List.of(
+        new NodeAgent("a", link, new LabelTrainer(), data(1, 100), FAST, 1),
+        new NodeAgent("b", link, new LabelTrainer(), data(4, 300), FAST, 2),
+        new NodeAgent("c", link, new LabelTrainer(), data(9, 10), FAST, 3));
+    agents.forEach(a -> Thread.ofVirtual().start(a));
+    while (clients.available().size() < 3) {
+      Thread.sleep(10);
+    }
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 2, 0.0), clients,
+        new RunConfig(2, 2, Duration.ofSeconds(20), 1), Optional.empty(), e -> { });
+    ParameterSet result = engine.run(new LabelTrainer().initialParameters(0));
+    agents.forEach(NodeAgent::stop);
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(3.25f, 3.25f, 3.25f);
+    assertThat(clients.traffic().down()).isPositive();
+    assertThat(clients.traffic().up()).isPositive();
+    assertThat(link.status().getRun()).isEqualTo("test");
+  }
+
+  @Test
+  void blobsOfEverySizeRoundTripInChunks() throws Exception {
+    for (int size : new int[] {0, 1, Wire.CHUNK_BYTES, Wire.CHUNK_BYTES + 1, 3 * Wire.CHUNK_BYTES + 17}) {
+      byte[] bytes = new byte[size];
+      new java.util.Random(size).nextBytes(bytes);
+      ContentId id = link.upload(bytes);
+      assertThat(id).isEqualTo(ContentId.of(bytes));
+      assertThat(blobs.read(id)).isEqualTo(bytes);
+      assertThat(link.download(id)).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void aBlobTheCoordinatorHoldsIsNotSentAgain() throws Exception {
+    byte[] bytes = new byte[2 * Wire.CHUNK_BYTES];
+    link.upload(bytes);
+    long up = clients.traffic().up();
+    link.upload(bytes);
+    assertThat(clients.traffic().up()).isEqualTo(up);
+  }
+
+  @Test
+  void anUploadWhoseBytesDoNotMatchItsIdIsRejected() throws Exception {
+    var stub = FederationGrpc.newStub(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+    CompletableFuture<UploadReply> done = new CompletableFuture<>();
+    StreamObserver<Chunk> out = stub.upload(new StreamObserver<>() {
+      public void onNext(UploadReply v) {
+        done.complete(v);
+      }
+
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      public void onCompleted() { }
+    });
+    ContentId claimed = ContentId.of(new byte[] {1});
+    out.onNext(Chunk.newBuilder().setContentId(claimed.value()).setOffset(0).setData(ByteString.copyFrom(new byte[] {2})).build());
+    out.onCompleted();
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("upload claimed " + claimed + " but its bytes hash to");
+    assertThat(blobs.contains(claimed)).isFalse();
+  }
+
+  @Test
+  void unknownBlobsAndNodesAreNotFound() {
+    ContentId missing = ContentId.of(new byte[] {42});
+    assertThatThrownBy(() -> link.download(missing)).hasMessageContaining("NOT_FOUND: no blob " + missing);
+    assertThatThrownBy(() -> link.poll("stranger")).hasMessageContaining("NOT_FOUND: unknown node 'stranger'");
+  }
+
+  @Test
+  void aCoordinatorThatIsDownIsAnIoError() {
+    server.close();
+    assertThatThrownBy(() -> link.register("a")).isInstanceOf(java.io.IOException.class).hasMessageContaining("UNAVAILABLE");
+  }
+}
