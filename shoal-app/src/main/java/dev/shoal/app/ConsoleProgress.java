@@ -25,6 +25,8 @@ final class ConsoleProgress implements RunListener {
       case RunEvent.ClientFailed f -> out.printf(Locale.ROOT,
           "  round %d: client %s failed: %s%n", f.round(), f.clientId(), f.reason());
       case RunEvent.RoundFinished f -> out.println(line(f.metrics(), f.totalRounds()));
+      case RunEvent.RunFinished f when f.history().isEmpty() ->
+          out.println("done: every round had already been completed");
       case RunEvent.RunFinished f -> {
         RoundMetrics last = f.history().get(f.history().size() - 1);
         out.printf(Locale.ROOT, "done: %d rounds in %.1fs, test_accuracy %.4f, test_loss %.4f, model %s%n",

@@ -5,9 +5,15 @@ import dev.shoal.train.FitConfig;
 
 /**
  * Work the coordinator hands a node: train ({@code fit}) or evaluate the global model {@code
- * baseModel} of {@code round}. {@code config} is null for evaluation.
+ * baseModel} of {@code round}, or stop because the run is over. {@code config} is null except
+ * for {@code fit}.
  */
 public record Assignment(Kind kind, int round, ContentId baseModel, FitConfig config) {
 
-  public enum Kind { FIT, EVALUATE }
+  public enum Kind { FIT, EVALUATE, STOP }
+
+  /** The coordinator's run is over; the node stops. */
+  public static Assignment stop() {
+    return new Assignment(Kind.STOP, 0, null, null);
+  }
 }

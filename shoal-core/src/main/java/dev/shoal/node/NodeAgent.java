@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +28,20 @@ public final class NodeAgent implements Runnable {
 
   private final String name;
   private final CoordinatorLink link;
-  private final Trainer trainer;
+  private final Function<ParameterSet, Trainer> trainerFor;
   private final FederatedData data;
   private final Timing timing;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff;
 
-  public NodeAgent(String name, CoordinatorLink link, Trainer trainer, FederatedData data, Timing timing, long seed) {
+  /**
+   * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
+   */
+  public NodeAgent(String name, CoordinatorLink link, Function<ParameterSet, Trainer> trainerFor, FederatedData data,
+      Timing timing, long seed) {
     this.name = name;
     this.link = link;
-    this.trainer = trainer;
+    this.trainerFor = trainerFor;
     this.data = data;
     this.timing = timing;
     this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(seed));
@@ -80,8 +85,14 @@ public final class NodeAgent implements Runnable {
   }
 
   private void carryOut(Assignment a) throws IOException {
+    if (a.kind() == Assignment.Kind.STOP) {
+      log.info("run finished, stopping node={}", name);
+      stop();
+      return;
+    }
     ParameterSet global = link.model(a.baseModel());
     try {
+      Trainer trainer = trainerFor.apply(global);
       switch (a.kind()) {
         case FIT -> {
           FitOutcome out = trainer.fit(global, data.train(), a.config());
@@ -89,6 +100,7 @@ public final class NodeAgent implements Runnable {
           log.info("update submitted node={} round={} examples={} verdict={}", name, a.round(), out.numExamples(), verdict);
         }
         case EVALUATE -> link.submitEvaluation(name, a.round(), trainer.evaluate(global, data.test()));
+        case STOP -> throw new IllegalStateException("handled above");
       }
     } catch (RuntimeException e) {
       log.warn("assignment failed node={} round={} kind={} reason=\"{}\"", name, a.round(), a.kind(), e.getMessage());

@@ -20,6 +20,12 @@ public interface ClientPort {
 
   EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception;
 
+  /**
+   * Waits until at least {@code count} clients are available, for ports whose clients come and
+   * go; returns at once for ports whose clients are always there.
+   */
+  default void awaitAvailable(int count) throws InterruptedException {}
+
   /** Bytes sent to and received from clients so far. */
   Traffic traffic();
 }

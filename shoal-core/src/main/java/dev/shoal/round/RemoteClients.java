@@ -43,6 +43,14 @@ public final class RemoteClients implements ClientPort {
     }
 
     record Evaluate(int round, ParameterSet global) implements Work {}
+
+    /** The run is over: the node may stop. */
+    record Stop() implements Work {
+      @Override
+      public int round() {
+        return 0;
+      }
+    }
   }
 
   /** What became of a submitted result. */
@@ -56,6 +64,7 @@ public final class RemoteClients implements ClientPort {
   private final Map<String, Node> nodes = new TreeMap<>();
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
+  private volatile boolean finished;
 
   public RemoteClients(Clock clock, Duration livenessTimeout) {
     this.clock = clock;
@@ -93,6 +102,12 @@ public final class RemoteClients implements ClientPort {
       log.info("node back online node={}", name);
     }
     n.online = true;
+    notifyAll();
+  }
+
+  /** The run is over: from now on every poll answers {@link Work.Stop}. */
+  public void finish() {
+    finished = true;
   }
 
   /** Records that {@code name} is alive; unknown nodes must register first. */
@@ -104,6 +119,9 @@ public final class RemoteClients implements ClientPort {
   /** The next piece of work for {@code name}, if any; counts as a heartbeat. */
   public synchronized Optional<Work> poll(String name) {
     heartbeat(name);
+    if (finished) {
+      return Optional.of(new Work.Stop());
+    }
     Pending p = node(name).queue.poll();
     if (p == null) {
       return Optional.empty();
@@ -196,6 +214,19 @@ public final class RemoteClients implements ClientPort {
   public void recordTraffic(long bytesDown, long bytesUp) {
     down.addAndGet(bytesDown);
     up.addAndGet(bytesUp);
+  }
+
+  /** Waits, logging every 10 seconds, until {@code count} nodes are online. */
+  @Override
+  public synchronized void awaitAvailable(int count) throws InterruptedException {
+    long lastLog = 0;
+    while (available().size() < count) {
+      if (System.nanoTime() - lastLog > 10_000_000_000L) {
+        log.info("waiting for nodes online={} needed={}", available().size(), count);
+        lastLog = System.nanoTime();
+      }
+      wait(1000);
+    }
   }
 
   @Override

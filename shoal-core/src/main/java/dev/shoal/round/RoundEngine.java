@@ -34,29 +34,55 @@ public final class RoundEngine {
   private final RunConfig config;
   private final Optional<CentralEvaluator> central;
   private final RunListener listener;
+  private final RoundCommit commit;
 
   public RoundEngine(
       Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
+    this(strategy, clients, config, central, listener, RoundCommit.NONE);
+  }
+
+  /** An engine whose every finished round is made durable by {@code commit} before it is reported. */
+  public RoundEngine(Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central,
+      RunListener listener, RoundCommit commit) {
     this.strategy = strategy;
     this.clients = clients;
     this.config = config;
     this.central = central;
     this.listener = listener;
+    this.commit = commit;
   }
 
   /** Runs every round from {@code initial} and returns the final global model. */
   public ParameterSet run(ParameterSet initial) {
+    return run(initial, 1);
+  }
+
+  /**
+   * Runs rounds {@code firstRound} to the last from {@code initial}, the model after round
+   * {@code firstRound - 1}: how a run resumes after a restart. Round seeds depend only on the
+   * run's seed and the round number, so a resumed run samples and trains as an uninterrupted
+   * one would.
+   */
+  public ParameterSet run(ParameterSet initial, int firstRound) {
     long start = System.nanoTime();
     listener.on(new RunEvent.RunStarted(
         strategy.name(), config.rounds(), clients.available().size(), initial.parameterCount(),
         ContentId.of(initial).value()));
     ParameterSet global = initial;
     List<RoundMetrics> history = new ArrayList<>();
-    for (int round = 1; round <= config.rounds(); round++) {
+    for (int round = firstRound; round <= config.rounds(); round++) {
+      try {
+        clients.awaitAvailable(config.minClients());
+        commit.begin(round);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for clients before round " + round, e);
+      }
       RoundResult r = runRound(round, global);
       global = r.global;
       history.add(r.metrics);
-      listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds()));
+      commit.complete(r.metrics, global);
+      listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds(), global));
     }
     listener.on(new RunEvent.RunFinished(global, List.copyOf(history), seconds(start)));
     return global;

@@ -13,7 +13,7 @@ public sealed interface RunEvent {
 
   record ClientFailed(int round, String clientId, String reason) implements RunEvent {}
 
-  record RoundFinished(RoundMetrics metrics, int totalRounds) implements RunEvent {}
+  record RoundFinished(RoundMetrics metrics, int totalRounds, ParameterSet model) implements RunEvent {}
 
   record RunFinished(ParameterSet model, List<RoundMetrics> history, double seconds) implements RunEvent {}
 }

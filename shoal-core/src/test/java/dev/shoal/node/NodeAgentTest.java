@@ -69,6 +69,7 @@ class NodeAgentTest {
             models.put(id, e.global());
             yield new Assignment(Assignment.Kind.EVALUATE, e.round(), id, null);
           }
+          case RemoteClients.Work.Stop s -> Assignment.stop();
         };
       });
     }
@@ -106,7 +107,7 @@ class NodeAgentTest {
   final RoundEngineTest.LabelTrainer trainer = new RoundEngineTest.LabelTrainer();
 
   NodeAgent agent(String name, FederatedData data) {
-    NodeAgent a = new NodeAgent(name, link, trainer, data, FAST, name.hashCode());
+    NodeAgent a = new NodeAgent(name, link, p -> trainer, data, FAST, name.hashCode());
     Thread.ofVirtual().start(a);
     return a;
   }

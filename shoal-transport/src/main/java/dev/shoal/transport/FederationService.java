@@ -91,12 +91,12 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     try {
       var work = clients.poll(request.getNode());
       PollReply.Builder reply = PollReply.newBuilder();
-      if (work.isPresent()) {
-        reply.setAssignment(switch (work.get()) {
-          case RemoteClients.Work.Fit f ->
-              Wire.fit(f.round(), store(f.instruction().global()), f.instruction().config());
-          case RemoteClients.Work.Evaluate e -> Wire.evaluate(e.round(), store(e.global()));
-        });
+      switch (work.orElse(null)) {
+        case null -> { }
+        case RemoteClients.Work.Stop s -> reply.setFinished(true);
+        case RemoteClients.Work.Fit f ->
+            reply.setAssignment(Wire.fit(f.round(), store(f.instruction().global()), f.instruction().config()));
+        case RemoteClients.Work.Evaluate e -> reply.setAssignment(Wire.evaluate(e.round(), store(e.global())));
       }
       reply(out, reply.build());
     } catch (IllegalArgumentException e) {

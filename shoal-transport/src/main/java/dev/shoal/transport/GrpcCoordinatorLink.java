@@ -80,6 +80,9 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   @Override
   public Optional<Assignment> poll(String node) throws IOException {
     PollReply reply = call(() -> unary().poll(NodeRef.newBuilder().setNode(node).build()));
+    if (reply.getFinished()) {
+      return Optional.of(Assignment.stop());
+    }
     if (!reply.hasAssignment()) {
       return Optional.empty();
     }

@@ -100,9 +100,9 @@ class TransportTest {
   @Test
   void roundsRunOverTheWire() throws Exception {
     List<NodeAgent> agents = List.of(
-        new NodeAgent("a", link, new LabelTrainer(), data(1, 100), FAST, 1),
-        new NodeAgent("b", link, new LabelTrainer(), data(4, 300), FAST, 2),
-        new NodeAgent("c", link, new LabelTrainer(), data(9, 10), FAST, 3));
+        new NodeAgent("a", link, p -> new LabelTrainer(), data(1, 100), FAST, 1),
+        new NodeAgent("b", link, p -> new LabelTrainer(), data(4, 300), FAST, 2),
+        new NodeAgent("c", link, p -> new LabelTrainer(), data(9, 10), FAST, 3));
     agents.forEach(a -> Thread.ofVirtual().start(a));
     while (clients.available().size() < 3) {
       Thread.sleep(10);

@@ -1,0 +1,25 @@
+package dev.shoal.round;
+
+import dev.shoal.tensor.ParameterSet;
+
+/**
+ * Makes rounds durable. Unlike a {@link RunListener}, a commit that fails stops the run: a
+ * coordinator must not go on with rounds it could not record.
+ */
+public interface RoundCommit {
+
+  /** Commits nothing: for simulations. */
+  RoundCommit NONE = new RoundCommit() {
+    @Override
+    public void begin(int round) {}
+
+    @Override
+    public void complete(RoundMetrics metrics, ParameterSet model) {}
+  };
+
+  /** Round {@code round} is about to start. */
+  void begin(int round);
+
+  /** Round {@code metrics.round()} produced {@code model}; record both before anyone hears of it. */
+  void complete(RoundMetrics metrics, ParameterSet model);
+}
