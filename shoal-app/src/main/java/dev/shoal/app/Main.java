@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       TrainLocalCommand.class,
       AggregateCommand.class,
+      CoordinatorCommand.class,
+      NodeCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

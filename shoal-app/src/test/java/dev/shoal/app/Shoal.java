@@ -17,18 +17,9 @@ final class Shoal {
   private Shoal() {}
 
   static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-    String jar = System.getProperty("shoal.jar");
-    if (jar == null || !Files.exists(Path.of(jar))) {
-      throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
-    }
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(
-        java, "-Xmx3g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-jar", jar));
-    command.addAll(List.of(args));
     Path out = Files.createTempFile("shoal-out", ".txt");
     Path err = Files.createTempFile("shoal-err", ".txt");
-    Process p = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = start(workDir, out, err, args);
     if (!p.waitFor(20, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException("shoal " + String.join(" ", args) + " did not finish in 20 minutes");
@@ -37,5 +28,23 @@ final class Shoal {
     Files.delete(out);
     Files.delete(err);
     return r;
+  }
+
+  /** Starts shoal in the background, its output going to {@code out} and {@code err}. */
+  static Process start(Path workDir, Path out, Path err, String... args) throws IOException {
+    String jar = System.getProperty("shoal.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(
+        java, "-Xmx3g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-jar", jar));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 }

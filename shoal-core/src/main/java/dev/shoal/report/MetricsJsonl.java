@@ -26,9 +26,18 @@ public final class MetricsJsonl implements RunListener {
 
   /** Starts a fresh file, replacing one left by an earlier run in the same place. */
   public MetricsJsonl(Path file) throws IOException {
+    this(file, java.util.List.of());
+  }
+
+  /**
+   * Starts the file with the lines of rounds already completed (a resumed run), replacing
+   * whatever was there, so each round appears exactly once.
+   */
+  public MetricsJsonl(Path file, java.util.List<String> completedRounds) throws IOException {
     this.file = file;
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.write(file, new byte[0]);
+    StringBuilder text = new StringBuilder();
+    completedRounds.forEach(l -> text.append(l).append('\n'));
+    dev.shoal.io.AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -1,0 +1,151 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.djl.ModelZoo;
+import dev.shoal.report.MetricsJsonl;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.round.RoundCommit;
+import dev.shoal.round.RoundEngine;
+import dev.shoal.round.RoundMetrics;
+import dev.shoal.round.RunConfig;
+import dev.shoal.round.RunListener;
+import dev.shoal.store.CompletedRound;
+import dev.shoal.store.RoundStatus;
+import dev.shoal.store.Run;
+import dev.shoal.store.RunSpec;
+import dev.shoal.store.StateDirectory;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.strategy.Metadata;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.Trainer;
+import dev.shoal.transport.CoordinatorServer;
+import dev.shoal.transport.FederationService;
+import dev.shoal.transport.proto.NodeStatus;
+import dev.shoal.transport.proto.StatusReply;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires a long-lived coordinator: the state directory (SQLite run store and blob store), the
+ * gRPC service in front of the engine's remote-client port, the round engine, and reporters.
+ * Started again on the same state directory, it resumes after the last completed round.
+ */
+final class Coordinator {
+
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  /** Network and liveness settings. */
+  record Network(String host, int port, Duration heartbeat, Duration livenessTimeout) {}
+
+  private Coordinator() {}
+
+  static ParameterSet run(Job job, String runName, Path stateDir, FederatedData data, Network net, PrintStream console)
+      throws IOException {
+    try (StateDirectory state = StateDirectory.open(stateDir)) {
+      Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
+      Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
+      Trainer trainer = ModelZoo.standard().newTrainer(job.model());
+      ParameterSet start = last.isPresent()
+          ? state.blobs().readModel(last.get().modelId())
+          : trainer.initialParameters(job.seed()).withMetadata(Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
+      int first = last.map(r -> r.round() + 1).orElse(1);
+      List<String> done = state.runs().rounds(run.id()).stream()
+          .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
+      if (first > 1) {
+        console.printf("resuming run '%s' after round %d of %d%n", runName, first - 1, job.rounds());
+      }
+
+      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout());
+      AtomicInteger current = new AtomicInteger(first);
+      var service = new FederationService(clients, state.blobs(),
+          () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL);
+      try (CoordinatorServer server = CoordinatorServer.startInsecure(net.host(), net.port(), service)) {
+        log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+        console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
+        Thread sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
+        RoundCommit commit = new RoundCommit() {
+          @Override
+          public void begin(int round) {
+            current.set(round);
+            state.runs().startRound(run.id(), round);
+          }
+
+          @Override
+          public void complete(RoundMetrics metrics, ParameterSet model) {
+            try {
+              ContentId id = state.blobs().putModel(model);
+              state.runs().completeRound(run.id(), metrics, id);
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot record round " + metrics.round(), e);
+            }
+          }
+        };
+        var strategy = new FedAvg(new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed()),
+            job.fraction(), job.minClients(), job.fractionEvaluate());
+        RunListener listener = RunListener.all(List.of(
+            new ConsoleProgress(console), new MetricsJsonl(stateDir.resolve("metrics.jsonl"), done)));
+        ParameterSet result = new RoundEngine(strategy, clients, new RunConfig(job.rounds(), job.minClients(),
+            job.roundTimeout(), job.seed()), Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit)
+            .run(start, first);
+        Safetensors.write(result, stateDir.resolve("model.safetensors"));
+        console.printf("wrote %s and %s%n", stateDir.resolve("model.safetensors"), stateDir.resolve("metrics.jsonl"));
+        clients.finish();
+        sleepQuietly(POLL.multipliedBy(4));
+        sweeper.interrupt();
+        return result;
+      }
+    }
+  }
+
+  /** The job's settings as canonical text; a restarted coordinator must be given the same. */
+  static String describe(Job job) {
+    return "model=%s\nrounds=%d\nfraction=%s\nmin-clients=%d\nlocal-epochs=%d\nbatch-size=%d\nlr=%s\nseed=%d\nfraction-evaluate=%s\n"
+        .formatted(job.model(), job.rounds(), job.fraction(), job.minClients(), job.localEpochs(), job.batchSize(),
+            job.lr(), job.seed(), job.fractionEvaluate());
+  }
+
+  private static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
+    int completed = state.runs().lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0);
+    StatusReply.Builder b = StatusReply.newBuilder().setRun(run.name()).setTotalRounds(total)
+        .setCompletedRounds(completed).setCurrentRound(Math.min(current, total))
+        .setState(completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running");
+    for (RemoteClients.NodeView n : clients.nodes()) {
+      b.addNodes(NodeStatus.newBuilder().setName(n.name()).setOnline(n.online())
+          .setLastSeenEpochMillis(n.lastSeen().toEpochMilli()).setRoundsContributed(n.roundsContributed()));
+    }
+    return b.build();
+  }
+
+  private static void sweep(RemoteClients clients, Duration every) {
+    while (!Thread.currentThread().isInterrupted()) {
+      clients.sweep();
+      if (!sleepQuietly(every)) {
+        return;
+      }
+    }
+  }
+
+  private static boolean sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

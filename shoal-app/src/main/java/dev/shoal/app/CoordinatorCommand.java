@@ -1,0 +1,65 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistDirectory;
+import dev.shoal.data.MnistSample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "coordinator",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a federation's coordinator: nodes dial in over gRPC, the coordinator runs the rounds and",
+      "keeps its state (SQLite, content-addressed models) in --state-dir. Started again on the",
+      "same state directory, it resumes after the last completed round. Writes metrics.jsonl and",
+      "model.safetensors into the state directory. Options can come from --config job.yaml."
+    })
+final class CoordinatorCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML job file with option values.")
+  Path config;
+
+  @Option(names = "--state-dir", required = true, paramLabel = "DIR", description = "Where the run's durable state lives.")
+  Path stateDir;
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1:7470", paramLabel = "HOST:PORT", description = "Address to serve on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--insecure", description = "Serve plaintext gRPC (required until TLS is available).")
+  boolean insecure;
+
+  @Option(names = "--run-name", defaultValue = "default", description = "Name of the run in the state directory (default: ${DEFAULT-VALUE}).")
+  String runName;
+
+  @Mixin TrainingOptions training;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often nodes must show they are alive (default: ${DEFAULT-VALUE}).")
+  long heartbeatSeconds;
+
+  @Option(names = "--liveness-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "A node silent this long is offline and its work fails (default: ${DEFAULT-VALUE}).")
+  long livenessSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!insecure) {
+      throw new UserError("TLS is not available yet: pass --insecure to the coordinator and to every node to run plaintext");
+    }
+    HostPort address = HostPort.parse(listen, "--listen");
+    TrainingOptions t = training;
+    int minClients = t.minClients(Integer.MAX_VALUE);
+    Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
+        t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir));
+    FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
+    var net = new Coordinator.Network(address.host(), address.port(),
+        Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds));
+    Coordinator.run(job, runName, stateDir, data, net, System.out);
+    return 0;
+  }
+}

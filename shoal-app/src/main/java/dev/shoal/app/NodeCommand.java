@@ -1,0 +1,66 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistDirectory;
+import dev.shoal.djl.ModelZoo;
+import dev.shoal.node.NodeAgent;
+import dev.shoal.strategy.Metadata;
+import dev.shoal.transport.GrpcCoordinatorLink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a node: dial the coordinator (a node never listens), train on this site's data when",
+      "instructed, send the update back. Reconnects on its own, with backoff, when the",
+      "coordinator is away; stops when the coordinator's run is over."
+    })
+final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator to dial.")
+  String coordinator;
+
+  @Option(names = "--data-path", required = true, paramLabel = "DIR", description = "This site's data: a directory of MNIST-format IDX files.")
+  Path dataPath;
+
+  @Option(names = "--name", required = true, description = "This node's name, unique in the federation.")
+  String name;
+
+  @Option(names = "--insecure", description = "Dial plaintext gRPC (required until TLS is available).")
+  boolean insecure;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often to tell the coordinator this node is alive (default: ${DEFAULT-VALUE}).")
+  long heartbeatSeconds;
+
+  @Option(names = "--reconnect-max", defaultValue = "30", paramLabel = "SECONDS", description = "Longest wait between attempts to reach an absent coordinator (default: ${DEFAULT-VALUE}).")
+  long reconnectMaxSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!insecure) {
+      throw new UserError("TLS is not available yet: pass --insecure to the coordinator and to every node to run plaintext");
+    }
+    HostPort address = HostPort.parse(coordinator, "--coordinator");
+    FederatedData data = MnistDirectory.load(dataPath);
+    ModelZoo zoo = ModelZoo.standard();
+    var timing = new NodeAgent.Timing(Duration.ofMillis(500), Duration.ofSeconds(heartbeatSeconds),
+        Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
+    System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
+        name, data.train().size(), data.test().size(), coordinator);
+    try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port())) {
+      var agent = new NodeAgent(name, link,
+          global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
+              "the coordinator's model names no architecture in its 'model' metadata"))),
+          data, timing, name.hashCode());
+      agent.run();
+    }
+    System.out.printf("node %s: the run is over%n", name);
+    return 0;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.shoal.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
+import dev.shoal.tensor.Tensor;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A coordinator and node processes on loopback, as a federation would run them. */
+class FederationIT {
+
+  static final String[] JOB = {"--model", "mlp", "--rounds", "4", "--seed", "7", "--local-epochs", "1"};
+
+  @TempDir static Path shared;
+  static ParameterSet inProcess;
+
+  final List<Process> processes = new ArrayList<>();
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void sameJobInOneProcess() throws Exception {
+    Shoal.Result r = Shoal.run(shared,
+        concat(new String[] {"simulate", "--clients", "3", "--min-clients", "3", "--out", "sim"}, JOB));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    inProcess = Safetensors.read(shared.resolve("sim/model.safetensors"));
+    r = Shoal.run(shared, "data", "partition", "--clients", "3", "--seed", "7", "--out", "sites");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+  }
+
+  @AfterEach
+  void stopAll() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void threeNodeProcessesTrainTheSameModelAsTheSimulation() throws Exception {
+    int port = freePort();
+    Process coordinator = coordinator(port, "coordinator", "--min-clients", "3");
+    for (int i = 0; i < 3; i++) {
+      node(port, i);
+    }
+    assertThat(coordinator.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(coordinator.exitValue()).as(Files.readString(dir.resolve("coordinator.err"))).isZero();
+    assertThat(rounds(dir.resolve("state/metrics.jsonl"))).containsExactly(1, 2, 3, 4);
+    assertClose(Safetensors.read(dir.resolve("state/model.safetensors")), inProcess);
+    for (Process n : processes.subList(1, processes.size())) {
+      assertThat(n.waitFor(30, TimeUnit.SECONDS)).as("node stops when the run is over").isTrue();
+    }
+  }
+
+  @Test
+  void aKilledCoordinatorResumesAndNoRoundIsLostOrRepeated() throws Exception {
+    int port = freePort();
+    Process first = coordinator(port, "first", "--min-clients", "3");
+    for (int i = 0; i < 3; i++) {
+      node(port, i);
+    }
+    Path metrics = dir.resolve("state/metrics.jsonl");
+    awaitRounds(metrics, 2, first);
+    first.destroyForcibly().waitFor();
+    Process second = coordinator(port, "second", "--min-clients", "3");
+    assertThat(second.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(second.exitValue()).as(Files.readString(dir.resolve("second.err"))).isZero();
+    assertThat(Files.readString(dir.resolve("second.out"))).contains("resuming run 'default' after round");
+    assertThat(rounds(metrics)).containsExactly(1, 2, 3, 4);
+    assertClose(Safetensors.read(dir.resolve("state/model.safetensors")), inProcess);
+  }
+
+  @Test
+  void aKilledNodeDoesNotStopTheRun() throws Exception {
+    int port = freePort();
+    Process coordinator = coordinator(port, "coordinator", "--min-clients", "2", "--heartbeat-interval", "1",
+        "--liveness-timeout", "4");
+    List<Process> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(node(port, i));
+    }
+    Path metrics = dir.resolve("state/metrics.jsonl");
+    awaitRounds(metrics, 1, coordinator);
+    nodes.get(2).destroyForcibly();
+    assertThat(coordinator.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(coordinator.exitValue()).as(Files.readString(dir.resolve("coordinator.err"))).isZero();
+    assertThat(rounds(metrics)).containsExactly(1, 2, 3, 4);
+    var lines = Files.readAllLines(metrics);
+    var json = new ObjectMapper();
+    int failures = 0;
+    for (String line : lines) {
+      failures += json.readTree(line).get("failures").asInt();
+      assertThat(json.readTree(line).get("aggregated").asBoolean()).isTrue();
+    }
+    assertThat(json.readTree(lines.get(3)).get("clients").asInt()).isEqualTo(2);
+    assertThat(failures).isBetween(0, 1);
+  }
+
+  Process coordinator(int port, String name, String... extra) throws Exception {
+    String[] args = concat(new String[] {"coordinator", "--state-dir", "state", "--listen", "127.0.0.1:" + port,
+        "--insecure"}, JOB);
+    Process p = Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), concat(args, extra));
+    processes.add(p);
+    return p;
+  }
+
+  Process node(int port, int i) throws Exception {
+    String name = "client-00" + i;
+    Process p = Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), "node",
+        "--coordinator", "127.0.0.1:" + port, "--name", name, "--data-path", shared.resolve("sites/" + name).toString(),
+        "--insecure", "--heartbeat-interval", "1", "--reconnect-max", "2");
+    processes.add(p);
+    return p;
+  }
+
+  static void awaitRounds(Path metrics, int n, Process coordinator) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!Files.exists(metrics) || rounds(metrics).size() < n) {
+      assertThat(coordinator.isAlive()).as("coordinator ended early: %s", coordinator.info()).isTrue();
+      assertThat(System.nanoTime()).as("round %d did not finish in 5 minutes", n).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  static List<Integer> rounds(Path metrics) throws Exception {
+    var json = new ObjectMapper();
+    List<Integer> rounds = new ArrayList<>();
+    for (String line : Files.readAllLines(metrics)) {
+      rounds.add(json.readTree(line).get("round").asInt());
+    }
+    return rounds;
+  }
+
+  /** Same tensors, values within a small tolerance (updates may be folded in another order). */
+  static void assertClose(ParameterSet actual, ParameterSet expected) {
+    assertThat(actual.names()).isEqualTo(expected.names());
+    double max = 0;
+    for (Tensor t : expected.tensors()) {
+      float[] a = actual.tensor(t.name()).orElseThrow().data();
+      for (int i = 0; i < a.length; i++) {
+        max = Math.max(max, Math.abs(a[i] - t.data()[i]));
+      }
+    }
+    System.out.println("max abs difference from the in-process run: " + max);
+    assertThat(max).isLessThan(1e-4);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
