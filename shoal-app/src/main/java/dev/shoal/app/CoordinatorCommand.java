@@ -32,8 +32,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1:7470", paramLabel = "HOST:PORT", description = "Address to serve on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
   String listen;
 
-  @Option(names = "--insecure", description = "Serve plaintext gRPC (required until TLS is available).")
-  boolean insecure;
+  @Mixin PlaintextOption plaintext;
 
   @Option(names = "--run-name", defaultValue = "default", description = "Name of the run in the state directory (default: ${DEFAULT-VALUE}).")
   String runName;
@@ -48,9 +47,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!insecure) {
-      throw new UserError("TLS is not available yet: pass --insecure to the coordinator and to every node to run plaintext");
-    }
+    plaintext.require();
     HostPort address = HostPort.parse(listen, "--listen");
     TrainingOptions t = training;
     int minClients = t.minClients(Integer.MAX_VALUE);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -32,8 +33,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, description = "This node's name, unique in the federation.")
   String name;
 
-  @Option(names = "--insecure", description = "Dial plaintext gRPC (required until TLS is available).")
-  boolean insecure;
+  @Mixin PlaintextOption plaintext;
 
   @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often to tell the coordinator this node is alive (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
@@ -43,9 +43,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!insecure) {
-      throw new UserError("TLS is not available yet: pass --insecure to the coordinator and to every node to run plaintext");
-    }
+    plaintext.require();
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     FederatedData data = MnistDirectory.load(dataPath);
     ModelZoo zoo = ModelZoo.standard();

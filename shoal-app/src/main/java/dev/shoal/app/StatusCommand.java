@@ -6,6 +6,7 @@ import dev.shoal.transport.proto.StatusReply;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -17,14 +18,11 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator to ask.")
   String coordinator;
 
-  @Option(names = "--insecure", description = "Dial plaintext gRPC (required until TLS is available).")
-  boolean insecure;
+  @Mixin PlaintextOption plaintext;
 
   @Override
   public Integer call() throws Exception {
-    if (!insecure) {
-      throw new UserError("TLS is not available yet: pass --insecure to reach a plaintext coordinator");
-    }
+    plaintext.require();
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     StatusReply s;
     try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port())) {

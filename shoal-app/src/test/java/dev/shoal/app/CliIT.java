@@ -142,6 +142,19 @@ class CliIT {
     assertThat(r.err()).contains("zipf").contains("iid, dirichlet, shards");
   }
 
+  @Test
+  void plaintextMustBeAskedForAndBadAddressesAreNamed() throws Exception {
+    Shoal.Result r = Shoal.run(dir, "coordinator", "--state-dir", "st");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("TLS is not available yet: pass --insecure");
+    r = Shoal.run(dir, "node", "--coordinator", "localhost", "--name", "a", "--data-path", "sites/client-000", "--insecure");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("--coordinator must be HOST:PORT, got 'localhost'");
+    r = Shoal.run(dir, "status", "--coordinator", "127.0.0.1:1", "--insecure");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot reach the coordinator at 127.0.0.1:1");
+  }
+
   /** A safetensors file parsed from its bytes by this test alone: header, metadata, floats. */
   record RawFile(Map<String, String> metadata, Map<String, float[]> tensors) {}
 
