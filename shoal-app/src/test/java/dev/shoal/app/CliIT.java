@@ -164,9 +164,9 @@ class CliIT {
     JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
     Map<String, String> metadata = new LinkedHashMap<>();
     Map<String, float[]> tensors = new LinkedHashMap<>();
-    header.fields().forEachRemaining(e -> {
+    header.properties().forEach(e -> {
       if (e.getKey().equals("__metadata__")) {
-        e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+        e.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
         return;
       }
       int begin = e.getValue().get("data_offsets").get(0).asInt();
