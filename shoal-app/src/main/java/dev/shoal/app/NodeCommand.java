@@ -33,6 +33,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, description = "This node's name, unique in the federation.")
   String name;
 
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the model cache here, so a restarted node does not download the current global model again (default: a temporary directory, removed on exit).")
+  Path stateDir;
+
   @Mixin PlaintextOption plaintext;
 
   @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often to tell the coordinator this node is alive (default: ${DEFAULT-VALUE}).")
@@ -51,7 +54,7 @@ final class NodeCommand implements Callable<Integer> {
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
         name, data.train().size(), data.test().size(), coordinator);
-    try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port())) {
+    try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port(), stateDir)) {
       var agent = new NodeAgent(name, link,
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata"))),

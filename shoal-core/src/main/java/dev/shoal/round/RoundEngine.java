@@ -13,6 +13,7 @@ import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The round loop: sample clients, send them the global model, validate and fold their updates
- * as they arrive, evaluate, report. It knows clients only through a {@link ClientPort}.
+ * The round loop: sample clients, send them the global model, validate their updates as they
+ * arrive, fold the accepted ones in client order, evaluate, report. It knows clients only through a {@link ClientPort}.
  */
 public final class RoundEngine {
 
@@ -100,23 +101,31 @@ public final class RoundEngine {
 
     Map<String, FitInstruction> byClient = new HashMap<>();
     instructions.forEach(i -> byClient.put(i.clientId(), i));
-    FitAggregation aggregation = strategy.beginFit(round, global);
     List<FitReply> accepted = new ArrayList<>();
-    int[] failures = {0};
     FanOut.<String, FitReply>call(
         List.copyOf(byClient.keySet()).stream().sorted().toList(),
         id -> () -> clients.fit(byClient.get(id)),
         config.roundTimeout(),
         outcome -> {
-          String reason = outcome.ok() ? fold(global, outcome.key(), outcome.value(), aggregation) : outcome.failure();
+          String reason = outcome.ok() ? check(global, outcome.key(), outcome.value()) : outcome.failure();
           if (reason == null) {
-            accepted.add(withoutParameters(outcome.value()));
+            accepted.add(outcome.value());
           } else {
-            failures[0]++;
-            log.warn("client failed round={} client={} reason=\"{}\"", round, outcome.key(), reason);
-            listener.on(new RunEvent.ClientFailed(round, outcome.key(), reason));
+            clientFailed(round, outcome.key(), reason);
           }
         });
+    // Fold in client order, not arrival order, so the same updates always give the same bits.
+    accepted.sort(Comparator.comparing(FitReply::clientId));
+    FitAggregation aggregation = strategy.beginFit(round, global);
+    for (var it = accepted.iterator(); it.hasNext(); ) {
+      FitReply reply = it.next();
+      try {
+        aggregation.add(reply);
+      } catch (UpdateRejectedException e) {
+        it.remove();
+        clientFailed(round, reply.clientId(), e.getMessage());
+      }
+    }
 
     boolean aggregated = aggregation.count() >= config.minClients();
     ParameterSet next = aggregated ? aggregation.result() : global;
@@ -128,27 +137,29 @@ public final class RoundEngine {
     Traffic traffic = clients.traffic().minus(before);
     double trainLoss = WeightedMean.ofMetrics(accepted).getOrDefault("train_loss", Double.NaN);
     RoundMetrics metrics = new RoundMetrics(
-        round, aggregation.count(), failures[0], aggregated, trainLoss, test.loss(), test.accuracy(),
-        traffic.up(), traffic.down(), seconds(start), ContentId.of(next).value(), extra);
+        round, aggregation.count(), instructions.size() - aggregation.count(), aggregated, trainLoss, test.loss(),
+        test.accuracy(), traffic.up(), traffic.down(), seconds(start), ContentId.of(next).value(), extra);
     return new RoundResult(next, metrics);
   }
 
-  /** Validates and folds one reply; returns why it was rejected, or null when accepted. */
-  private static String fold(ParameterSet global, String clientId, FitReply reply, FitAggregation aggregation) {
+  private void clientFailed(int round, String clientId, String reason) {
+    log.warn("client failed round={} client={} reason=\"{}\"", round, clientId, reason);
+    listener.on(new RunEvent.ClientFailed(round, clientId, reason));
+  }
+
+  /** Validates one reply; returns why it was rejected, or null when it may be folded. */
+  private static String check(ParameterSet global, String clientId, FitReply reply) {
     if (!reply.clientId().equals(clientId)) {
       return "reply names client '" + reply.clientId() + "' but was sent to '" + clientId + "'";
     }
     try {
       UpdateCheck.check(global, reply.parameters(), reply.numExamples());
-      aggregation.add(reply);
       return null;
     } catch (UpdateRejectedException e) {
       return e.getMessage();
+    } catch (java.io.UncheckedIOException e) {
+      return "cannot read the update: " + e.getMessage();
     }
-  }
-
-  private static FitReply withoutParameters(FitReply r) {
-    return new FitReply(r.clientId(), new ParameterSet(List.of()), r.numExamples(), r.metrics());
   }
 
   private Map<String, Double> federatedEvaluation(int round, ParameterSet global) {

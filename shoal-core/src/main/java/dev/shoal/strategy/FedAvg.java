@@ -50,6 +50,8 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   public FitAggregation beginFit(int round, ParameterSet global) {
     WeightedSum sum = new WeightedSum(global);
     return new FitAggregation() {
+      private ParameterSet result;
+
       @Override
       public void add(FitReply reply) {
         sum.add(reply.parameters(), reply.numExamples());
@@ -62,7 +64,10 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
 
       @Override
       public ParameterSet result() {
-        return sum.mean(Metadata.forRound(global.metadata(), round));
+        if (result == null) {
+          result = sum.mean(Metadata.forRound(global.metadata(), round));
+        }
+        return result;
       }
     };
   }

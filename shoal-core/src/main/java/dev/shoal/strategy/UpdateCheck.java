@@ -2,6 +2,7 @@ package dev.shoal.strategy;
 
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
+import dev.shoal.tensor.TensorSource;
 
 /** Validates an update against the global model before it may be aggregated. */
 public final class UpdateCheck {
@@ -9,10 +10,10 @@ public final class UpdateCheck {
   private UpdateCheck() {}
 
   /**
-   * Rejects updates whose tensor names or shapes differ from {@code global}, that contain NaN or
+   * Reads the update one tensor at a time. Rejects updates whose tensor names or shapes differ from {@code global}, that contain NaN or
    * infinite values, or that claim no examples.
    */
-  public static void check(ParameterSet global, ParameterSet update, long numExamples) throws UpdateRejectedException {
+  public static void check(ParameterSet global, TensorSource update, long numExamples) throws UpdateRejectedException {
     var mismatch = global.layoutMismatch(update);
     if (mismatch.isPresent()) {
       throw new UpdateRejectedException(mismatch.get());
@@ -20,7 +21,8 @@ public final class UpdateCheck {
     if (numExamples <= 0) {
       throw new UpdateRejectedException("num_examples must be positive, got " + numExamples);
     }
-    for (Tensor t : update.tensors()) {
+    for (String name : update.names()) {
+      Tensor t = update.read(name);
       float[] d = t.data();
       for (int i = 0; i < d.length; i++) {
         if (!Float.isFinite(d[i])) {

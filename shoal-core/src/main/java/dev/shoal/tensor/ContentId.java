@@ -1,5 +1,9 @@
 package dev.shoal.tensor;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,17 +22,32 @@ public record ContentId(String value) {
   }
 
   public static ContentId of(byte[] bytes) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return new ContentId("sha256:" + HexFormat.of().formatHex(digest));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return new ContentId("sha256:" + HexFormat.of().formatHex(sha256().digest(bytes)));
   }
 
   /** The id of a parameter set: the hash of its canonical safetensors encoding. */
   public static ContentId of(ParameterSet parameters) {
-    return of(Safetensors.encode(parameters));
+    MessageDigest sha256 = sha256();
+    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+      Safetensors.write(parameters, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot hash a parameter set", e);
+    }
+    return of(sha256);
+  }
+
+  /** The id of the bytes {@code sha256} has digested. */
+  public static ContentId of(MessageDigest sha256) {
+    return new ContentId("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  /** A fresh SHA-256 digest. */
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The parameters of a model (or an update): named tensors in a fixed order, plus string
  * metadata such as {@code round}, {@code num_examples} or {@code base_model}.
  */
-public final class ParameterSet {
+public final class ParameterSet implements TensorSource {
 
   private final Map<String, Tensor> tensors;
   private final Map<String, String> metadata;
@@ -35,6 +35,7 @@ public final class ParameterSet {
     return List.copyOf(tensors.values());
   }
 
+  @Override
   public List<String> names() {
     return List.copyOf(tensors.keySet());
   }
@@ -43,6 +44,17 @@ public final class ParameterSet {
     return Optional.ofNullable(tensors.get(name));
   }
 
+  @Override
+  public Optional<int[]> shape(String name) {
+    return tensor(name).map(t -> t.shape().clone());
+  }
+
+  @Override
+  public Tensor read(String name) {
+    return tensor(name).orElseThrow(() -> new IllegalArgumentException("no tensor '" + name + "'"));
+  }
+
+  @Override
   public Map<String, String> metadata() {
     return metadata;
   }
@@ -76,21 +88,21 @@ public final class ParameterSet {
    * Describes the first way {@code other} differs from this set in tensor names or shapes, or
    * returns empty when both have the same layout.
    */
-  public Optional<String> layoutMismatch(ParameterSet other) {
+  public Optional<String> layoutMismatch(TensorSource other) {
     for (Tensor t : tensors.values()) {
-      Tensor o = other.tensors.get(t.name());
-      if (o == null) {
+      Optional<int[]> shape = other.shape(t.name());
+      if (shape.isEmpty()) {
         return Optional.of("tensor '" + t.name() + "' is missing");
       }
-      if (!t.sameShape(o)) {
+      if (!java.util.Arrays.equals(t.shape(), shape.get())) {
         return Optional.of(
             "tensor '%s' has shape %s, expected %s"
                 .formatted(
-                    t.name(), java.util.Arrays.toString(o.shape()),
+                    t.name(), java.util.Arrays.toString(shape.get()),
                     java.util.Arrays.toString(t.shape())));
       }
     }
-    for (String name : other.tensors.keySet()) {
+    for (String name : other.names()) {
       if (!tensors.containsKey(name)) {
         return Optional.of("unexpected tensor '" + name + "'");
       }

@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.io.AtomicFile;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,26 +37,38 @@ public final class Safetensors {
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
   private static final String METADATA = "__metadata__";
+  private static final int BLOCK_BYTES = 1 << 20;
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Safetensors() {}
 
+  /** Reads a whole file, one tensor at a time (the file is never held in memory as bytes). */
   public static ParameterSet read(Path file) throws IOException {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new SafetensorsException(file.toString(), "no such file");
-    } catch (OutOfMemoryError e) {
-      throw new SafetensorsException(file.toString(), "file is too large to load into memory");
-    }
-    return decode(bytes, file.toString());
+    return SafetensorsFile.open(file).load();
   }
 
   /** Writes {@code parameters} to {@code file} atomically. */
   public static void write(ParameterSet parameters, Path file) throws IOException {
-    AtomicFile.write(file, encode(parameters));
+    AtomicFile.write(file, out -> write(parameters, out));
+  }
+
+  /** Streams the canonical encoding to {@code out} in blocks of at most 1 MiB. */
+  public static void write(ParameterSet parameters, OutputStream out) throws IOException {
+    byte[] header = header(parameters);
+    ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    block.putLong(header.length);
+    out.write(block.array(), 0, 8);
+    out.write(header);
+    for (Tensor t : parameters.tensors()) {
+      float[] data = t.data();
+      for (int from = 0; from < data.length; from += BLOCK_BYTES / 4) {
+        int n = Math.min(BLOCK_BYTES / 4, data.length - from);
+        block.clear();
+        block.asFloatBuffer().put(data, from, n);
+        out.write(block.array(), 0, 4 * n);
+      }
+    }
   }
 
   /** The size {@link #encode} would produce, without encoding the data. */
@@ -67,24 +80,19 @@ public final class Safetensors {
     return 8 + header(parameters).length + data;
   }
 
+  /** The canonical encoding in one array; for large sets prefer {@link #write(ParameterSet, OutputStream)}. */
   public static byte[] encode(ParameterSet parameters) {
-    byte[] header = header(parameters);
-    long dataBytes = 0;
-    for (Tensor t : parameters.tensors()) {
-      dataBytes += 4L * t.size();
-    }
-    long total = 8 + header.length + dataBytes;
+    long total = encodedSize(parameters);
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("parameter set too large to encode in one array: " + total + " bytes");
     }
-    ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(header.length);
-    out.put(header);
-    for (Tensor t : parameters.tensors()) {
-      out.asFloatBuffer().put(t.data());
-      out.position(out.position() + 4 * t.size());
+    var out = new ByteArrayOutputStream((int) total);
+    try {
+      write(parameters, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return out.array();
+    return out.toByteArray();
   }
 
   private static byte[] header(ParameterSet parameters) {
@@ -125,28 +133,64 @@ public final class Safetensors {
    *     valid, offsets overlap, leave holes or run past the data, or a dtype is not F32
    */
   public static ParameterSet decode(byte[] bytes, String source) throws SafetensorsException {
-    if (bytes.length < 8) {
-      throw new SafetensorsException(
-          source, "truncated: " + bytes.length + " bytes, but the 8-byte header length alone needs 8");
+    long headerLength = headerLength(bytes, bytes.length, source);
+    Header h = parseHeader(java.util.Arrays.copyOfRange(bytes, 8, 8 + (int) headerLength), bytes.length, source);
+    ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    List<Tensor> tensors = new ArrayList<>(h.entries().size());
+    for (Entry e : h.entries()) {
+      float[] values = new float[(int) ((e.end - e.begin) / 4)];
+      data.slice((int) (h.dataStart() + e.begin), (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer().get(values);
+      tensors.add(new Tensor(e.name, e.shape, values));
     }
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    long headerLength = buf.getLong();
+    return new ParameterSet(tensors, h.metadata());
+  }
+
+  /** A tensor's place in the data section, which starts after the header. */
+  record Entry(String name, int[] shape, long begin, long end) {}
+
+  /** A parsed and validated header: metadata and tensors in header order. */
+  record Header(Map<String, String> metadata, List<Entry> entries, long dataStart) {}
+
+  /**
+   * Reads the 8-byte little-endian header length from {@code prefix} and checks it against the
+   * limit and the {@code total} size of the file or message.
+   */
+  static long headerLength(byte[] prefix, long total, String source) throws SafetensorsException {
+    if (total < 8 || prefix.length < 8) {
+      throw new SafetensorsException(
+          source, "truncated: " + total + " bytes, but the 8-byte header length alone needs 8");
+    }
+    long headerLength = ByteBuffer.wrap(prefix, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
       throw new SafetensorsException(
           source,
           "header length %s exceeds the limit of %d bytes"
               .formatted(Long.toUnsignedString(headerLength), MAX_HEADER_BYTES));
     }
-    if (headerLength > bytes.length - 8) {
+    if (headerLength > total - 8) {
       throw new SafetensorsException(
           source,
           "truncated: header claims %d bytes but only %d follow the length field"
-              .formatted(headerLength, bytes.length - 8));
+              .formatted(headerLength, total - 8));
     }
-    JsonNode root = parseHeader(bytes, (int) headerLength, source);
-    int dataStart = 8 + (int) headerLength;
-    long dataLength = bytes.length - dataStart;
+    return headerLength;
+  }
 
+  /** Parses the JSON header and checks that its tensors tile the rest of the {@code total} bytes. */
+  static Header parseHeader(byte[] json, long total, String source) throws SafetensorsException {
+    if (json.length == 0 || json[0] != '{') {
+      throw new SafetensorsException(source, "header is not a JSON object (it must start with '{')");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(new String(json, StandardCharsets.UTF_8).stripTrailing());
+    } catch (JsonProcessingException e) {
+      throw new SafetensorsException(source, "header is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new SafetensorsException(source, "header is not a JSON object");
+    }
     Map<String, String> metadata = new LinkedHashMap<>();
     List<Entry> entries = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : root.properties()) {
@@ -156,34 +200,9 @@ public final class Safetensors {
         entries.add(entry(field.getKey(), field.getValue(), source));
       }
     }
-    checkCoverage(entries, dataLength, source);
-
-    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) dataLength).slice().order(ByteOrder.LITTLE_ENDIAN);
-    List<Tensor> tensors = new ArrayList<>(entries.size());
-    for (Entry e : entries) {
-      float[] values = new float[(int) ((e.end - e.begin) / 4)];
-      data.slice((int) e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-      tensors.add(new Tensor(e.name, e.shape, values));
-    }
-    return new ParameterSet(tensors, metadata);
-  }
-
-  private record Entry(String name, int[] shape, long begin, long end) {}
-
-  private static JsonNode parseHeader(byte[] bytes, int length, String source) throws SafetensorsException {
-    if (length == 0 || bytes[8] != '{') {
-      throw new SafetensorsException(source, "header is not a JSON object (it must start with '{')");
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(new String(bytes, 8, length, StandardCharsets.UTF_8).stripTrailing());
-    } catch (JsonProcessingException e) {
-      throw new SafetensorsException(source, "header is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new SafetensorsException(source, "header is not a JSON object");
-    }
-    return root;
+    long dataStart = 8L + json.length;
+    checkCoverage(entries, total - dataStart, source);
+    return new Header(metadata, entries, dataStart);
   }
 
   private static void readMetadata(JsonNode node, Map<String, String> into, String source)

@@ -4,6 +4,9 @@ import dev.shoal.io.AtomicFile;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
+import dev.shoal.tensor.SafetensorsFile;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,8 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -79,18 +80,28 @@ public final class BlobStore {
    * copied to a temporary file, so it is never held in memory as a whole.
    */
   public ContentId put(InputStream in) throws IOException {
+    return put(in::transferTo);
+  }
+
+  /**
+   * Stores what {@code content} writes and returns its id. The bytes are hashed while they go to
+   * a temporary file, so they are never held in memory as a whole.
+   */
+  public ContentId put(AtomicFile.Content content) throws IOException {
     Path temp = createTemp();
     boolean moved = false;
     try {
-      MessageDigest sha256 = sha256();
+      MessageDigest sha256 = ContentId.sha256();
       long size;
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256);
-        size = in.transferTo(out);
+        var counted = new CountingOutputStream(Channels.newOutputStream(channel));
+        OutputStream out = new BufferedOutputStream(new DigestOutputStream(counted, sha256), 1 << 16);
+        content.writeTo(out);
         out.flush();
+        size = counted.count();
         channel.force(true);
       }
-      ContentId id = new ContentId("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+      ContentId id = ContentId.of(sha256);
       Path target = path(id);
       if (!isComplete(target, size)) {
         Files.createDirectories(target.getParent());
@@ -109,7 +120,7 @@ public final class BlobStore {
 
   /** Stores a model in its canonical safetensors encoding; the id equals {@link ContentId#of(ParameterSet)}. */
   public ContentId putModel(ParameterSet model) throws IOException {
-    return put(Safetensors.encode(model));
+    return put(out -> Safetensors.write(model, out));
   }
 
   public boolean contains(ContentId id) {
@@ -157,20 +168,37 @@ public final class BlobStore {
 
   /** Checks, streaming, that the blob is present and hashes to its id. */
   public void verify(ContentId id) throws IOException {
-    MessageDigest sha256 = sha256();
+    MessageDigest sha256 = ContentId.sha256();
     try (InputStream in = open(id);
         OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
       in.transferTo(out);
     }
-    ContentId actual = new ContentId("sha256:" + HexFormat.of().formatHex(sha256.digest()));
+    ContentId actual = ContentId.of(sha256);
     if (!actual.equals(id)) {
       throw new CorruptBlobException(id, path(id), actual);
     }
   }
 
-  /** Reads and verifies a model stored with {@link #putModel}. */
+  /** Reads and verifies a model stored with {@link #putModel}, one tensor at a time. */
   public ParameterSet readModel(ContentId id) throws IOException {
-    return Safetensors.decode(read(id), path(id).toString());
+    verify(id);
+    return openModel(id).load();
+  }
+
+  /**
+   * A view of a stored model whose tensors are read from disk on demand; its header is checked
+   * now, its hash is not (blobs are verified when they are stored).
+   */
+  public SafetensorsFile openModel(ContentId id) throws IOException {
+    if (!contains(id)) {
+      throw new BlobNotFoundException(id, path(id));
+    }
+    return SafetensorsFile.open(path(id));
+  }
+
+  /** Deletes a blob if present. */
+  public void delete(ContentId id) throws IOException {
+    Files.deleteIfExists(path(id));
   }
 
   /**
@@ -216,19 +244,36 @@ public final class BlobStore {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
-  }
-
   private static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
       // not supported here (e.g. Windows); the rename itself is still atomic
+    }
+  }
+
+  /** Counts the bytes written through it. */
+  private static final class CountingOutputStream extends FilterOutputStream {
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    long count() {
+      return count;
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.shoal.store.BlobNotFoundException;
 import dev.shoal.store.BlobStore;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.SafetensorsFile;
 import dev.shoal.train.Evaluation;
 import dev.shoal.transport.proto.Assignment;
 import dev.shoal.transport.proto.BlobRef;
@@ -236,7 +237,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void submitFit(FitResult request, StreamObserver<Receipt> out) {
     try {
-      ParameterSet update = blobs.readModel(Wire.contentId(request.getUpdate()));
+      // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
+      SafetensorsFile update = blobs.openModel(Wire.contentId(request.getUpdate()));
       var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
       reply(out, Wire.receipt(clients.submitFit(request.getNode(), request.getRound(), reply)));
     } catch (BlobNotFoundException e) {

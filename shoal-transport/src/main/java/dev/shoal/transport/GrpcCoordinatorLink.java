@@ -5,7 +5,7 @@ import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
-import dev.shoal.tensor.Safetensors;
+import dev.shoal.store.BlobStore;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.transport.proto.BlobRef;
@@ -20,25 +20,25 @@ import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
-import dev.shoal.transport.proto.UploadReply;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A node's gRPC connection to its coordinator. The node dials out and never listens. Calls
  * that fail because the coordinator is unreachable or restarting become {@link IOException}s,
- * so the node agent backs off and registers again. The last downloaded model is kept, so a
- * node that already holds a model id does not fetch it again.
+ * so the node agent backs off and registers again. Models and updates pass through a blob store
+ * on disk in chunks, never whole in one message or buffer; the current global model stays there
+ * (and in memory), so a node that already holds a model id does not fetch it again.
  */
 public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable {
 
@@ -48,16 +48,29 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   private final ManagedChannel channel;
   private final FederationGrpc.FederationBlockingStub blocking;
   private final FederationGrpc.FederationStub async;
+  private final BlobStore cache;
+  private final Path temporaryCache;
   private ContentId cachedId;
   private ParameterSet cachedModel;
 
   /** A plaintext connection; only for deployments that accept it ({@code --insecure}). */
-  public static GrpcCoordinatorLink insecure(String host, int port) {
-    return new GrpcCoordinatorLink(NettyChannelBuilder.forAddress(host, port).usePlaintext()
-        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build());
+  public static GrpcCoordinatorLink insecure(String host, int port) throws IOException {
+    return insecure(host, port, null);
   }
 
-  public GrpcCoordinatorLink(ManagedChannel channel) {
+  /**
+   * A plaintext connection whose model cache lives in {@code stateDir}, kept across restarts; a
+   * {@code null} directory means a temporary one, removed on {@link #close}.
+   */
+  public static GrpcCoordinatorLink insecure(String host, int port, Path stateDir) throws IOException {
+    return new GrpcCoordinatorLink(NettyChannelBuilder.forAddress(host, port).usePlaintext()
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build(), stateDir);
+  }
+
+  public GrpcCoordinatorLink(ManagedChannel channel, Path stateDir) throws IOException {
+    this.temporaryCache = stateDir == null ? Files.createTempDirectory("shoal-node") : null;
+    this.cache = BlobStore.open(stateDir == null ? temporaryCache : stateDir);
+    cache.removeTemporaryFiles();
     this.channel = channel;
     this.blocking = FederationGrpc.newBlockingStub(channel);
     this.async = FederationGrpc.newStub(channel);
@@ -99,94 +112,92 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   @Override
   public synchronized ParameterSet model(ContentId id) throws IOException {
     if (!id.equals(cachedId)) {
-      byte[] bytes = download(id);
-      ContentId actual = ContentId.of(bytes);
-      if (!actual.equals(id)) {
-        throw new IOException("downloaded model hashes to %s, expected %s".formatted(actual, id));
+      if (!cache.contains(id)) {
+        download(id);
       }
-      cachedModel = Safetensors.decode(bytes, "model " + id);
+      ParameterSet model = cache.readModel(id);
+      if (cachedId != null) {
+        cache.delete(cachedId);
+      }
+      cachedModel = model;
       cachedId = id;
     }
     return cachedModel;
   }
 
-  /** Downloads a blob, resuming from the last byte received if the stream breaks. */
-  byte[] download(ContentId id) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    IOException last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      try {
-        Iterator<Chunk> chunks = blocking.withDeadlineAfter(TRANSFER_MINUTES, TimeUnit.MINUTES)
-            .download(DownloadRequest.newBuilder().setContentId(id.value()).setOffset(out.size()).build());
-        while (chunks.hasNext()) {
-          Chunk c = chunks.next();
-          if (c.getOffset() != out.size()) {
-            throw new IOException("chunk at offset %d, expected %d".formatted(c.getOffset(), out.size()));
+  /**
+   * Downloads a blob into the cache, straight to disk, resuming from the last byte received if
+   * the stream breaks; the cache checks that the bytes hash to {@code id}.
+   */
+  void download(ContentId id) throws IOException {
+    ContentId actual = cache.put(out -> {
+      long received = 0;
+      IOException last = null;
+      for (int attempt = 0; attempt < 5; attempt++) {
+        try {
+          Iterator<Chunk> chunks = blocking.withDeadlineAfter(TRANSFER_MINUTES, TimeUnit.MINUTES)
+              .download(DownloadRequest.newBuilder().setContentId(id.value()).setOffset(received).build());
+          while (chunks.hasNext()) {
+            Chunk c = chunks.next();
+            if (c.getOffset() != received) {
+              throw new IOException("chunk at offset %d, expected %d".formatted(c.getOffset(), received));
+            }
+            c.getData().writeTo(out);
+            received += c.getData().size();
           }
-          c.getData().writeTo(out);
-        }
-        return out.toByteArray();
-      } catch (StatusRuntimeException e) {
-        last = asIo(e);
-        if (!retryable(e)) {
-          throw last;
+          return;
+        } catch (StatusRuntimeException e) {
+          last = asIo(e);
+          if (!retryable(e)) {
+            throw last;
+          }
         }
       }
+      throw last;
+    });
+    if (!actual.equals(id)) {
+      cache.delete(actual);
+      throw new IOException("downloaded model hashes to %s, expected %s".formatted(actual, id));
     }
-    throw last;
   }
 
-  /** Uploads a blob in chunks unless the coordinator already has it; returns its id. */
-  ContentId upload(byte[] bytes) throws IOException {
-    ContentId id = ContentId.of(bytes);
+  /** Uploads a stored blob in chunks unless the coordinator already has it. */
+  void upload(ContentId id) throws IOException {
     if (call(() -> unary().hasBlob(BlobRef.newBuilder().setContentId(id.value()).build())).getPresent()) {
-      return id;
+      return;
     }
-    CompletableFuture<UploadReply> done = new CompletableFuture<>();
-    StreamObserver<Chunk> out = async.withDeadlineAfter(TRANSFER_MINUTES, TimeUnit.MINUTES)
-        .upload(new StreamObserver<>() {
-          @Override
-          public void onNext(UploadReply value) {
-            done.complete(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            done.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            done.complete(null);
-          }
-        });
-    for (int offset = 0; offset == 0 || offset < bytes.length; offset += Wire.CHUNK_BYTES) {
-      int n = Math.min(Wire.CHUNK_BYTES, bytes.length - offset);
-      Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(bytes, offset, n));
-      if (offset == 0) {
-        c.setContentId(id.value()).setTotalSize(bytes.length);
-      }
-      out.onNext(c.build());
-      if (bytes.length == 0) {
-        break;
-      }
+    var upload = new ChunkUpload();
+    StreamObserver<Chunk> out = async.withDeadlineAfter(TRANSFER_MINUTES, TimeUnit.MINUTES).upload(upload);
+    long size = cache.size(id);
+    try (InputStream in = cache.open(id)) {
+      long offset = 0;
+      do {
+        byte[] data = in.readNBytes(Wire.CHUNK_BYTES);
+        Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data));
+        if (offset == 0) {
+          c.setContentId(id.value()).setTotalSize(size);
+        }
+        upload.awaitReady();
+        out.onNext(c.build());
+        offset += data.length;
+      } while (offset < size);
+    } catch (IOException | RuntimeException e) {
+      out.onError(e);
+      throw e;
     }
     out.onCompleted();
-    try {
-      done.get();
-      return id;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while uploading " + id);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof StatusRuntimeException s ? asIo(s) : new IOException(e.getCause());
-    }
+    upload.await(id);
   }
 
   @Override
   public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics)
       throws IOException {
-    ContentId id = upload(Safetensors.encode(update));
+    ContentId id = cache.putModel(update);
+    try {
+      upload(id);
+    } finally {
+      cache.delete(id);
+    }
     return call(() -> unary().submitFit(FitResult.newBuilder().setNode(node).setRound(round).setUpdate(id.value())
         .setNumExamples(numExamples).putAllMetrics(metrics).build())).getVerdict().name();
   }
@@ -228,7 +239,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     };
   }
 
-  private static IOException asIo(StatusRuntimeException e) {
+  static IOException asIo(StatusRuntimeException e) {
     String d = e.getStatus().getDescription();
     return new IOException(e.getStatus().getCode() + (d == null ? "" : ": " + d), e);
   }
@@ -240,6 +251,17 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       channel.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (temporaryCache != null) {
+      deleteTree(temporaryCache);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory left behind holds nothing the node needs
     }
   }
 }

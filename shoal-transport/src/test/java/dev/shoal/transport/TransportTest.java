@@ -75,6 +75,7 @@ class TransportTest {
   @TempDir Path dir;
   RemoteClients clients;
   BlobStore blobs;
+  BlobStore nodeBlobs;
   CoordinatorServer server;
   GrpcCoordinatorLink link;
 
@@ -85,7 +86,8 @@ class TransportTest {
     var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("test").build(),
         Duration.ofMillis(50), Duration.ofMillis(10));
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
-    link = GrpcCoordinatorLink.insecure("127.0.0.1", server.port());
+    link = GrpcCoordinatorLink.insecure("127.0.0.1", server.port(), dir.resolve("node"));
+    nodeBlobs = BlobStore.open(dir.resolve("node"));
   }
 
   @AfterEach
@@ -122,20 +124,43 @@ class TransportTest {
     for (int size : new int[] {0, 1, Wire.CHUNK_BYTES, Wire.CHUNK_BYTES + 1, 3 * Wire.CHUNK_BYTES + 17}) {
       byte[] bytes = new byte[size];
       new java.util.Random(size).nextBytes(bytes);
-      ContentId id = link.upload(bytes);
-      assertThat(id).isEqualTo(ContentId.of(bytes));
+      ContentId id = nodeBlobs.put(bytes);
+      link.upload(id);
       assertThat(blobs.read(id)).isEqualTo(bytes);
-      assertThat(link.download(id)).isEqualTo(bytes);
+      nodeBlobs.delete(id);
+      link.download(id);
+      assertThat(nodeBlobs.read(id)).isEqualTo(bytes);
     }
   }
 
   @Test
   void aBlobTheCoordinatorHoldsIsNotSentAgain() throws Exception {
-    byte[] bytes = new byte[2 * Wire.CHUNK_BYTES];
-    link.upload(bytes);
+    ContentId id = nodeBlobs.put(new byte[2 * Wire.CHUNK_BYTES]);
+    link.upload(id);
     long up = clients.traffic().up();
-    link.upload(bytes);
+    link.upload(id);
     assertThat(clients.traffic().up()).isEqualTo(up);
+  }
+
+  @Test
+  void aNodeWithTheModelInItsStateDirectoryDoesNotDownloadItAgain() throws Exception {
+    ParameterSet model = new LabelTrainer().initialParameters(0);
+    ContentId id = blobs.putModel(model);
+    assertThat(link.model(id)).isEqualTo(model);
+    long down = clients.traffic().down();
+    assertThat(down).isPositive();
+    link.close();
+    link = GrpcCoordinatorLink.insecure("127.0.0.1", server.port(), dir.resolve("node"));
+    assertThat(link.model(id)).isEqualTo(model);
+    assertThat(clients.traffic().down()).isEqualTo(down);
+  }
+
+  @Test
+  void aDownloadThatDoesNotHashToItsIdIsRefused() throws Exception {
+    ContentId id = blobs.put(new byte[] {1, 2, 3});
+    java.nio.file.Files.write(blobs.path(id), new byte[] {1, 2, 4});
+    assertThatThrownBy(() -> link.model(id)).hasMessageContaining("downloaded model hashes to");
+    assertThat(nodeBlobs.contains(id)).isFalse();
   }
 
   @Test

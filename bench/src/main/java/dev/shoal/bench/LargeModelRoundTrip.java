@@ -1,0 +1,168 @@
+package dev.shoal.bench;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.ImageDataset;
+import dev.shoal.node.NodeAgent;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.round.RoundEngine;
+import dev.shoal.round.RunConfig;
+import dev.shoal.store.BlobStore;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Tensor;
+import dev.shoal.train.Evaluation;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.FitOutcome;
+import dev.shoal.train.Trainer;
+import dev.shoal.transport.CoordinatorServer;
+import dev.shoal.transport.FederationService;
+import dev.shoal.transport.GrpcCoordinatorLink;
+import dev.shoal.transport.proto.StatusReply;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * One FedAvg round with a large model between a coordinator (this JVM) and one node (a child
+ * JVM) over loopback gRPC: the global model goes down, the node shifts every value by 0.5, the
+ * update comes back and is validated and folded. Reports the coordinator's peak heap.
+ *
+ * <pre>java -Xmx1400m -cp benchmarks.jar dev.shoal.bench.LargeModelRoundTrip [MEGABYTES]</pre>
+ */
+public final class LargeModelRoundTrip {
+
+  private static final int TENSOR_VALUES = 1_000_000;
+  private static final NodeAgent.Timing TIMING =
+      new NodeAgent.Timing(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(2));
+
+  private LargeModelRoundTrip() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 3 && args[0].equals("node")) {
+      node(Integer.parseInt(args[1]), Path.of(args[2]));
+      return;
+    }
+    int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 600;
+    coordinator(megabytes);
+  }
+
+  private static void coordinator(int megabytes) throws Exception {
+    Path dir = Files.createTempDirectory("shoal-large");
+    HeapSampler heap = HeapSampler.start();
+    ParameterSet model = model(megabytes);
+    long modelBytes = 4 * model.parameterCount();
+    System.out.printf("model: %d tensors, %,d bytes; coordinator -Xmx %d MiB%n",
+        model.names().size(), modelBytes, Runtime.getRuntime().maxMemory() >> 20);
+
+    RemoteClients clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(60));
+    var service = new FederationService(clients, BlobStore.open(dir.resolve("coordinator")),
+        () -> StatusReply.getDefaultInstance(), Duration.ofSeconds(1), Duration.ofMillis(100));
+    try (CoordinatorServer server = CoordinatorServer.startInsecure("127.0.0.1", 0, service)) {
+      Process node = startNode(server.port(), dir.resolve("node"));
+      Runtime.getRuntime().addShutdownHook(new Thread(node::destroyForcibly));
+      long start = System.nanoTime();
+      var engine = new RoundEngine(new FedAvg(new FitConfig(1, 1, 0.1, 1), 1.0, 1, 0.0), clients,
+          new RunConfig(1, 1, Duration.ofMinutes(20), 1), Optional.empty(), e -> { });
+      ParameterSet result = engine.run(model);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      clients.finish();
+      node.waitFor();
+      double worst = worstError(model, result);
+      long peak = heap.stop();
+      System.out.printf("round trip: %.1f s (%.0f MiB/s each way, including hashing and disk), max |error| %.2g%n",
+          seconds, 2 * (modelBytes >> 20) / seconds, worst);
+      System.out.printf("coordinator heap: peak used %d MiB = %.2f x the model; sum of pool peaks %d MiB%n",
+          peak >> 20, (double) peak / modelBytes, poolPeaks() >> 20);
+      System.out.printf("traffic: down %,d bytes, up %,d bytes%n", clients.traffic().down(), clients.traffic().up());
+      if (worst > 1e-5) {
+        throw new IllegalStateException("the aggregate is not the node's shifted model");
+      }
+    }
+  }
+
+  private static Process startNode(int port, Path stateDir) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+        LargeModelRoundTrip.class.getName(), "node", Integer.toString(port), stateDir.toString())
+        .inheritIO().start();
+  }
+
+  private static void node(int port, Path stateDir) throws Exception {
+    byte[] one = new byte[1];
+    ImageDataset data = new ImageDataset(one, one, 1, 1);
+    try (var link = GrpcCoordinatorLink.insecure("127.0.0.1", port, stateDir)) {
+      new NodeAgent("node", link, p -> new ShiftTrainer(), new FederatedData(data, data), TIMING, 1).run();
+    }
+  }
+
+  /** {@code megabytes} of float32 values in 1000×1000 tensors, deterministic. */
+  static ParameterSet model(int megabytes) {
+    var rng = new SplittableRandom(1);
+    List<Tensor> tensors = new ArrayList<>();
+    for (int t = 0; t < megabytes * 1_000_000L / 4 / TENSOR_VALUES; t++) {
+      float[] v = new float[TENSOR_VALUES];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) rng.nextDouble(-1, 1);
+      }
+      tensors.add(new Tensor("layer" + t + ".weight", new int[] {1000, 1000}, v));
+    }
+    return new ParameterSet(tensors, Map.of("model", "large"));
+  }
+
+  private static double worstError(ParameterSet model, ParameterSet result) {
+    double worst = 0;
+    for (String name : model.names()) {
+      float[] a = model.read(name).data();
+      float[] b = result.read(name).data();
+      for (int i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(b[i] - (a[i] + 0.5f)));
+      }
+    }
+    return worst;
+  }
+
+  private static long poolPeaks() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** Adds 0.5 to every value: a stand-in for training that keeps the size and the check simple. */
+  static final class ShiftTrainer implements Trainer {
+    @Override
+    public ParameterSet initialParameters(long seed) {
+      throw new UnsupportedOperationException("the coordinator supplies the model");
+    }
+
+    @Override
+    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+      List<Tensor> out = new ArrayList<>();
+      for (Tensor t : parameters.tensors()) {
+        float[] v = t.data().clone();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += 0.5f;
+        }
+        out.add(new Tensor(t.name(), t.shape(), v));
+      }
+      return new FitOutcome(new ParameterSet(out, parameters.metadata()), data.size(), Map.of());
+    }
+
+    @Override
+    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+      return new Evaluation(data.size(), 0, 0);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.shoal.tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A safetensors file whose header has been read and validated, and whose tensors are read from
+ * disk only when asked for, one at a time. The file must not change while this view is used
+ * (content-addressed blobs never do).
+ */
+public final class SafetensorsFile implements TensorSource {
+
+  private static final int BLOCK_BYTES = 1 << 20;
+
+  private final Path file;
+  private final Safetensors.Header header;
+  private final Map<String, Safetensors.Entry> byName = new LinkedHashMap<>();
+
+  private SafetensorsFile(Path file, Safetensors.Header header) {
+    this.file = file;
+    this.header = header;
+    header.entries().forEach(e -> byName.put(e.name(), e));
+  }
+
+  /**
+   * Reads and validates the header of {@code file}.
+   *
+   * @throws SafetensorsException if the file is missing, truncated or its header is invalid
+   */
+  public static SafetensorsFile open(Path file) throws IOException {
+    String source = file.toString();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long total = channel.size();
+      byte[] prefix = readFully(channel, 0, (int) Math.min(8, total));
+      long headerLength = Safetensors.headerLength(prefix, total, source);
+      byte[] json = readFully(channel, 8, (int) headerLength);
+      return new SafetensorsFile(file, Safetensors.parseHeader(json, total, source));
+    } catch (NoSuchFileException e) {
+      throw new SafetensorsException(source, "no such file");
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public List<String> names() {
+    return List.copyOf(byName.keySet());
+  }
+
+  @Override
+  public Optional<int[]> shape(String name) {
+    return Optional.ofNullable(byName.get(name)).map(e -> e.shape().clone());
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return header.metadata();
+  }
+
+  @Override
+  public Tensor read(String name) {
+    Safetensors.Entry e = byName.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("no tensor '" + name + "' in " + file);
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return read(channel, e);
+    } catch (IOException x) {
+      throw new UncheckedIOException("cannot read tensor '" + name + "' from " + file, x);
+    }
+  }
+
+  /** Every tensor, read in one pass. */
+  public ParameterSet load() throws IOException {
+    List<Tensor> tensors = new ArrayList<>(byName.size());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      for (Safetensors.Entry e : header.entries()) {
+        tensors.add(read(channel, e));
+      }
+    }
+    return new ParameterSet(tensors, header.metadata());
+  }
+
+  private Tensor read(FileChannel channel, Safetensors.Entry e) throws IOException {
+    float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
+    ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    long position = header.dataStart() + e.begin();
+    for (int from = 0; from < values.length; ) {
+      int n = Math.min(BLOCK_BYTES / 4, values.length - from);
+      block.clear().limit(4 * n);
+      fill(channel, block, position);
+      block.flip();
+      block.asFloatBuffer().get(values, from, n);
+      from += n;
+      position += 4L * n;
+    }
+    return new Tensor(e.name(), e.shape().clone(), values);
+  }
+
+  private static byte[] readFully(FileChannel channel, long position, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    fill(channel, buf, position);
+    return buf.array();
+  }
+
+  private static void fill(FileChannel channel, ByteBuffer buf, long position) throws IOException {
+    while (buf.hasRemaining()) {
+      int n = channel.read(buf, position);
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      position += n;
+    }
+  }
+}

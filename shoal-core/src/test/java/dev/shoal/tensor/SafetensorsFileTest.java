@@ -1,0 +1,57 @@
+package dev.shoal.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafetensorsFileTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void readsEachTensorOnDemandAndAgreesWithTheInMemoryCodec() throws Exception {
+    // Larger than the 1 MiB read block, so tensors span several blocks.
+    var rng = new SplittableRandom(7);
+    float[] big = new float[700_001];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (float) rng.nextGaussian();
+    }
+    ParameterSet set = new ParameterSet(List.of(
+        new Tensor("big", new int[] {700_001}, big), SafetensorsTest.sample().tensors().get(0)),
+        SafetensorsTest.sample().metadata());
+    Path file = dir.resolve("m.safetensors");
+    Safetensors.write(set, file);
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(Safetensors.encode(set));
+    SafetensorsFile view = SafetensorsFile.open(file);
+    assertThat(view.names()).containsExactly("big", "fc1.weight");
+    assertThat(view.shape("fc1.weight")).hasValue(new int[] {2, 3});
+    assertThat(view.shape("nope")).isEmpty();
+    assertThat(view.metadata()).isEqualTo(set.metadata());
+    assertThat(view.read("big")).isEqualTo(set.read("big"));
+    assertThat(view.load()).isEqualTo(set);
+    assertThat(ContentId.of(set)).isEqualTo(ContentId.of(Files.readAllBytes(file)));
+    assertThatThrownBy(() -> view.read("nope")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aBadHeaderIsRefusedWhenTheFileIsOpened() throws Exception {
+    Path cut = dir.resolve("cut.safetensors");
+    byte[] full = Safetensors.encode(SafetensorsTest.sample());
+    Files.write(cut, java.util.Arrays.copyOf(full, full.length - 3));
+    assertThatThrownBy(() -> SafetensorsFile.open(cut)).isInstanceOf(SafetensorsException.class)
+        .hasMessageStartingWith(cut + ": truncated");
+    Path tiny = dir.resolve("tiny.safetensors");
+    Files.write(tiny, new byte[5]);
+    assertThatThrownBy(() -> SafetensorsFile.open(tiny)).hasMessageContaining("truncated: 5 bytes");
+    Path hole = dir.resolve("hole.safetensors");
+    Files.write(hole, SafetensorsTest.file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 1f, 2f));
+    assertThatThrownBy(() -> SafetensorsFile.open(hole)).hasMessageContaining("hole in the data section");
+  }
+}
