@@ -101,7 +101,10 @@ public final class RemoteClients implements ClientPort {
     /** The engine gave a node work (queued until the node polls for it). */
     default void instructed(String node, Work work, Instant at) {}
 
-    /** What became of the node's work of {@code kind} in {@code round}; {@code reason} null unless it failed. */
+    /**
+     * What became of the node's work of {@code kind} in {@code round}, or of a result that answered
+     * no work; {@code reason} says why work failed, timed out or went offline, and is null otherwise.
+     */
     default void outcome(String node, Kind kind, int round, Outcome outcome, String reason, Instant at) {}
   }
 
@@ -242,7 +245,7 @@ public final class RemoteClients implements ClientPort {
     Pending p = n.outstanding.remove(key);
     if (p == null) {
       Receipt r = receiptWithout(n, key);
-      outcome(name, key, Outcome.valueOf(r.name()), null);
+      outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
       if (r != Receipt.DUPLICATE) {
         log.warn("result rejected node={} work={} reason={}", name, key, r == Receipt.LATE ? "after_deadline" : "not_instructed");
       }
