@@ -125,7 +125,7 @@ final class Coordinator {
             job.lr(), job.seed(), job.fractionEvaluate());
   }
 
-  private static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
+  static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
     int completed = state.runs().lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0);
     StatusReply.Builder b = StatusReply.newBuilder().setRun(run.name()).setTotalRounds(total)
         .setCompletedRounds(completed).setCurrentRound(Math.min(current, total))
