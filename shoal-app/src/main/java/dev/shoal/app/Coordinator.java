@@ -136,10 +136,9 @@ final class Coordinator {
     Map<String, Instant> live = new HashMap<>();
     clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
     for (Node n : state.runs().nodes()) {
-      Instant lastSeen = live.getOrDefault(n.name(), n.lastSeen());
+      Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
       b.addNodes(NodeStatus.newBuilder().setName(n.name()).setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
-          .setLastSeenEpochMillis((lastSeen.isAfter(n.lastSeen()) ? lastSeen : n.lastSeen()).toEpochMilli())
-          .setRoundsContributed(contributed.getOrDefault(n.name(), 0)));
+          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0)));
     }
     return b.build();
   }
