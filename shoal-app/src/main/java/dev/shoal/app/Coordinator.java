@@ -10,6 +10,7 @@ import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunConfig;
 import dev.shoal.round.RunListener;
 import dev.shoal.store.CompletedRound;
+import dev.shoal.store.Node;
 import dev.shoal.store.RoundStatus;
 import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
@@ -31,6 +32,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,11 +72,14 @@ final class Coordinator {
         console.printf("resuming run '%s' after round %d of %d%n", runName, first - 1, job.rounds());
       }
 
-      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout());
+      // no node is connected to this process yet; each is online again when it registers
+      state.runs().markOffline(Duration.ZERO);
+      StoreJournal journal = new StoreJournal(state.runs(), run.id(), StoreJournal.LAST_SEEN_EVERY);
+      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), journal);
       AtomicInteger current = new AtomicInteger(first);
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL);
-      try (CoordinatorServer server = CoordinatorServer.startInsecure(net.host(), net.port(), service)) {
+      try (journal; CoordinatorServer server = CoordinatorServer.startInsecure(net.host(), net.port(), service)) {
         log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
         console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
         Thread sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
@@ -88,6 +94,7 @@ final class Coordinator {
           public void complete(RoundMetrics metrics, ParameterSet model) {
             try {
               ContentId id = state.blobs().putModel(model);
+              journal.flush(); // the round's instructions and outcomes are in the store before it completes
               state.runs().completeRound(run.id(), metrics, id);
             } catch (IOException e) {
               throw new UncheckedIOException("cannot record round " + metrics.round(), e);
@@ -118,14 +125,20 @@ final class Coordinator {
             job.lr(), job.seed(), job.fractionEvaluate());
   }
 
-  private static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
+  static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
     int completed = state.runs().lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0);
     StatusReply.Builder b = StatusReply.newBuilder().setRun(run.name()).setTotalRounds(total)
         .setCompletedRounds(completed).setCurrentRound(Math.min(current, total))
         .setState(completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running");
-    for (RemoteClients.NodeView n : clients.nodes()) {
-      b.addNodes(NodeStatus.newBuilder().setName(n.name()).setOnline(n.online())
-          .setLastSeenEpochMillis(n.lastSeen().toEpochMilli()).setRoundsContributed(n.roundsContributed()));
+    // Nodes as the store knows them, so the counts include rounds from before a restart. The
+    // stored last-seen time may lag by up to StoreJournal.LAST_SEEN_EVERY; a fresher one in memory wins.
+    Map<String, Integer> contributed = state.runs().roundsContributed(run.id());
+    Map<String, Instant> live = new HashMap<>();
+    clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
+    for (Node n : state.runs().nodes()) {
+      Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
+      b.addNodes(NodeStatus.newBuilder().setName(n.name()).setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
+          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0)));
     }
     return b.build();
   }

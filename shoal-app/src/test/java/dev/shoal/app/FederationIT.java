@@ -9,8 +9,14 @@ import dev.shoal.tensor.Tensor;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +60,7 @@ class FederationIT {
     assertThat(coordinator.exitValue()).as(Files.readString(dir.resolve("coordinator.err"))).isZero();
     assertThat(rounds(dir.resolve("state/metrics.jsonl"))).containsExactly(1, 2, 3, 4);
     assertClose(Safetensors.read(dir.resolve("state/model.safetensors")), inProcess);
+    assertBookkeeping(dir.resolve("state/state.db"), 4, List.of("client-000", "client-001", "client-002"));
     for (Process n : processes.subList(1, processes.size())) {
       assertThat(n.waitFor(30, TimeUnit.SECONDS)).as("node stops when the run is over").isTrue();
     }
@@ -70,11 +77,58 @@ class FederationIT {
     awaitRounds(metrics, 2, first);
     first.destroyForcibly().waitFor();
     Process second = coordinator(port, "second", "--min-clients", "3");
+    awaitRounds(metrics, 3, second);
+    Shoal.Result status = Shoal.run(dir, "status", "--coordinator", "127.0.0.1:" + port, "--insecure");
+    if (status.exitCode() == 0) {
+      assertThat(contributed(status.out())).as(status.out()).hasSize(3)
+          .allSatisfy((node, rounds) -> assertThat(rounds).as("rounds of %s, counted across the restart", node)
+              .isGreaterThanOrEqualTo(3));
+    } else {
+      assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("status fails only once the run is over").isTrue();
+    }
     assertThat(second.waitFor(10, TimeUnit.MINUTES)).isTrue();
     assertThat(second.exitValue()).as(Files.readString(dir.resolve("second.err"))).isZero();
     assertThat(Files.readString(dir.resolve("second.out"))).contains("resuming run 'default' after round");
     assertThat(rounds(metrics)).containsExactly(1, 2, 3, 4);
     assertClose(Safetensors.read(dir.resolve("state/model.safetensors")), inProcess);
+    assertBookkeeping(dir.resolve("state/state.db"), 4, List.of("client-000", "client-001", "client-002"));
+  }
+
+  /** Rounds contributed per node, from the table `shoal status` prints. */
+  static Map<String, Integer> contributed(String status) {
+    Map<String, Integer> rounds = new TreeMap<>();
+    for (String line : status.split("\\R")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 4 && f[0].startsWith("client-")) {
+        rounds.put(f[0], Integer.parseInt(f[3]));
+      }
+    }
+    return rounds;
+  }
+
+  /** The state database: every node's fit instruction once per round, all accepted, counted across the restart. */
+  static void assertBookkeeping(Path db, int rounds, List<String> nodes) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      for (int round = 1; round <= rounds; round++) {
+        assertThat(rows(c, "SELECT node, status FROM instructions WHERE kind = 'fit' AND round = " + round
+            + " ORDER BY node")).as("fit instructions of round %d", round)
+            .containsExactlyElementsOf(nodes.stream().map(n -> n + " done").toList());
+      }
+      assertThat(rows(c, "SELECT node, count(*) FROM instructions WHERE kind = 'fit' AND status = 'done'"
+          + " GROUP BY node ORDER BY node")).containsExactlyElementsOf(nodes.stream().map(n -> n + " " + rounds).toList());
+      assertThat(rows(c, "SELECT name, rounds_contributed FROM nodes ORDER BY name"))
+          .containsExactlyElementsOf(nodes.stream().map(n -> n + " " + rounds).toList());
+    }
+  }
+
+  static List<String> rows(Connection c, String sql) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return rows;
   }
 
   @Test
@@ -101,6 +155,11 @@ class FederationIT {
     }
     assertThat(json.readTree(lines.get(3)).get("clients").asInt()).isEqualTo(2);
     assertThat(failures).isBetween(0, 1);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state/state.db"))) {
+      assertThat(rows(c, "SELECT name, status FROM nodes WHERE name = 'client-002'")).containsExactly("client-002 offline");
+      assertThat(rows(c, "SELECT count(*), 0 FROM instructions WHERE node = 'client-002' AND round = 4"))
+          .containsExactly("0 0");
+    }
   }
 
   Process coordinator(int port, String name, String... extra) throws Exception {

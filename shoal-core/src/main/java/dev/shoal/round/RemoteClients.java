@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * only dial out: they {@link #register}, {@link #heartbeat}, {@link #poll} for work and hand
  * back results with {@link #submitFit} or {@link #submitEvaluation}. The engine's blocking
  * {@link #fit} call waits for that result. A node silent for longer than the liveness timeout
- * is marked offline by {@link #sweep} and its pending work fails, so the round goes on.
+ * is marked offline by {@link #sweep} and its pending work fails, so the round goes on. What
+ * happens to nodes and their work is told to a {@link Journal}, for a durable record.
  */
 public final class RemoteClients implements ClientPort {
 
@@ -59,16 +60,70 @@ public final class RemoteClients implements ClientPort {
   /** A node as the coordinator sees it. */
   public record NodeView(String name, boolean online, Instant lastSeen, int roundsContributed) {}
 
+  /** Fit or evaluate. */
+  public enum Kind { FIT, EVALUATE }
+
+  /** What became of a piece of work, or of a result that answered none. */
+  public enum Outcome {
+    /** The result answered the work. */
+    ACCEPTED,
+    /** A result that was already accepted, again. */
+    DUPLICATE,
+    /** A result for work the round had stopped waiting for. */
+    LATE,
+    /** A result for work the node was never given. */
+    NOT_INSTRUCTED,
+    /** The node reported that it could not do the work. */
+    FAILED,
+    /** The round stopped waiting (its deadline passed). */
+    TIMED_OUT,
+    /** The node went offline before answering. */
+    OFFLINE
+  }
+
+  /**
+   * Told what happens to nodes and their work. Called with this object's lock held, so an
+   * implementation must return at once: queue the event, write it elsewhere. Every method has an
+   * empty default; {@link #NONE} records nothing.
+   */
+  public interface Journal {
+    Journal NONE = new Journal() {};
+
+    /** A node registered, or was heard from after being offline. */
+    default void online(String node, Instant at) {}
+
+    /** An online node was heard from: a heartbeat, a poll or a result. Frequent. */
+    default void seen(String node, Instant at) {}
+
+    /** A node was found silent; {@code lastSeen} is when it was last heard from. */
+    default void offline(String node, Instant lastSeen) {}
+
+    /** The engine gave a node work (queued until the node polls for it). */
+    default void instructed(String node, Work work, Instant at) {}
+
+    /**
+     * What became of the node's work of {@code kind} in {@code round}, or of a result that answered
+     * no work; {@code reason} says why work failed, timed out or went offline, and is null otherwise.
+     */
+    default void outcome(String node, Kind kind, int round, Outcome outcome, String reason, Instant at) {}
+  }
+
   private final Clock clock;
   private final Duration livenessTimeout;
+  private final Journal journal;
   private final Map<String, Node> nodes = new TreeMap<>();
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
   private volatile boolean finished;
 
   public RemoteClients(Clock clock, Duration livenessTimeout) {
+    this(clock, livenessTimeout, Journal.NONE);
+  }
+
+  public RemoteClients(Clock clock, Duration livenessTimeout, Journal journal) {
     this.clock = clock;
     this.livenessTimeout = livenessTimeout;
+    this.journal = journal;
   }
 
   private static final class Node {
@@ -94,6 +149,18 @@ public final class RemoteClients implements ClientPort {
     return (w instanceof Work.Fit ? "fit/" : "evaluate/") + w.round();
   }
 
+  private static Kind kind(String key) {
+    return key.startsWith("fit/") ? Kind.FIT : Kind.EVALUATE;
+  }
+
+  private static int round(String key) {
+    return Integer.parseInt(key.substring(key.indexOf('/') + 1));
+  }
+
+  private void outcome(String node, String key, Outcome outcome, String reason) {
+    journal.outcome(node, kind(key), round(key), outcome, reason, clock.instant());
+  }
+
   /** A node says hello (again, after a reconnect); it is online from now on. */
   public synchronized void register(String name) {
     Node n = nodes.computeIfAbsent(name, k -> new Node(k, clock.instant()));
@@ -102,6 +169,7 @@ public final class RemoteClients implements ClientPort {
       log.info("node back online node={}", name);
     }
     n.online = true;
+    journal.online(name, n.lastSeen);
     notifyAll();
   }
 
@@ -112,8 +180,17 @@ public final class RemoteClients implements ClientPort {
 
   /** Records that {@code name} is alive; unknown nodes must register first. */
   public synchronized void heartbeat(String name) {
-    node(name).lastSeen = clock.instant();
-    node(name).online = true;
+    seen(node(name));
+  }
+
+  private void seen(Node n) {
+    n.lastSeen = clock.instant();
+    if (n.online) {
+      journal.seen(n.name, n.lastSeen);
+    } else {
+      n.online = true;
+      journal.online(n.name, n.lastSeen);
+    }
   }
 
   /** The next piece of work for {@code name}, if any; counts as a heartbeat. */
@@ -157,16 +234,18 @@ public final class RemoteClients implements ClientPort {
       return receiptWithout(n, key);
     }
     n.answered.add(p.key);
+    outcome(name, key, Outcome.FAILED, reason);
     p.answer.completeExceptionally(new IllegalStateException(reason));
     return Receipt.ACCEPTED;
   }
 
   private Receipt submit(String name, String key, Object answer) {
     Node n = node(name);
-    n.lastSeen = clock.instant();
+    seen(n);
     Pending p = n.outstanding.remove(key);
     if (p == null) {
       Receipt r = receiptWithout(n, key);
+      outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
       if (r != Receipt.DUPLICATE) {
         log.warn("result rejected node={} work={} reason={}", name, key, r == Receipt.LATE ? "after_deadline" : "not_instructed");
       }
@@ -176,6 +255,7 @@ public final class RemoteClients implements ClientPort {
     if (answer instanceof FitReply) {
       n.roundsContributed++;
     }
+    outcome(name, key, Outcome.ACCEPTED, null);
     p.answer.complete(answer);
     return Receipt.ACCEPTED;
   }
@@ -197,6 +277,9 @@ public final class RemoteClients implements ClientPort {
         lost.add(n.name);
         String reason = "node went offline (no heartbeat for %ds)".formatted(livenessTimeout.toSeconds());
         log.warn("node offline node={} last_seen={}", n.name, n.lastSeen);
+        journal.offline(n.name, n.lastSeen);
+        n.queue.forEach(p -> outcome(n.name, p.key, Outcome.OFFLINE, reason));
+        n.outstanding.values().forEach(p -> outcome(n.name, p.key, Outcome.OFFLINE, reason));
         n.queue.forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
         n.outstanding.values().forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
         n.queue.clear();
@@ -248,7 +331,9 @@ public final class RemoteClients implements ClientPort {
     Pending p = new Pending(key(work), work, new CompletableFuture<>());
     synchronized (this) {
       Node n = node(name);
+      journal.instructed(name, work, clock.instant());
       if (!n.online) {
+        outcome(name, p.key, Outcome.OFFLINE, "node '" + name + "' is offline");
         throw new IllegalStateException("node '" + name + "' is offline");
       }
       n.queue.add(p);
@@ -267,9 +352,11 @@ public final class RemoteClients implements ClientPort {
   private synchronized void withdraw(String name, Pending p) {
     Node n = nodes.get(name);
     if (n != null) {
-      n.queue.remove(p);
-      n.outstanding.remove(p.key, p);
+      boolean waiting = n.queue.remove(p) | n.outstanding.remove(p.key, p);
       n.expired.add(p.key);
+      if (waiting) {
+        outcome(name, p.key, Outcome.TIMED_OUT, "no answer before the round's deadline");
+      }
     }
   }
 

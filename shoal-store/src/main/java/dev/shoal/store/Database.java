@@ -144,9 +144,20 @@ final class Database implements AutoCloseable {
           for (String ddl : Schema.V1) {
             s.execute(ddl);
           }
-          s.execute("PRAGMA user_version = " + Schema.VERSION);
+          s.execute("PRAGMA user_version = 1");
         }
         LOG.info("event=state_db_created file={} schema={}", file, Schema.VERSION);
+      }
+      if (version < 2) {
+        try (Statement s = db.createStatement()) {
+          for (String ddl : Schema.V2) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA user_version = 2");
+        }
+        if (version == 1) {
+          LOG.info("event=state_db_migrated file={} from=1 to=2", file);
+        }
       }
       return null;
     });

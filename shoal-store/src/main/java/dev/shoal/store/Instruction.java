@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param baseModelId the global model the node trains from
  * @param config the node's fit configuration (epochs, batch size, seed, ...)
  * @param reason why the instruction failed or was rejected
+ * @param kind fit or evaluate; a node can have one of each in a round
  */
 public record Instruction(
     long runId,
@@ -18,9 +19,16 @@ public record Instruction(
     ContentId baseModelId,
     Map<String, String> config,
     InstructionStatus status,
-    Optional<String> reason) {
+    Optional<String> reason,
+    InstructionKind kind) {
 
   public Instruction {
     config = Map.copyOf(config);
+  }
+
+  /** A fit instruction. */
+  public Instruction(long runId, int round, String node, ContentId baseModelId, Map<String, String> config,
+      InstructionStatus status, Optional<String> reason) {
+    this(runId, round, node, baseModelId, config, status, reason, InstructionKind.FIT);
   }
 }

@@ -6,8 +6,12 @@ public enum InstructionStatus {
   PENDING,
   /** The node's result was received. */
   DONE,
-  /** The node reported an error or did not answer in time. */
+  /** The node reported an error (the reason is the node's). */
   FAILED,
   /** The node's update arrived but failed validation. */
-  REJECTED
+  REJECTED,
+  /** No answer before the round stopped waiting for it. */
+  TIMED_OUT,
+  /** The node went offline before answering. */
+  OFFLINE
 }

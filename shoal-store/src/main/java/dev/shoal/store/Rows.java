@@ -17,7 +17,7 @@ final class Rows {
   static final String ROUND_COLUMNS =
       "run_id, round, status, attempts, model_id, metrics, error, started, finished";
   static final String NODE_COLUMNS = "name, first_seen, last_seen, status, rounds_contributed";
-  static final String INSTRUCTION_COLUMNS = "run_id, round, node, base_model_id, config, status, reason";
+  static final String INSTRUCTION_COLUMNS = "run_id, round, node, base_model_id, config, status, reason, kind";
   static final String RESULT_COLUMNS = "run_id, round, node, update_id, num_examples, metrics, received";
 
   private Rows() {}
@@ -116,7 +116,7 @@ final class Rows {
   static Optional<Instruction> instruction(Connection c, long runId, int round, String node)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT " + INSTRUCTION_COLUMNS
-        + " FROM instructions WHERE run_id = ? AND round = ? AND node = ?")) {
+        + " FROM instructions WHERE run_id = ? AND round = ? AND node = ? AND kind = 'fit'")) {
       s.setLong(1, runId);
       s.setInt(2, round);
       s.setString(3, node);
@@ -154,7 +154,8 @@ final class Rows {
   static Instruction instructionRow(ResultSet rs) throws SQLException {
     return new Instruction(rs.getLong(1), rs.getInt(2), rs.getString(3), new ContentId(rs.getString(4)),
         JsonMaps.readStrings(rs.getString(5), "instructions.config"),
-        parse(InstructionStatus.class, rs.getString(6)), Optional.ofNullable(rs.getString(7)));
+        parse(InstructionStatus.class, rs.getString(6)), Optional.ofNullable(rs.getString(7)),
+        parse(InstructionKind.class, rs.getString(8)));
   }
 
   static Result resultRow(ResultSet rs) throws SQLException {

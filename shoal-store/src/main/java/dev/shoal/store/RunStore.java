@@ -218,7 +218,8 @@ public final class RunStore implements AutoCloseable {
             + " finished = ? WHERE run_id = ? AND round = ?", modelId.value(), json, now, runId, round);
       }
       Rows.update(c, "UPDATE nodes SET rounds_contributed = rounds_contributed + 1 WHERE name IN"
-          + " (SELECT node FROM results WHERE run_id = ? AND round = ?)", runId, round);
+          + " (SELECT node FROM results WHERE run_id = ? AND round = ? UNION SELECT node FROM instructions"
+          + " WHERE run_id = ? AND round = ? AND kind = 'fit' AND status = 'done')", runId, round, runId, round);
       Rows.update(c, "UPDATE instructions SET status = 'failed',"
           + " reason = 'no result before the round completed', updated = ?"
           + " WHERE run_id = ? AND round = ? AND status = 'pending'", now, runId, round);
@@ -333,11 +334,7 @@ public final class RunStore implements AutoCloseable {
       requireNode(c, node);
       requireStarted(c, run, round, "take an instruction for node '" + node + "'");
       String now = now();
-      Rows.update(c, "INSERT INTO instructions (run_id, round, node, base_model_id, config, status, reason, created, updated)"
-          + " VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?, ?)"
-          + " ON CONFLICT (run_id, round, node) DO UPDATE SET base_model_id = excluded.base_model_id,"
-          + " config = excluded.config, status = 'pending', reason = NULL, updated = excluded.updated",
-          runId, round, node, baseModelId.value(), configJson, now, now);
+      instruct(c, runId, round, node, InstructionKind.FIT, baseModelId.value(), configJson, now);
       return Rows.instruction(c, runId, round, node).orElseThrow();
     });
   }
@@ -354,8 +351,7 @@ public final class RunStore implements AutoCloseable {
         throw new IllegalArgumentException("run '" + run.name() + "' has no instruction for node '"
             + node + "' in round " + round);
       }
-      Rows.update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
-          + " WHERE run_id = ? AND round = ? AND node = ?", Rows.lower(status), reason, now(), runId, round, node);
+      resolve(c, runId, round, node, InstructionKind.FIT, status, reason, now());
       if (status != InstructionStatus.DONE) {
         LOG.info("event=instruction_{} run={} round={} node={} reason=\"{}\"",
             Rows.lower(status), run.name(), round, node, reason);
@@ -364,16 +360,108 @@ public final class RunStore implements AutoCloseable {
     });
   }
 
-  /** The instructions of a round, by node. */
+  /** The instructions of a round, fit and evaluate, by node. */
   public List<Instruction> instructions(long runId, int round) {
     return db.read("list the instructions of round " + round, c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT " + Rows.INSTRUCTION_COLUMNS
-          + " FROM instructions WHERE run_id = ? AND round = ? ORDER BY node")) {
+          + " FROM instructions WHERE run_id = ? AND round = ? ORDER BY node, kind")) {
         s.setLong(1, runId);
         s.setInt(2, round);
         return Rows.list(s, Rows::instructionRow);
       }
     });
+  }
+
+  // --------------------------------------------------------------------------- bookkeeping
+
+  /**
+   * Writes {@code entries} in order, in one transaction (one disk sync for all of them). Entries
+   * that no longer apply are skipped rather than failing the batch: a resolution of an
+   * instruction that a restarted round discarded, or an ignored result for a run that is gone.
+   */
+  public void record(List<? extends Bookkeeping> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    db.write("record " + entries.size() + " bookkeeping entries", c -> {
+      for (Bookkeeping e : entries) {
+        switch (e) {
+          case Bookkeeping.NodeSeen n -> seen(c, n);
+          case Bookkeeping.Instructed i -> {
+            if (Rows.round(c, i.runId(), i.round()).isPresent()) {
+              instruct(c, i.runId(), i.round(), i.node(), i.kind(), i.baseModelId().value(),
+                  JsonMaps.strings(i.config()), Timestamps.format(i.at()));
+            }
+          }
+          case Bookkeeping.Resolved r ->
+              resolve(c, r.runId(), r.round(), r.node(), r.kind(), r.status(), r.reason(), Timestamps.format(r.at()));
+          case Bookkeeping.Ignored i -> Rows.update(c,
+              "INSERT INTO ignored_results (run_id, round, node, kind, receipt, received)"
+                  + " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)",
+              i.runId(), i.round(), i.node(), Rows.lower(i.kind()), Rows.lower(i.receipt()),
+              Timestamps.format(i.at()), i.runId());
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Per node, the fit results accepted in a run: rounds it contributed to, including one in progress. */
+  public Map<String, Integer> roundsContributed(long runId) {
+    return db.read("count the rounds contributed in run " + runId, c -> {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT node, count(*) FROM instructions"
+          + " WHERE run_id = ? AND kind = 'fit' AND status = 'done' GROUP BY node")) {
+        s.setLong(1, runId);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            counts.put(rs.getString(1), rs.getInt(2));
+          }
+        }
+      }
+      return counts;
+    });
+  }
+
+  /** Results of a run that were received but not used, in order of arrival. */
+  public List<Bookkeeping.Ignored> ignoredResults(long runId) {
+    return db.read("list the ignored results of run " + runId, c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, kind, receipt, received"
+          + " FROM ignored_results WHERE run_id = ? ORDER BY id")) {
+        s.setLong(1, runId);
+        return Rows.list(s, rs -> new Bookkeeping.Ignored(rs.getLong(1), rs.getInt(2), rs.getString(3),
+            Rows.parse(InstructionKind.class, rs.getString(4)), Rows.parse(Bookkeeping.Receipt.class, rs.getString(5)),
+            Timestamps.parse(rs.getString(6))));
+      }
+    });
+  }
+
+  private static void seen(Connection c, Bookkeeping.NodeSeen n) throws SQLException {
+    Optional<Node> before = Rows.nodeByName(c, n.node());
+    String at = Timestamps.format(n.at());
+    Rows.update(c, "INSERT INTO nodes (name, first_seen, last_seen, status) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), status = excluded.status",
+        n.node(), at, at, Rows.lower(n.status()));
+    if (before.map(Node::status).orElse(null) != n.status()) {
+      LOG.info("event=node_{} node={} at={}", Rows.lower(n.status()), n.node(), at);
+    }
+  }
+
+  private static void instruct(Connection c, long runId, int round, String node, InstructionKind kind,
+      String baseModelId, String configJson, String now) throws SQLException {
+    Rows.update(c, "INSERT INTO instructions"
+        + " (run_id, round, node, kind, base_model_id, config, status, reason, created, updated)"
+        + " VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?)"
+        + " ON CONFLICT (run_id, round, node, kind) DO UPDATE SET base_model_id = excluded.base_model_id,"
+        + " config = excluded.config, status = 'pending', reason = NULL, updated = excluded.updated",
+        runId, round, node, Rows.lower(kind), baseModelId, configJson, now, now);
+  }
+
+  private static void resolve(Connection c, long runId, int round, String node, InstructionKind kind,
+      InstructionStatus status, String reason, String now) throws SQLException {
+    Rows.update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
+        + " WHERE run_id = ? AND round = ? AND node = ? AND kind = ?",
+        Rows.lower(status), reason, now, runId, round, node, Rows.lower(kind));
   }
 
   // ------------------------------------------------------------------------------- results
@@ -403,7 +491,7 @@ public final class RunStore implements AutoCloseable {
           + " VALUES (?, ?, ?, ?, ?, ?, ?)", result.runId(), result.round(), result.node(),
           result.updateId().value(), result.numExamples(), JsonMaps.numbers(result.metrics()), now);
       Rows.update(c, "UPDATE instructions SET status = 'done', reason = NULL, updated = ?"
-          + " WHERE run_id = ? AND round = ? AND node = ? AND status = 'pending'",
+          + " WHERE run_id = ? AND round = ? AND node = ? AND kind = 'fit' AND status = 'pending'",
           now, result.runId(), result.round(), result.node());
       touch(c, result.node());
       return true;

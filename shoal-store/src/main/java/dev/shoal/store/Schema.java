@@ -10,7 +10,7 @@ import java.util.List;
 final class Schema {
 
   /** The schema this code reads and writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** Statements that create version 1 on an empty database. */
   static final List<String> V1 = List.of(
@@ -78,6 +78,44 @@ final class Schema {
       )""",
       "CREATE INDEX nodes_by_status ON nodes (status, last_seen)",
       "CREATE INDEX results_by_node ON results (node)");
+
+  /**
+   * Statements that turn version 1 into version 2: instructions gain a kind (fit or evaluate, both
+   * per node and round) and the outcomes timed_out and offline; results the coordinator did not
+   * use (duplicate, late, not instructed) get a table of their own.
+   */
+  static final List<String> V2 = List.of(
+      "ALTER TABLE instructions RENAME TO instructions_v1",
+      """
+      CREATE TABLE instructions (
+        run_id        INTEGER NOT NULL,
+        round         INTEGER NOT NULL,
+        node          TEXT    NOT NULL REFERENCES nodes (name),
+        kind          TEXT    NOT NULL CHECK (kind IN ('fit', 'evaluate')),
+        base_model_id TEXT    NOT NULL,
+        config        TEXT    NOT NULL,
+        status        TEXT    NOT NULL
+                      CHECK (status IN ('pending', 'done', 'failed', 'rejected', 'timed_out', 'offline')),
+        reason        TEXT,
+        created       TEXT    NOT NULL,
+        updated       TEXT    NOT NULL,
+        PRIMARY KEY (run_id, round, node, kind),
+        FOREIGN KEY (run_id, round) REFERENCES rounds (run_id, round)
+      )""",
+      "INSERT INTO instructions (run_id, round, node, kind, base_model_id, config, status, reason, created, updated)"
+          + " SELECT run_id, round, node, 'fit', base_model_id, config, status, reason, created, updated"
+          + " FROM instructions_v1",
+      "DROP TABLE instructions_v1",
+      """
+      CREATE TABLE ignored_results (
+        id       INTEGER PRIMARY KEY,
+        run_id   INTEGER NOT NULL REFERENCES runs (id),
+        round    INTEGER NOT NULL,
+        node     TEXT    NOT NULL REFERENCES nodes (name),
+        kind     TEXT    NOT NULL CHECK (kind IN ('fit', 'evaluate')),
+        receipt  TEXT    NOT NULL CHECK (receipt IN ('duplicate', 'late', 'not_instructed')),
+        received TEXT    NOT NULL
+      )""");
 
   private Schema() {}
 }

@@ -43,7 +43,7 @@ class StateDatabaseTest {
         tables.add(rs.getString(1));
       }
     }
-    assertThat(tables).containsExactly("instructions", "nodes", "results", "rounds", "runs");
+    assertThat(tables).containsExactly("ignored_results", "instructions", "nodes", "results", "rounds", "runs");
   }
 
   @Test
