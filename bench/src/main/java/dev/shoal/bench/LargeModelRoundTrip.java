@@ -18,9 +18,6 @@ import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
 import dev.shoal.transport.proto.StatusReply;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,7 +33,7 @@ import java.util.SplittableRandom;
  * JVM) over loopback gRPC: the global model goes down, the node shifts every value by 0.5, the
  * update comes back and is validated and folded. Reports the coordinator's peak heap.
  *
- * <pre>java -Xmx1400m -cp benchmarks.jar dev.shoal.bench.LargeModelRoundTrip [MEGABYTES]</pre>
+ * <pre>COORDINATOR_HEAP=1400m scripts/run-bench.sh LargeModelRoundTrip [MEGABYTES]</pre>
  */
 public final class LargeModelRoundTrip {
 
@@ -57,7 +54,7 @@ public final class LargeModelRoundTrip {
 
   private static void coordinator(int megabytes) throws Exception {
     Path dir = Files.createTempDirectory("shoal-large");
-    HeapSampler heap = HeapSampler.start();
+    HeapPeak heap = new HeapPeak();
     ParameterSet model = model(megabytes);
     long modelBytes = 4 * model.parameterCount();
     System.out.printf("model: %d tensors, %,d bytes; coordinator -Xmx %d MiB%n",
@@ -77,11 +74,12 @@ public final class LargeModelRoundTrip {
       clients.finish();
       node.waitFor();
       double worst = worstError(model, result);
-      long peak = heap.stop();
+      long peak = heap.peakBytes();
       System.out.printf("round trip: %.1f s (%.0f MiB/s each way, including hashing and disk), max |error| %.2g%n",
           seconds, 2 * (modelBytes >> 20) / seconds, worst);
-      System.out.printf("coordinator heap: peak used %d MiB = %.2f x the model; sum of pool peaks %d MiB%n",
-          peak >> 20, (double) peak / modelBytes, poolPeaks() >> 20);
+      System.out.printf("coordinator heap: peak used %d MiB = %.2f x the model; most in use after a collection %d MiB"
+          + " = %.2f x%n", peak >> 20, (double) peak / modelBytes, heap.maxAfterGcBytes() >> 20,
+          (double) heap.maxAfterGcBytes() / modelBytes);
       System.out.printf("traffic: down %,d bytes, up %,d bytes%n", clients.traffic().down(), clients.traffic().up());
       if (worst > 1e-5) {
         throw new IllegalStateException("the aggregate is not the node's shifted model");
@@ -91,7 +89,7 @@ public final class LargeModelRoundTrip {
 
   private static Process startNode(int port, Path stateDir) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+    return new ProcessBuilder(java, "-Xmx3g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
         LargeModelRoundTrip.class.getName(), "node", Integer.toString(port), stateDir.toString())
         .inheritIO().start();
   }
@@ -128,16 +126,6 @@ public final class LargeModelRoundTrip {
       }
     }
     return worst;
-  }
-
-  private static long poolPeaks() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        sum += pool.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
   }
 
   /** Adds 0.5 to every value: a stand-in for training that keeps the size and the check simple. */

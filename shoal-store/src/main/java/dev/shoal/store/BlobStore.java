@@ -118,6 +118,29 @@ public final class BlobStore {
     }
   }
 
+  /**
+   * A new empty temporary file inside the store, for a writer that hashes as it writes and then
+   * calls {@link #moveIn}; left-overs are removed by {@link #removeTemporaryFiles}.
+   */
+  public Path newTemporaryFile() throws IOException {
+    return createTemp();
+  }
+
+  /**
+   * Makes {@code file} (from {@link #newTemporaryFile}), whose bytes the caller has hashed to
+   * {@code id}, the blob with that id: flushed to disk, then renamed into place.
+   */
+  public void moveIn(Path file, ContentId id) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Path target = path(id);
+    Files.createDirectories(target.getParent());
+    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(target.getParent());
+    LOG.debug("event=blob_stored id={} bytes={}", id, Files.size(target));
+  }
+
   /** Stores a model in its canonical safetensors encoding; the id equals {@link ContentId#of(ParameterSet)}. */
   public ContentId putModel(ParameterSet model) throws IOException {
     return put(out -> Safetensors.write(model, out));

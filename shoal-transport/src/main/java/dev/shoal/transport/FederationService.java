@@ -32,6 +32,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,12 +145,13 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     return new ChunkReceiver(out);
   }
 
-  /** Writes an upload to a temporary file, then into the blob store, which verifies its id. */
+  /** Writes an upload to a temporary file in the blob store, hashing it on the way, then moves it in. */
   private final class ChunkReceiver implements StreamObserver<Chunk> {
     private final StreamObserver<UploadReply> out;
     private Path tmp;
     private OutputStream file;
     private ContentId claimed;
+    private final MessageDigest sha256 = ContentId.sha256();
     private long expectedOffset;
     private boolean failed;
 
@@ -164,7 +167,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       try {
         if (claimed == null) {
           claimed = Wire.contentId(chunk.getContentId());
-          tmp = Files.createTempFile(blobs.root(), ".upload", ".tmp");
+          tmp = blobs.newTemporaryFile();
           file = Files.newOutputStream(tmp);
         }
         if (chunk.getOffset() != expectedOffset) {
@@ -172,6 +175,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
               "chunk at offset %d, expected %d".formatted(chunk.getOffset(), expectedOffset)).asRuntimeException();
         }
         chunk.getData().writeTo(file);
+        for (ByteBuffer b : chunk.getData().asReadOnlyByteBufferList()) {
+          sha256.update(b);
+        }
         expectedOffset += chunk.getData().size();
         clients.recordTraffic(0, chunk.getSerializedSize());
       } catch (IOException | RuntimeException e) {
@@ -197,13 +203,13 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
         }
         file.close();
         boolean present = blobs.contains(claimed);
-        ContentId actual;
-        try (InputStream in = Files.newInputStream(tmp)) {
-          actual = blobs.put(in);
-        }
+        ContentId actual = ContentId.of(sha256);
         if (!actual.equals(claimed)) {
           throw Status.INVALID_ARGUMENT.withDescription(
               "upload claimed %s but its bytes hash to %s".formatted(claimed, actual)).asRuntimeException();
+        }
+        if (!present) {
+          blobs.moveIn(tmp, actual);
         }
         cleanUp();
         reply(out, UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
