@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CoordinatorCommand.class,
       NodeCommand.class,
       StatusCommand.class,
+      PkiCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -65,6 +65,8 @@ class CsrTest {
     X509Certificate n = ca.sign(nodeCsr, Duration.ofDays(1), tmp.resolve("n/cert.pem"));
     assertThat(n.getSubjectX500Principal().getName()).isEqualTo("CN=site-7,OU=node");
     assertThat(n.getExtendedKeyUsage()).containsExactly(CertificateAuthorityTest.CLIENT_AUTH);
+    assertThat(Role.of(n)).isEqualTo(Role.NODE);
+    assertThat(Role.of(c)).isEqualTo(Role.COORDINATOR);
     assertThat(tmp.resolve("n/crl.pem")).doesNotExist();
     assertThat(ca.revoke("site-7")).hasSize(1);
     assertThat(ca.crl().isRevoked(n)).isTrue();

@@ -1,0 +1,103 @@
+package dev.shoal.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `shoal pki init`, `issue` and `revoke` through the command line, in-process. */
+class PkiCommandTest {
+
+  @TempDir Path tmp;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(stdout);
+    System.setErr(stderr);
+  }
+
+  private int shoal(String... args) {
+    out.reset();
+    err.reset();
+    return Main.execute(args);
+  }
+
+  private static <T> T read(Path file, boolean crl) throws Exception {
+    try (InputStream in = Files.newInputStream(file)) {
+      CertificateFactory f = CertificateFactory.getInstance("X.509");
+      @SuppressWarnings("unchecked")
+      T t = (T) (crl ? f.generateCRL(in) : f.generateCertificate(in));
+      return t;
+    }
+  }
+
+  @Test
+  void initIssueRevoke() throws Exception {
+    Path ca = tmp.resolve("ca");
+    assertThat(shoal("pki", "init", "--out", ca.toString(), "--name", "acme")).isZero();
+    assertThat(out.toString()).contains("created CA 'CN=acme CA'");
+    assertThat(shoal("pki", "init", "--out", ca.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("already holds a CA").doesNotContain("Exception");
+
+    Path coord = tmp.resolve("coord");
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "hub", "--role", "coordinator",
+        "--dns", "hub.example.org", "--ip", "10.0.0.1", "--out", coord.toString())).isZero();
+    assertThat(out.toString()).contains("CN=hub,OU=coordinator", "DNS hub.example.org", "IP 10.0.0.1")
+        .doesNotContain("PRIVATE KEY");
+    Path site = tmp.resolve("site");
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "site-1", "--role", "node",
+        "--out", site.toString(), "--days", "30")).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(site.resolve("key.pem")))).isEqualTo("rw-------");
+    X509Certificate caCert = read(ca.resolve("ca.pem"), false);
+    X509Certificate siteCert = read(site.resolve("cert.pem"), false);
+    X509Certificate hubCert = read(coord.resolve("cert.pem"), false);
+    siteCert.verify(caCert.getPublicKey());
+
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "site-1", "--role", "node",
+        "--out", site.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("refusing to overwrite");
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "x", "--role", "admin",
+        "--out", tmp.resolve("x").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("role must be 'coordinator' or 'node'");
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "bad name", "--role", "node",
+        "--out", tmp.resolve("x").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("is not allowed");
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--role", "node")).isEqualTo(2);
+
+    assertThat(shoal("pki", "revoke", "--ca", ca.toString(), "site-1")).isZero();
+    assertThat(out.toString()).contains("revoked node certificate for site-1", "CRL number 2", "coordinator's kit");
+    X509CRL crl = read(ca.resolve("crl.pem"), true);
+    crl.verify(caCert.getPublicKey());
+    assertThat(crl.isRevoked(siteCert)).isTrue();
+    assertThat(crl.isRevoked(hubCert)).isFalse();
+    assertThat(Files.readString(ca.resolve("issued.json"))).contains("\"revoked\" : true");
+
+    assertThat(shoal("pki", "revoke", "--ca", ca.toString(), "nobody")).isEqualTo(1);
+    assertThat(err.toString()).contains("no certificate was issued to 'nobody'");
+  }
+}
