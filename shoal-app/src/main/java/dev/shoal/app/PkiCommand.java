@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
     name = "pki",
     mixinStandardHelpOptions = true,
     description = {
-      "The federation's certificate authority: create it, issue a kit (key and certificate) to each",
-      "coordinator and node, sign requests from sites that keep their key at home, revoke.",
-      "See docs/security.md."
+      "The federation's certificate authority (see docs/security.md).",
+      "Create it, issue a kit (key and certificate) to each coordinator and node, sign requests from",
+      "sites that keep their key at home, revoke."
     },
     subcommands = {PkiCommand.Init.class, PkiCommand.Issue.class, PkiCommand.Request.class, PkiCommand.Sign.class,
         PkiCommand.Revoke.class})
@@ -64,8 +64,9 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Create the federation's CA in DIR: ca.pem (self-signed CA certificate), ca-key.pem (its private",
-        "key, mode 0600), crl.pem (an empty revocation list) and issued.json. Refuses an existing CA."
+        "Create the federation's certificate authority.",
+        "Writes DIR/ca.pem (self-signed CA certificate), DIR/ca-key.pem (its private key, mode 0600),",
+        "DIR/crl.pem (an empty revocation list) and DIR/issued.json. Refuses an existing CA."
       })
   static final class Init extends Action {
 
@@ -96,8 +97,9 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Issue a certificate and write its kit to KITDIR: key.pem (mode 0600), cert.pem, ca.pem, shoal.yaml,",
-        "and for a coordinator crl.pem. Refuses a KITDIR that already holds a key."
+        "Issue a certificate and write its kit.",
+        "KITDIR gets key.pem (mode 0600), cert.pem, ca.pem, shoal.yaml, and for a coordinator crl.pem.",
+        "Refuses a KITDIR that already holds a key."
       })
   static final class Issue extends Action {
 
@@ -139,8 +141,9 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "For a site that keeps its key at home: write DIR/key.pem (mode 0600) and DIR/request.csr (a PKCS#10",
-        "request) and DIR/shoal.yaml. Send only request.csr to the CA's keeper, who runs shoal pki sign."
+        "Make a key and a certificate request, for a site that keeps its key at home.",
+        "Writes DIR/key.pem (mode 0600), DIR/request.csr (PKCS#10) and DIR/shoal.yaml. Send only",
+        "request.csr to the CA's keeper, who runs shoal pki sign."
       })
   static final class Request extends Action {
 
@@ -174,10 +177,10 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Issue a certificate for a request from shoal pki request, exactly as issue would: the name is the",
-        "request's CN, the role its OU, the DNS names and addresses those requested. Checks the request's",
-        "signature and refuses any other subject. Writes the certificate, and ca.pem (for a coordinator",
-        "also crl.pem) next to it."
+        "Issue a certificate for a request from shoal pki request.",
+        "Exactly as issue would: the name is the request's CN, the role its OU, the DNS names and",
+        "addresses those requested. Checks the request's signature and refuses any other subject.",
+        "Writes the certificate, and ca.pem (for a coordinator also crl.pem) next to it."
       })
   static final class Sign extends Action {
 
@@ -210,8 +213,9 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Revoke every unrevoked certificate issued to NAME: marks them in issued.json and rewrites crl.pem",
-        "with the next CRL number. Copy the new crl.pem into the coordinator's kit afterwards."
+        "Revoke every certificate issued to NAME.",
+        "Marks them revoked in issued.json and rewrites crl.pem with the next CRL number. Copy the new",
+        "crl.pem into the coordinator's kit afterwards."
       })
   static final class Revoke extends Action {
 

@@ -367,7 +367,7 @@ public final class CertificateAuthority {
           serial(), Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)),
           Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)), subject, publicKey)
           .addExtension(Extension.authorityKeyIdentifier, false,
-              issuer == null ? utils.createAuthorityKeyIdentifier(publicKey) : utils.createAuthorityKeyIdentifier(issuer))
+              utils.createAuthorityKeyIdentifier(issuer == null ? publicKey : issuer.getPublicKey()))
           .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey))
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
@@ -395,7 +395,7 @@ public final class CertificateAuthority {
     try {
       builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
       builder.addExtension(Extension.authorityKeyIdentifier, false,
-          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate.getPublicKey()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -29,6 +29,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 final class PemFiles {
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
   private PemFiles() {}
 
@@ -83,7 +84,10 @@ final class PemFiles {
   /** Replaces a file atomically: a temporary file in the same directory, then a rename. */
   static void replace(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    // public material: readable by others (createTempFile alone would make it 0600)
+    Path temp = posix(file)
+        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(PUBLIC))
+        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

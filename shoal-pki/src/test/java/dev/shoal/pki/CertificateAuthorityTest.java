@@ -168,6 +168,12 @@ class CertificateAuthorityTest {
 
     assertOwnerOnly(kitDir.resolve("key.pem"));
     assertKeyMatches(key(kitDir.resolve("key.pem")), c.getPublicKey());
+    for (String f : List.of("cert.pem", "ca.pem", "crl.pem", "shoal.yaml")) {
+      assertThat(Files.getPosixFilePermissions(kitDir.resolve(f))).as(f)
+          .contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ)
+          .doesNotContain(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+              java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+    }
     assertThat(cert(kitDir.resolve("ca.pem"))).isEqualTo(ca.certificate());
     assertThat(Files.readString(kitDir.resolve("crl.pem"))).isEqualTo(Files.readString(ca.crlFile()));
     assertThat(Files.readString(kitDir.resolve("cert.pem"))).containsOnlyOnce("BEGIN CERTIFICATE");
