@@ -213,7 +213,7 @@ final class PkiCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Revoke every certificate issued to NAME.",
+        "Revoke every certificate issued to NAME (or, with --serial, one of them).",
         "Marks them revoked in issued.json and rewrites crl.pem with the next CRL number. Copy the new",
         "crl.pem into the coordinator's kit afterwards."
       })
@@ -225,10 +225,13 @@ final class PkiCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "The participant whose certificates to revoke.")
     String name;
 
+    @Option(names = "--serial", paramLabel = "HEX", description = "Revoke only this certificate of NAME (its serial, as issue printed it and issued.json lists it), e.g. the old one after a rotation (default: every unrevoked certificate of NAME).")
+    String serial;
+
     @Override
     void act() throws Exception {
       CertificateAuthority authority = CertificateAuthority.open(ca);
-      List<IssuedCertificate> revoked = authority.revoke(name);
+      List<IssuedCertificate> revoked = authority.revoke(name, serial);
       for (IssuedCertificate c : revoked) {
         System.out.printf("revoked %s certificate for %s: serial %s (valid until %s)%n", c.role(), c.name(), c.serial(),
             c.notAfter());

@@ -267,14 +267,24 @@ public final class CertificateAuthority {
    * every revoked serial and the next CRL number. Returns what it revoked.
    */
   public List<IssuedCertificate> revoke(String name) throws IOException {
+    return revoke(name, null);
+  }
+
+  /**
+   * Revokes the certificate of {@code name} with this serial (hex, colons allowed), or with a null
+   * serial every unrevoked one; re-signs {@code crl.pem} as {@link #revoke(String)} does. Revoking
+   * by serial lets a rotation revoke the old certificate and keep the new one.
+   */
+  public List<IssuedCertificate> revoke(String name, String serial) throws IOException {
     Names.checkName("name", name);
+    String wanted = serial == null ? null : normalSerial(serial);
     List<IssuedCertificate> all = new ArrayList<>(issued());
     List<IssuedCertificate> revoked = new ArrayList<>();
     Instant now = now();
     boolean known = false;
     for (int i = 0; i < all.size(); i++) {
       IssuedCertificate c = all.get(i);
-      if (c.name().equals(name)) {
+      if (c.name().equals(name) && (wanted == null || normalSerial(c.serial()).equals(wanted))) {
         known = true;
         if (!c.revoked()) {
           all.set(i, c.revokedAt(now));
@@ -283,10 +293,12 @@ public final class CertificateAuthority {
       }
     }
     if (!known) {
-      throw new PkiException("no certificate was issued to '" + name + "' by the CA in " + dir);
+      throw new PkiException("no certificate " + (wanted == null ? "" : "with serial " + wanted + " ")
+          + "was issued to '" + name + "' by the CA in " + dir);
     }
     if (revoked.isEmpty()) {
-      throw new PkiException("every certificate issued to '" + name + "' is already revoked");
+      throw new PkiException(wanted == null ? "every certificate issued to '" + name + "' is already revoked"
+          : "certificate " + wanted + " of '" + name + "' is already revoked");
     }
     BigInteger number = crlNumber(crl()).add(BigInteger.ONE);
     // the CRL first: should the index write fail, the certificate is revoked all the same
@@ -460,6 +472,14 @@ public final class CertificateAuthority {
     if (!info.getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)
         || !SECObjectIdentifiers.secp256r1.equals(info.getAlgorithm().getParameters())) {
       throw new PkiException(csrFile + ": the request's key is not an ECDSA P-256 key");
+    }
+  }
+
+  private static String normalSerial(String hex) {
+    try {
+      return new BigInteger(hex.replace(":", ""), 16).toString(16);
+    } catch (NumberFormatException e) {
+      throw new PkiException("'" + hex + "' is not a hexadecimal serial number");
     }
   }
 

@@ -301,6 +301,23 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aRotationRevokesTheOldCertificateBySerialAndKeepsTheNewOne() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create(tmp.resolve("ca"), "shoal", Duration.ofDays(3650));
+    X509Certificate old = ca.issue("n", Role.NODE, List.of(), List.of(), Duration.ofDays(1), tmp.resolve("old")).certificate();
+    X509Certificate fresh = ca.issue("n", Role.NODE, List.of(), List.of(), Duration.ofDays(1), tmp.resolve("new")).certificate();
+    String hex = old.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+
+    assertThat(ca.revoke("n", hex)).extracting(IssuedCertificate::serial).containsExactly(old.getSerialNumber().toString(16));
+    assertThat(ca.crl().isRevoked(old)).isTrue();
+    assertThat(ca.crl().isRevoked(fresh)).isFalse();
+    assertThatThrownBy(() -> ca.revoke("n", hex)).isInstanceOf(PkiException.class).hasMessageContaining("already revoked");
+    assertThatThrownBy(() -> ca.revoke("other", fresh.getSerialNumber().toString(16))).isInstanceOf(PkiException.class)
+        .hasMessageContaining("no certificate with serial");
+    assertThatThrownBy(() -> ca.revoke("n", "xyz")).isInstanceOf(PkiException.class).hasMessageContaining("hexadecimal");
+    assertThat(ca.crl().isRevoked(fresh)).isFalse();
+  }
+
+  @Test
   void anExpiredCertificateCanBeIssuedForTests() throws Exception {
     CertificateAuthority ca = CertificateAuthority.create(tmp.resolve("ca"), "shoal", Duration.ofDays(3650));
     Instant now = Instant.now();
