@@ -69,7 +69,7 @@ public final class Csr {
         throw p;
       }
       if (e instanceof java.nio.file.NoSuchFileException) {
-        throw (IOException) e;
+        throw new PkiException(file + ": no such certificate request", e);
       }
       throw new PkiException(file + ": not a readable certificate request: " + e.getMessage(), e);
     }
@@ -84,8 +84,11 @@ public final class Csr {
           .append(", valid until ").append(cert.getNotAfter().toInstant());
     }
     out.append("\n# key.pem is this participant's private key: keep it here, mode 0600, never copy it elsewhere.\n");
-    out.append("# Keys are long option names of `shoal ").append(role.label())
-        .append("`; see docs/security.md. Change `kit` if you move this directory.\n");
+    out.append("# kit: this directory, for the TLS options of `shoal ").append(role.label())
+        .append("` (see docs/security.md); change it if you move the directory.\n");
+    if (role == Role.NODE) {
+      out.append("# name: the certificate's CN; the node must run with this --name.\n");
+    }
     if (role == Role.COORDINATOR) {
       out.append("# crl.pem lists revoked certificates: replace it with the CA's crl.pem after every `shoal pki revoke`.\n");
     }

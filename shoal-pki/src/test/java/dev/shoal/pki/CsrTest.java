@@ -102,6 +102,8 @@ class CsrTest {
       assertThatThrownBy(() -> ca.sign(file, Duration.ofDays(1), tmp.resolve("cert.pem")))
           .as(subject).isInstanceOf(PkiException.class);
     }
+    assertThatThrownBy(() -> ca.sign(tmp.resolve("missing.csr"), Duration.ofDays(1), tmp.resolve("cert.pem")))
+        .isInstanceOf(PkiException.class).hasMessageContaining("no such certificate request");
     Files.writeString(tmp.resolve("junk.csr"), "not a request");
     assertThatThrownBy(() -> ca.sign(tmp.resolve("junk.csr"), Duration.ofDays(1), tmp.resolve("cert.pem")))
         .isInstanceOf(PkiException.class);
