@@ -31,6 +31,7 @@ public final class NodeAgent implements Runnable {
   private final Function<ParameterSet, Trainer> trainerFor;
   private final FederatedData data;
   private final Timing timing;
+  private volatile String refusal;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff;
 
@@ -45,6 +46,11 @@ public final class NodeAgent implements Runnable {
     this.data = data;
     this.timing = timing;
     this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(seed));
+  }
+
+  /** Why the coordinator refused this node, if it did; the loop has stopped then. */
+  public java.util.Optional<String> refusal() {
+    return java.util.Optional.ofNullable(refusal);
   }
 
   /** Asks the loop to finish after the current step. */
@@ -62,6 +68,10 @@ public final class NodeAgent implements Runnable {
           log.info("node registered node={}", name);
           backoff.reset();
           workLoop();
+        } catch (RefusedException e) {
+          refusal = e.getMessage();
+          log.error("coordinator refused this node, stopping node={} reason=\"{}\"", name, e.getMessage());
+          stop();
         } catch (IOException e) {
           Duration wait = backoff.next();
           log.warn("coordinator unreachable node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(), e.getMessage());
@@ -112,6 +122,10 @@ public final class NodeAgent implements Runnable {
     while (running.get() && !Thread.currentThread().isInterrupted()) {
       try {
         link.heartbeat(name);
+      } catch (RefusedException e) {
+        log.error("coordinator refused a heartbeat node={} reason=\"{}\"", name, e.getMessage());
+        stop();
+        return;
       } catch (IOException | RuntimeException e) {
         log.debug("heartbeat failed node={} reason=\"{}\"", name, e.getMessage());
       }

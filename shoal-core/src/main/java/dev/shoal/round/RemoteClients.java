@@ -246,9 +246,11 @@ public final class RemoteClients implements ClientPort {
     if (p == null) {
       Receipt r = receiptWithout(n, key);
       outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
-      if (r != Receipt.DUPLICATE) {
-        log.warn("result rejected node={} work={} reason={}", name, key, r == Receipt.LATE ? "after_deadline" : "not_instructed");
-      }
+      log.warn("result rejected node={} work={} reason={}", name, key, switch (r) {
+        case DUPLICATE -> "duplicate";
+        case LATE -> "after_deadline";
+        default -> "not_instructed";
+      });
       return r;
     }
     n.answered.add(key);

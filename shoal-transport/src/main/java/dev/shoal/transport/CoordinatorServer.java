@@ -1,6 +1,11 @@
 package dev.shoal.transport;
 
+import dev.shoal.transport.tls.CallerIdentity;
+import dev.shoal.transport.tls.KitMaterial;
+import dev.shoal.transport.tls.Revocations;
+import dev.shoal.transport.tls.Tls;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,11 +23,29 @@ public final class CoordinatorServer implements AutoCloseable {
 
   /** Starts a plaintext server; only for deployments that accept it ({@code --insecure}). */
   public static CoordinatorServer startInsecure(String host, int port, FederationService service) throws IOException {
-    Server s = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .addService(service)
+    return start(host, port, builder(host, port).addService(service));
+  }
+
+  /**
+   * Starts a mutual-TLS server with the coordinator's kit: every connection must present a
+   * certificate of the federation, every call is bound to the caller's identity, and {@code
+   * revocations} is consulted on every handshake and every call.
+   */
+  public static CoordinatorServer startTls(String host, int port, FederationService service, KitMaterial kit,
+      Revocations revocations) throws IOException {
+    return start(host, port, builder(host, port)
+        .sslContext(Tls.server(kit, revocations))
+        .addService(ServerInterceptors.intercept(service, new CallerIdentity(revocations))));
+  }
+
+  private static NettyServerBuilder builder(String host, int port) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
-        .executor(Executors.newVirtualThreadPerTaskExecutor())
-        .build();
+        .executor(Executors.newVirtualThreadPerTaskExecutor());
+  }
+
+  private static CoordinatorServer start(String host, int port, NettyServerBuilder builder) throws IOException {
+    Server s = builder.build();
     try {
       s.start();
     } catch (IOException e) {

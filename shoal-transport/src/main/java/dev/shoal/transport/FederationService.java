@@ -1,5 +1,6 @@
 package dev.shoal.transport;
 
+import dev.shoal.pki.Role;
 import com.google.protobuf.ByteString;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.strategy.FitReply;
@@ -9,6 +10,8 @@ import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.SafetensorsFile;
 import dev.shoal.train.Evaluation;
+import dev.shoal.transport.tls.CallerIdentity;
+import dev.shoal.transport.tls.Identity;
 import dev.shoal.transport.proto.Assignment;
 import dev.shoal.transport.proto.BlobRef;
 import dev.shoal.transport.proto.Chunk;
@@ -38,6 +41,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Supplier<StatusReply> status;
   private final Duration heartbeat;
   private final Duration poll;
+  private Set<String> allowed = Set.of();
   private ParameterSet lastModel;
   private ContentId lastModelId;
 
@@ -68,10 +73,41 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.poll = poll;
   }
 
+  /** Admits only these node names (empty: any); checked when a node registers and on every call. */
+  public FederationService admitOnly(Set<String> names) {
+    this.allowed = Set.copyOf(names);
+    return this;
+  }
+
+  /**
+   * Whether the caller may act as {@code node}: on a TLS server only with that node's own
+   * certificate; anywhere only if the allow-list admits the name. A refusal is logged and sent.
+   */
+  private boolean authorized(String method, String node, StreamObserver<?> out) {
+    Identity caller = CallerIdentity.current();
+    String reason = null;
+    if (caller != null && caller.role() != Role.NODE) {
+      reason = "a " + caller.role().label() + " certificate cannot act as a node";
+    } else if (caller != null && !caller.name().equals(node)) {
+      reason = "the certificate of '" + caller.name() + "' cannot act for node '" + node + "'";
+    } else if (!allowed.isEmpty() && !allowed.contains(node)) {
+      reason = "node '" + node + "' is not on this run's allow-list";
+    }
+    if (reason == null) {
+      return true;
+    }
+    log.warn("call refused method={} caller={} node={} reason=\"{}\"", method, caller, node, reason);
+    out.onError(Status.PERMISSION_DENIED.withDescription(reason).asRuntimeException());
+    return false;
+  }
+
   @Override
   public void register(RegisterRequest request, StreamObserver<RegisterReply> out) {
     if (request.getNode().isBlank()) {
       out.onError(Status.INVALID_ARGUMENT.withDescription("node name must not be empty").asRuntimeException());
+      return;
+    }
+    if (!authorized("Register", request.getNode(), out)) {
       return;
     }
     clients.register(request.getNode());
@@ -81,6 +117,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void heartbeat(NodeRef request, StreamObserver<HeartbeatReply> out) {
+    if (!authorized("Heartbeat", request.getNode(), out)) {
+      return;
+    }
     try {
       clients.heartbeat(request.getNode());
       reply(out, HeartbeatReply.getDefaultInstance());
@@ -91,6 +130,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void poll(NodeRef request, StreamObserver<PollReply> out) {
+    if (!authorized("Poll", request.getNode(), out)) {
+      return;
+    }
     try {
       var work = clients.poll(request.getNode());
       PollReply.Builder reply = PollReply.newBuilder();
@@ -242,6 +284,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void submitFit(FitResult request, StreamObserver<Receipt> out) {
+    if (!authorized("SubmitFit", request.getNode(), out)) {
+      return;
+    }
     try {
       // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
       SafetensorsFile update = blobs.openModel(Wire.contentId(request.getUpdate()));
@@ -258,6 +303,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void submitEvaluation(EvaluationResult r, StreamObserver<Receipt> out) {
+    if (!authorized("SubmitEvaluation", r.getNode(), out)) {
+      return;
+    }
     try {
       var e = new Evaluation(r.getNumExamples(), r.getLoss(), r.getAccuracy());
       reply(out, Wire.receipt(clients.submitEvaluation(r.getNode(), r.getRound(), e)));
@@ -268,6 +316,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void fail(FailureReport r, StreamObserver<Receipt> out) {
+    if (!authorized("Fail", r.getNode(), out)) {
+      return;
+    }
     try {
       Assignment a = r.getAssignment();
       RemoteClients.Receipt receipt = a.getKind() == Assignment.Kind.EVALUATE

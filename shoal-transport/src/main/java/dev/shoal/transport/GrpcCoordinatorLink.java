@@ -3,9 +3,12 @@ package dev.shoal.transport;
 import com.google.protobuf.ByteString;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
+import dev.shoal.node.RefusedException;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.store.BlobStore;
+import dev.shoal.transport.tls.KitMaterial;
+import dev.shoal.transport.tls.Tls;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.transport.proto.BlobRef;
@@ -64,6 +67,15 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
    */
   public static GrpcCoordinatorLink insecure(String host, int port, Path stateDir) throws IOException {
     return new GrpcCoordinatorLink(NettyChannelBuilder.forAddress(host, port).usePlaintext()
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build(), stateDir);
+  }
+
+  /**
+   * A mutual-TLS connection with this participant's kit: the server must hold the federation's
+   * coordinator certificate for {@code host}.
+   */
+  public static GrpcCoordinatorLink tls(String host, int port, KitMaterial kit, Path stateDir) throws IOException {
+    return new GrpcCoordinatorLink(NettyChannelBuilder.forAddress(host, port).sslContext(Tls.client(kit))
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build(), stateDir);
   }
 
@@ -241,7 +253,25 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
 
   static IOException asIo(StatusRuntimeException e) {
     String d = e.getStatus().getDescription();
-    return new IOException(e.getStatus().getCode() + (d == null ? "" : ": " + d), e);
+    String message = e.getStatus().getCode() + (d == null ? "" : ": " + d);
+    return switch (e.getStatus().getCode()) {
+      case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
+      default -> {
+        Throwable certificate = certificateFailure(e);
+        yield certificate == null ? new IOException(message, e)
+            : new RefusedException("TLS handshake failed: " + certificate.getMessage(), e);
+      }
+    };
+  }
+
+  /** The certificate check that failed a TLS handshake, if that is why the call failed. */
+  private static Throwable certificateFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException) {
+        return t;
+      }
+    }
+    return null;
   }
 
   @Override

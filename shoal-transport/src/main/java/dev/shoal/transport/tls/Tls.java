@@ -1,0 +1,42 @@
+package dev.shoal.transport.tls;
+
+import dev.shoal.pki.Role;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+
+/**
+ * TLS 1.3 contexts from a kit. The coordinator asks every client for its certificate and
+ * refuses the handshake when one is presented that does not belong to the federation; a
+ * connection that presents none completes the handshake only to have every call on it refused
+ * ({@link CallerIdentity}), so that the refusal is logged with its reason — no call is ever
+ * served without a verified certificate. Nodes check that the server holds a coordinator
+ * certificate for the host they dialled. The JDK's TLS implementation is used on both sides.
+ */
+public final class Tls {
+
+  private Tls() {}
+
+  public static SslContext server(KitMaterial kit, Revocations revocations) throws IOException {
+    Identity self = kit.identity();
+    if (self.role() != Role.COORDINATOR) {
+      throw new IOException("only a coordinator certificate can serve; " + kit.dir() + " holds " + self);
+    }
+    return GrpcSslContexts.configure(SslContextBuilder.forServer(kit.key(), kit.certificate()), SslProvider.JDK)
+        .trustManager(FederationTrust.forClients(kit.ca(), revocations))
+        .clientAuth(ClientAuth.OPTIONAL)
+        .protocols("TLSv1.3")
+        .build();
+  }
+
+  public static SslContext client(KitMaterial kit) throws IOException {
+    return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        .keyManager(kit.key(), kit.certificate())
+        .trustManager(FederationTrust.forCoordinator(kit.ca()))
+        .protocols("TLSv1.3")
+        .build();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.shoal.transport.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shoal.node.RefusedException;
+import dev.shoal.pki.CertificateAuthority;
+import dev.shoal.pki.Role;
+import dev.shoal.round.RemoteClients;
+import dev.shoal.store.BlobStore;
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Tensor;
+import dev.shoal.train.FitConfig;
+import dev.shoal.transport.CoordinatorServer;
+import dev.shoal.transport.FederationService;
+import dev.shoal.transport.GrpcCoordinatorLink;
+import dev.shoal.transport.proto.StatusReply;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every way a connection or a call must be refused, each checked for the refusal and for the
+ * reason in the log.
+ */
+class MutualTlsTest {
+
+  @TempDir Path dir;
+  CertificateAuthority ca;
+  RemoteClients clients;
+  CoordinatorServer server;
+  final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  PrintStream originalErr;
+
+  @BeforeEach
+  void start() throws Exception {
+    originalErr = System.err;
+    System.setErr(new PrintStream(new TeeStream(originalErr, log), true));
+    ca = CertificateAuthority.create(dir.resolve("ca"), "test", Duration.ofDays(30));
+    ca.issue("coordinator", Role.COORDINATOR, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1),
+        dir.resolve("coordinator"));
+    for (String n : List.of("a", "b", "c")) {
+      ca.issue(n, Role.NODE, List.of(), List.of(), Duration.ofDays(1), dir.resolve(n));
+    }
+    KitMaterial kit = KitMaterial.load(dir.resolve("coordinator"));
+    clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
+    var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
+        () -> StatusReply.newBuilder().setRun("tls").build(), Duration.ofMillis(50), Duration.ofMillis(10));
+    // the CA's own list, as a coordinator started with --crl pointing at it reads it
+    server = CoordinatorServer.startTls("127.0.0.1", 0, service, kit, Revocations.load(ca.crlFile(), kit.ca()));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    System.setErr(originalErr);
+  }
+
+  GrpcCoordinatorLink link(String kit) throws Exception {
+    return GrpcCoordinatorLink.tls("127.0.0.1", server.port(), KitMaterial.load(dir.resolve(kit)), null);
+  }
+
+  String log() {
+    return log.toString();
+  }
+
+  @Test
+  void aNodeWithItsOwnCertificateIsServed() throws Exception {
+    try (var a = link("a")) {
+      a.register("a");
+      a.heartbeat("a");
+      assertThat(a.poll("a")).isEmpty();
+      assertThat(a.status().getRun()).isEqualTo("tls");
+    }
+  }
+
+  @Test
+  void aClientWithoutACertificateGetsNoService() throws Exception {
+    KitMaterial a = KitMaterial.load(dir.resolve("a"));
+    var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+        .sslContext(GrpcSslContexts.forClient().trustManager(a.ca()).build()).build();
+    try (var anonymous = new GrpcCoordinatorLink(channel, null)) {
+      assertThatThrownBy(() -> anonymous.register("a")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("UNAUTHENTICATED: no client certificate");
+    }
+    assertThat(log()).contains("call refused method=Register reason=\"no client certificate\"");
+  }
+
+  @Test
+  void aSelfSignedCertificateIsRefused() throws Exception {
+    CertificateAuthority.selfSigned("a", Role.NODE, List.of(), List.of(), Duration.ofDays(1), dir.resolve("self"));
+    KitMaterial self = withCa(KitMaterial.load(dir.resolve("self")));
+    assertRefused(self, "self-signed certificate");
+    assertThat(clients.nodes()).isEmpty();
+  }
+
+  @Test
+  void aCertificateFromAnotherCaIsRefused() throws Exception {
+    CertificateAuthority other = CertificateAuthority.create(dir.resolve("other-ca"), "other", Duration.ofDays(30));
+    other.issue("a", Role.NODE, List.of(), List.of(), Duration.ofDays(1), dir.resolve("foreign"));
+    assertRefused(withCa(KitMaterial.load(dir.resolve("foreign"))), "certificate issued by another CA (CN=other CA)");
+  }
+
+  @Test
+  void anExpiredCertificateIsRefused() throws Exception {
+    Instant now = Instant.now();
+    ca.issue("old", Role.NODE, List.of(), List.of(), now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)),
+        dir.resolve("old"));
+    assertRefused(KitMaterial.load(dir.resolve("old")), "certificate expired on");
+  }
+
+  @Test
+  void aRevokedCertificateIsRefusedOnNewConnectionsAndOnOpenOnes() throws Exception {
+    try (var c = link("c")) {
+      c.register("c");
+      ca.revoke("c");
+      Thread.sleep(1_100); // the coordinator looks at the revocation list at most once a second
+      assertThatThrownBy(() -> c.heartbeat("c")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("UNAUTHENTICATED: certificate revoked: c (node");
+      assertThat(log()).contains("call refused method=Heartbeat reason=\"certificate revoked: c (node");
+    }
+    assertRefused(KitMaterial.load(dir.resolve("c")), "certificate revoked: c (node");
+  }
+
+  @Test
+  void aNodeCertificateCannotServeAndANodeRefusesAServerThatUsesOne() throws Exception {
+    KitMaterial node = KitMaterial.load(dir.resolve("b"));
+    assertThatThrownBy(() -> Tls.server(node, Revocations.none()))
+        .hasMessageContaining("only a coordinator certificate can serve");
+    Server rogue = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(node.key(), node.certificate())).build())
+        .build().start();
+    try (var a = GrpcCoordinatorLink.tls("127.0.0.1", rogue.getPort(), KitMaterial.load(dir.resolve("a")), null)) {
+      assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("the server's certificate has role node, not coordinator");
+    } finally {
+      rogue.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertThat(log()).contains("certificate refused peer=server reason=\"the server's certificate has role node");
+  }
+
+  @Test
+  void aNodeCannotActForAnother() throws Exception {
+    try (var a = link("a")) {
+      a.register("a");
+      assertThatThrownBy(() -> a.register("b")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("PERMISSION_DENIED: the certificate of 'a' cannot act for node 'b'");
+      assertThatThrownBy(() -> a.poll("b")).hasMessageContaining("cannot act for node 'b'");
+    }
+    assertThat(log()).contains("call refused method=Register caller=a (node")
+        .contains("reason=\"the certificate of 'a' cannot act for node 'b'\"");
+  }
+
+  @Test
+  void aReplayedResultIsCountedOnceAndLogged() throws Exception {
+    ParameterSet model = new ParameterSet(List.of(new Tensor("w", new int[] {2}, new float[] {1, 2})));
+    try (var a = link("a")) {
+      a.register("a");
+      Thread.ofVirtual().start(() -> {
+        try {
+          clients.fit(new FitInstruction("a", 1, model, new FitConfig(1, 1, 0.1, 1)));
+        } catch (Exception ignored) {
+          // the test only looks at the receipts
+        }
+      });
+      while (a.poll("a").isEmpty()) {
+        Thread.sleep(10);
+      }
+      assertThat(a.submitFit("a", 1, model, 5, Map.of())).isEqualTo("ACCEPTED");
+      assertThat(a.submitFit("a", 1, model, 5, Map.of())).isEqualTo("DUPLICATE");
+    }
+    assertThat(log()).contains("result rejected node=a work=fit/1 reason=duplicate");
+  }
+
+  @Test
+  void aPlaintextClientIsNotServed() throws Exception {
+    try (var plain = GrpcCoordinatorLink.insecure("127.0.0.1", server.port())) {
+      assertThatThrownBy(() -> plain.register("a")).hasMessageContaining("UNAVAILABLE");
+    }
+    assertThat(clients.nodes()).isEmpty();
+  }
+
+  /** Asserts that a node with {@code kit} cannot even register, and why, on both sides. */
+  void assertRefused(KitMaterial kit, String reason) throws Exception {
+    try (var link = GrpcCoordinatorLink.tls("127.0.0.1", server.port(), kit, null)) {
+      assertThatThrownBy(() -> link.register(kit.identity().name())).isInstanceOf(java.io.IOException.class);
+    }
+    assertThat(log()).contains("certificate refused peer=client reason=\"" + reason);
+  }
+
+  /** The same kit, but trusting the federation's CA, so the coordinator's side is what refuses. */
+  KitMaterial withCa(KitMaterial k) throws Exception {
+    return new KitMaterial(k.dir(), KitMaterial.load(dir.resolve("a")).ca(), k.certificate(), k.key());
+  }
+
+  /** Writes to two streams. */
+  static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int x) throws java.io.IOException {
+      a.write(x);
+      b.write(x);
+    }
+
+    @Override
+    public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+  }
+}
