@@ -1,0 +1,111 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.ImageDataset;
+import dev.shoal.djl.ModelZoo;
+import dev.shoal.node.NodeAgent;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.FitOutcome;
+import dev.shoal.train.Trainer;
+import dev.shoal.transport.GrpcCoordinatorLink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One node agent per client, each on its own thread with its own gRPC connection. */
+final class NodeThreads implements LoopbackFederation.Nodes {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeThreads.class);
+  private static final NodeAgent.Timing TIMING = new NodeAgent.Timing(Duration.ofMillis(100),
+      LoopbackFederation.HEARTBEAT, Duration.ofMillis(200), Duration.ofSeconds(2));
+
+  private final Map<String, FederatedData> parts;
+  private final Trainer trainer;
+  private final List<NodeAgent> agents = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+
+  NodeThreads(Job job, Map<String, FederatedData> parts) {
+    this.parts = parts;
+    this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), new Semaphore(job.parallelism(), true));
+  }
+
+  @Override
+  public void start(int port) {
+    parts.forEach((name, data) ->
+        threads.add(Thread.ofPlatform().name("node-" + name).daemon().start(() -> run(name, data, port))));
+  }
+
+  private void run(String name, FederatedData data, int port) {
+    try (var link = GrpcCoordinatorLink.insecure(LoopbackFederation.HOST, port)) {
+      NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode());
+      synchronized (agents) {
+        agents.add(agent);
+      }
+      agent.run();
+    } catch (RuntimeException e) {
+      log.warn("node stopped node={} reason=\"{}\"", name, e.toString());
+    }
+  }
+
+  @Override
+  public int alive() {
+    return (int) threads.stream().filter(Thread::isAlive).count();
+  }
+
+  @Override
+  public void awaitExit(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    for (Thread t : threads) {
+      try {
+        t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (agents) {
+      agents.forEach(NodeAgent::stop);
+    }
+    threads.forEach(Thread::interrupt);
+    awaitExit(Duration.ofSeconds(5));
+  }
+
+  /** At most {@code --parallelism} clients train or evaluate at once, as with in-process clients. */
+  private record Limited(Trainer trainer, Semaphore slots) implements Trainer {
+
+    @Override
+    public ParameterSet initialParameters(long seed) {
+      return trainer.initialParameters(seed);
+    }
+
+    @Override
+    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+      slots.acquireUninterruptibly();
+      try {
+        return trainer.fit(parameters, data, config);
+      } finally {
+        slots.release();
+      }
+    }
+
+    @Override
+    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+      slots.acquireUninterruptibly();
+      try {
+        return trainer.evaluate(parameters, data);
+      } finally {
+        slots.release();
+      }
+    }
+  }
+}
