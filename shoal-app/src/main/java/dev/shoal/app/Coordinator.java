@@ -128,7 +128,7 @@ final class Coordinator {
         Safetensors.write(result, outDir.resolve("model.safetensors"));
         console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
         clients.finish();
-        sleepQuietly(POLL.multipliedBy(4));
+        linger(local);
         sweeper.interrupt();
         return result;
       }
@@ -152,6 +152,16 @@ final class Coordinator {
           .setLastSeenEpochMillis(n.lastSeen().toEpochMilli()).setRoundsContributed(n.roundsContributed()));
     }
     return b.build();
+  }
+
+  /** Keeps serving a moment after the last round, so polling nodes learn that the run is over. */
+  private static void linger(Optional<LocalNodes> local) {
+    long deadline = System.nanoTime() + POLL.multipliedBy(4).toNanos();
+    while (System.nanoTime() < deadline && local.map(l -> l.alive().getAsInt() > 0).orElse(true)) {
+      if (!sleepQuietly(Duration.ofMillis(50))) {
+        return;
+      }
+    }
   }
 
   private static void awaitRegistration(RemoteClients clients, LocalNodes local, PrintStream console) {

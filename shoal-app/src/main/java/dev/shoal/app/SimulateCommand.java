@@ -36,20 +36,14 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "1", description = "Clients training at the same time; the engine already uses every core (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--transport", defaultValue = "inproc", paramLabel = "inproc|grpc", description = {
-      "inproc: clients are called directly in this process; grpc: a coordinator on 127.0.0.1",
-      "(loopback only, so plaintext) and one node per client dialling it (default: ${DEFAULT-VALUE})."})
-  String transport;
-
-  @Option(names = "--processes", description = "With --transport grpc: run each node as its own OS process.")
-  boolean processes;
+  @Mixin TransportOptions transport;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    Transport how = Transport.parse(transport, processes);
+    Transport how = transport.resolve();
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir));
