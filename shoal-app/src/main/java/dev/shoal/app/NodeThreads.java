@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +29,15 @@ final class NodeThreads implements LoopbackFederation.Nodes {
       LoopbackFederation.HEARTBEAT, Duration.ofMillis(200), Duration.ofSeconds(2));
 
   private final Map<String, FederatedData> parts;
+  private final ExecutorService workers;
   private final Trainer trainer;
   private final List<NodeAgent> agents = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
   NodeThreads(Job job, Map<String, FederatedData> parts) {
     this.parts = parts;
-    this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), new Semaphore(job.parallelism(), true));
+    this.workers = Executors.newFixedThreadPool(job.parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
+    this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), workers);
   }
 
   @Override
@@ -78,10 +83,15 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     }
     threads.forEach(Thread::interrupt);
     awaitExit(Duration.ofSeconds(5));
+    workers.shutdownNow();
   }
 
-  /** At most {@code --parallelism} clients train or evaluate at once, as with in-process clients. */
-  private record Limited(Trainer trainer, Semaphore slots) implements Trainer {
+  /**
+   * At most {@code --parallelism} clients train or evaluate at once, as with in-process clients,
+   * always on the same few threads: PyTorch keeps a pool of worker threads per calling thread, so
+   * training on each node's own thread would multiply them.
+   */
+  private record Limited(Trainer trainer, ExecutorService workers) implements Trainer {
 
     @Override
     public ParameterSet initialParameters(long seed) {
@@ -90,21 +100,22 @@ final class NodeThreads implements LoopbackFederation.Nodes {
 
     @Override
     public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
-      slots.acquireUninterruptibly();
-      try {
-        return trainer.fit(parameters, data, config);
-      } finally {
-        slots.release();
-      }
+      return on(() -> trainer.fit(parameters, data, config));
     }
 
     @Override
     public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
-      slots.acquireUninterruptibly();
+      return on(() -> trainer.evaluate(parameters, data));
+    }
+
+    private <T> T on(Callable<T> task) {
       try {
-        return trainer.evaluate(parameters, data);
-      } finally {
-        slots.release();
+        return workers.submit(task).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while training", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       }
     }
   }
