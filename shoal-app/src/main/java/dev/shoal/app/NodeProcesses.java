@@ -54,10 +54,9 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
           "--name", name, "--data-path", data.toAbsolutePath().toString(), "--insecure",
           "--heartbeat-interval", Long.toString(LoopbackFederation.HEARTBEAT.toSeconds()), "--reconnect-max", "2"));
       try {
-        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        // Nodes train at the same time: share the cores out rather than have each use all of them.
-        builder.environment().putIfAbsent("OMP_NUM_THREADS", Integer.toString(threadsPerNode()));
-        Process p = builder.start();
+        // Nodes keep PyTorch's default thread count, as in-process clients do: another count can
+        // change float results in the last places, and so the trained model.
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         p.onExit().thenAccept(done -> {
           if (done.exitValue() != 0 && !closing) {
@@ -68,10 +67,6 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
         throw new UncheckedIOException("cannot start node " + name, e);
       }
     });
-  }
-
-  private int threadsPerNode() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / dataDirs.size());
   }
 
   /** This JVM with the flags Shoal needs, and this process's class path (the jar and its lib/). */
