@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +53,27 @@ final class Coordinator {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   private static final Duration POLL = Duration.ofMillis(500);
 
-  /** Network and liveness settings. */
+  /** Network and liveness settings; port 0 picks a free port. */
   record Network(String host, int port, Duration heartbeat, Duration livenessTimeout) {}
+
+  /**
+   * Nodes that a simulation starts itself on loopback once the coordinator listens: {@code start}
+   * gets the bound port; the first round waits up to {@code registration} until every node still
+   * {@code alive} has registered, so rounds sample from all of them, as in-process clients would.
+   */
+  record LocalNodes(IntConsumer start, IntSupplier alive, Duration registration) {}
 
   private Coordinator() {}
 
+  /** A coordinator as {@code shoal coordinator} runs it: outputs go into the state directory. */
   static ParameterSet run(Job job, String runName, Path stateDir, FederatedData data, Network net, PrintStream console)
       throws IOException {
+    return run(job, runName, stateDir, stateDir, data, net, Optional.empty(), console);
+  }
+
+  /** Runs the job; {@code metrics.jsonl} and {@code model.safetensors} are written into {@code outDir}. */
+  static ParameterSet run(Job job, String runName, Path stateDir, Path outDir, FederatedData data, Network net,
+      Optional<LocalNodes> local, PrintStream console) throws IOException {
     try (StateDirectory state = StateDirectory.open(stateDir)) {
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
@@ -80,8 +96,16 @@ final class Coordinator {
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL);
       try (journal; CoordinatorServer server = CoordinatorServer.startInsecure(net.host(), net.port(), service)) {
-        log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+        if (local.isPresent()) {
+          log.info("plaintext gRPC on loopback {}:{}, for this simulation's own nodes", net.host(), server.port());
+        } else {
+          log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+        }
         console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
+        if (local.isPresent()) {
+          local.get().start().accept(server.port());
+          awaitRegistration(clients, local.get(), console);
+        }
         Thread sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
         RoundCommit commit = new RoundCommit() {
           @Override
@@ -104,14 +128,14 @@ final class Coordinator {
         var strategy = new FedAvg(new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed()),
             job.fraction(), job.minClients(), job.fractionEvaluate());
         RunListener listener = RunListener.all(List.of(
-            new ConsoleProgress(console), new MetricsJsonl(stateDir.resolve("metrics.jsonl"), done)));
+            new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
         ParameterSet result = new RoundEngine(strategy, clients, new RunConfig(job.rounds(), job.minClients(),
             job.roundTimeout(), job.seed()), Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit)
             .run(start, first);
-        Safetensors.write(result, stateDir.resolve("model.safetensors"));
-        console.printf("wrote %s and %s%n", stateDir.resolve("model.safetensors"), stateDir.resolve("metrics.jsonl"));
+        Safetensors.write(result, outDir.resolve("model.safetensors"));
+        console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
         clients.finish();
-        sleepQuietly(POLL.multipliedBy(4));
+        linger(local);
         sweeper.interrupt();
         return result;
       }
@@ -141,6 +165,29 @@ final class Coordinator {
           .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0)));
     }
     return b.build();
+  }
+
+  /** Keeps serving a moment after the last round, so polling nodes learn that the run is over. */
+  private static void linger(Optional<LocalNodes> local) {
+    long deadline = System.nanoTime() + POLL.multipliedBy(4).toNanos();
+    while (System.nanoTime() < deadline && local.map(l -> l.alive().getAsInt() > 0).orElse(true)) {
+      if (!sleepQuietly(Duration.ofMillis(50))) {
+        return;
+      }
+    }
+  }
+
+  private static void awaitRegistration(RemoteClients clients, LocalNodes local, PrintStream console) {
+    long deadline = System.nanoTime() + local.registration().toNanos();
+    while (clients.available().size() < local.alive().getAsInt() && System.nanoTime() < deadline) {
+      if (!sleepQuietly(Duration.ofMillis(50))) {
+        throw new IllegalStateException("interrupted while waiting for nodes to register");
+      }
+    }
+    if (clients.available().size() < local.alive().getAsInt()) {
+      console.printf("only %d node(s) registered in %ds; going on with them%n",
+          clients.available().size(), local.registration().toSeconds());
+    }
   }
 
   private static void sweep(RemoteClients clients, Duration every) {

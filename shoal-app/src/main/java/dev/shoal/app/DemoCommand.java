@@ -3,6 +3,7 @@ package dev.shoal.app;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -14,12 +15,15 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
 
+  @Mixin TransportOptions transport;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/demo-TIMESTAMP).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    Simulation.run(Job.demo(), RunDirectory.resolve(out, "demo"), System.out);
+    Transport how = transport.resolve();
+    Simulation.run(Job.demo(), how, RunDirectory.resolve(out, "demo"), System.out);
     return 0;
   }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Simulate a federation in this process: partition the data over N clients and run FedAvg.",
+      "Simulate a federation on this machine: partition the data over N clients and run FedAvg,",
+      "with the clients in this process or, with --transport grpc, as gRPC nodes on loopback.",
       "Every option can also come from --config job.yaml, whose keys are the option names",
       "without dashes (model: cnn, local-epochs: 1); options on the command line win."
     })
@@ -35,15 +36,18 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "1", description = "Clients training at the same time; the engine already uses every core (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Mixin TransportOptions transport;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
+    Transport how = transport.resolve();
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir));
-    Simulation.run(job, RunDirectory.resolve(out, "simulate"), System.out);
+    Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }
 }

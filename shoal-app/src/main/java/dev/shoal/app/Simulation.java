@@ -24,18 +24,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Wires a simulated federation in one process: data, clients, strategy, engine, reporters. */
+/**
+ * Wires a simulated federation: data, clients, strategy, engine, reporters. With {@link
+ * Transport#INPROC} the clients live in this process; otherwise they are gRPC nodes on loopback
+ * ({@link LoopbackFederation}). Client names, seeds and outputs are the same either way.
+ */
 final class Simulation {
 
   private Simulation() {}
 
   static ParameterSet run(Job job, Path out, PrintStream console) throws IOException {
+    return run(job, Transport.INPROC, out, console);
+  }
+
+  static ParameterSet run(Job job, Transport transport, Path out, PrintStream console) throws IOException {
     Files.createDirectories(out);
     FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
     Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
     List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
         data.train().size(), data.test().size(), describe(job), job.clients());
+    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
+        job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
+    if (transport != Transport.INPROC) {
+      console.printf("transport: %s%n", transport.describe());
+      return LoopbackFederation.run(job, transport, data, InProcessClients.named(parts), out, console);
+    }
 
     Trainer trainer = ModelZoo.standard().newTrainer(job.model());
     ParameterSet initial = trainer.initialParameters(job.seed())
@@ -47,9 +61,6 @@ final class Simulation {
     var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
     RunListener listener = RunListener.all(List.of(
         new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
-
-    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
-        job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
     ParameterSet result = new RoundEngine(strategy, clients, config,
         Optional.of(global -> trainer.evaluate(global, data.test())), listener).run(initial);
     Path model = out.resolve("model.safetensors");

@@ -1,0 +1,69 @@
+package dev.shoal.app;
+
+import dev.shoal.data.FederatedData;
+import dev.shoal.tensor.ParameterSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A simulation over the real transport: the coordinator listens on 127.0.0.1 only (a free port)
+ * and one node per client dials it, on a thread of this process or in a process of its own.
+ * Plaintext is acceptable because no byte leaves this host. The coordinator keeps its state in
+ * {@code OUT/state}; metrics and the model are written to {@code OUT} as in-process runs do.
+ */
+final class LoopbackFederation {
+
+  static final String HOST = "127.0.0.1";
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  static final Duration LIVENESS = Duration.ofSeconds(15);
+  private static final Duration REGISTRATION = Duration.ofMinutes(2);
+
+  /** The nodes of one run; closing stops whatever is still running. */
+  interface Nodes extends AutoCloseable {
+    void start(int port);
+
+    int alive();
+
+    /** Waits, at most {@code limit}, for the nodes to stop after the run is over. */
+    void awaitExit(Duration limit);
+
+    @Override
+    void close();
+  }
+
+  private LoopbackFederation() {}
+
+  static ParameterSet run(Job job, Transport transport, FederatedData data, Map<String, FederatedData> parts, Path out,
+      PrintStream console) throws IOException {
+    Path state = out.resolve("state");
+    deleteRecursively(state);
+    var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS);
+    try (Nodes nodes = transport == Transport.GRPC_PROCESSES
+        ? NodeProcesses.prepare(parts, out.resolve("nodes"), console)
+        : new NodeThreads(job, parts)) {
+      var local = new Coordinator.LocalNodes(nodes::start, nodes::alive, REGISTRATION);
+      ParameterSet result = Coordinator.run(job, "simulation", state, out, data, net, Optional.of(local), console);
+      nodes.awaitExit(Duration.ofSeconds(10));
+      return result;
+    }
+  }
+
+  /** The state of an earlier run in the same output directory: a simulation always starts afresh. */
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
