@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -53,8 +54,12 @@ final class Coordinator {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   private static final Duration POLL = Duration.ofMillis(500);
 
-  /** Network and liveness settings; port 0 picks a free port. */
-  record Network(String host, int port, Duration heartbeat, Duration livenessTimeout) {}
+  /**
+   * Network, security and liveness settings; port 0 picks a free port; an empty allow-list
+   * admits any node.
+   */
+  record Network(String host, int port, Duration heartbeat, Duration livenessTimeout, Security security,
+      Set<String> allowNodes) {}
 
   /**
    * Nodes that a simulation starts itself on loopback once the coordinator listens: {@code start}
@@ -94,13 +99,14 @@ final class Coordinator {
       RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), journal);
       AtomicInteger current = new AtomicInteger(first);
       var service = new FederationService(clients, state.blobs(),
-          () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL);
-      try (journal; CoordinatorServer server = CoordinatorServer.startInsecure(net.host(), net.port(), service)) {
-        if (local.isPresent()) {
-          log.info("plaintext gRPC on loopback {}:{}, for this simulation's own nodes", net.host(), server.port());
-        } else {
+          () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
+          .admitOnly(net.allowNodes());
+      try (journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
+        if (!net.security().isTls()) {
           log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
         }
+        log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
+            net.allowNodes().isEmpty() ? "any" : net.allowNodes());
         console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
         if (local.isPresent()) {
           local.get().start().accept(server.port());

@@ -5,6 +5,9 @@ import dev.shoal.data.MnistDirectory;
 import dev.shoal.data.MnistSample;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,7 +35,13 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1:7470", paramLabel = "HOST:PORT", description = "Address to serve on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
   String listen;
 
-  @Mixin PlaintextOption plaintext;
+  @Mixin SecurityOptions security;
+
+  @Option(names = "--crl", paramLabel = "FILE", description = "Revocation list to enforce, re-read whenever it changes (default: the kit's crl.pem).")
+  Path crl;
+
+  @Option(names = "--allow-node", paramLabel = "NAME", description = "Admit only these nodes (repeatable; default: any node of the federation).")
+  List<String> allowNodes = new ArrayList<>();
 
   @Option(names = "--run-name", defaultValue = "default", description = "Name of the run in the state directory (default: ${DEFAULT-VALUE}).")
   String runName;
@@ -47,7 +56,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    plaintext.require();
+    Security sec = security.resolve(crl);
     HostPort address = HostPort.parse(listen, "--listen");
     TrainingOptions t = training;
     int minClients = t.minClients(Integer.MAX_VALUE);
@@ -55,7 +64,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir));
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
-        Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds));
+        Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes));
     Coordinator.run(job, runName, stateDir, data, net, System.out);
     return 0;
   }

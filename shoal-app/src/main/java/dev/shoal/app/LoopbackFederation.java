@@ -1,6 +1,8 @@
 package dev.shoal.app;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.pki.CertificateAuthority;
+import dev.shoal.pki.Role;
 import dev.shoal.tensor.ParameterSet;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,15 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * A simulation over the real transport: the coordinator listens on 127.0.0.1 only (a free port)
- * and one node per client dials it, on a thread of this process or in a process of its own.
- * Plaintext is acceptable because no byte leaves this host. The coordinator keeps its state in
- * {@code OUT/state}; metrics and the model are written to {@code OUT} as in-process runs do.
+ * and one node per client dials it, on a thread of this process or in a process of its own,
+ * over mutual TLS with an ephemeral federation provisioned in {@code OUT/pki} (a CA, a
+ * coordinator kit and a kit per node). The coordinator keeps its state in {@code OUT/state};
+ * metrics and the model are written to {@code OUT} as in-process runs do.
  */
 final class LoopbackFederation {
 
@@ -43,16 +48,31 @@ final class LoopbackFederation {
   static ParameterSet run(Job job, Transport transport, FederatedData data, Map<String, FederatedData> parts, Path out,
       PrintStream console) throws IOException {
     Path state = out.resolve("state");
+    Path pki = out.resolve("pki");
     deleteRecursively(state);
-    var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS);
+    deleteRecursively(pki);
+    CertificateAuthority ca = provision(pki, parts.keySet());
+    var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS,
+        Security.tls(pki.resolve("coordinator"), ca.crlFile()), Set.of());
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
-        ? NodeProcesses.prepare(parts, out.resolve("nodes"), console)
-        : new NodeThreads(job, parts)) {
+        ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
+        : new NodeThreads(job, parts, pki)) {
       var local = new Coordinator.LocalNodes(nodes::start, nodes::alive, REGISTRATION);
       ParameterSet result = Coordinator.run(job, "simulation", state, out, data, net, Optional.of(local), console);
       nodes.awaitExit(Duration.ofSeconds(10));
       return result;
     }
+  }
+
+  /** A CA in {@code dir/ca}, the coordinator's kit for 127.0.0.1 and one node kit per client. */
+  private static CertificateAuthority provision(Path dir, Set<String> nodes) throws IOException {
+    Duration day = Duration.ofDays(1);
+    CertificateAuthority ca = CertificateAuthority.create(dir.resolve("ca"), "simulation", day);
+    ca.issue("coordinator", Role.COORDINATOR, List.of("localhost"), List.of(HOST), day, dir.resolve("coordinator"));
+    for (String node : nodes) {
+      ca.issue(node, Role.NODE, List.of(), List.of(), day, dir.resolve(node));
+    }
+    return ca;
   }
 
   /** The state of an earlier run in the same output directory: a simulation always starts afresh. */

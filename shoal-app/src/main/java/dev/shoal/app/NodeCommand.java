@@ -5,7 +5,6 @@ import dev.shoal.data.MnistDirectory;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.strategy.Metadata;
-import dev.shoal.transport.GrpcCoordinatorLink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -30,13 +29,13 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--data-path", required = true, paramLabel = "DIR", description = "This site's data: a directory of MNIST-format IDX files.")
   Path dataPath;
 
-  @Option(names = "--name", required = true, description = "This node's name, unique in the federation.")
+  @Option(names = "--name", description = "This node's name, unique in the federation (default with --kit: the name in its certificate).")
   String name;
 
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the model cache here, so a restarted node does not download the current global model again (default: a temporary directory, removed on exit).")
   Path stateDir;
 
-  @Mixin PlaintextOption plaintext;
+  @Mixin SecurityOptions security;
 
   @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often to tell the coordinator this node is alive (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
@@ -46,7 +45,8 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    plaintext.require();
+    Security sec = security.resolve(null);
+    name = sec.nodeName(name);
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     FederatedData data = MnistDirectory.load(dataPath);
     ModelZoo zoo = ModelZoo.standard();
@@ -54,12 +54,15 @@ final class NodeCommand implements Callable<Integer> {
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
         name, data.train().size(), data.test().size(), coordinator);
-    try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port(), stateDir)) {
+    try (var link = sec.dial(address.host(), address.port(), stateDir)) {
       var agent = new NodeAgent(name, link,
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata"))),
           data, timing, name.hashCode());
       agent.run();
+      agent.refusal().ifPresent(reason -> {
+        throw new UserError("the coordinator refused node " + name + ": " + reason);
+      });
     }
     System.out.printf("node %s: the run is over%n", name);
     return 0;

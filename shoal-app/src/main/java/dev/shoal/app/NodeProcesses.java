@@ -28,20 +28,25 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
   private final Thread killer = new Thread(this::kill, "kill-nodes");
   private volatile boolean closing;
 
-  private NodeProcesses(Map<String, Path> dataDirs, Path dir, PrintStream console) {
+  private final Path kits;
+
+  private NodeProcesses(Map<String, Path> dataDirs, Path dir, Path kits, PrintStream console) {
     this.dataDirs = dataDirs;
+    this.kits = kits;
     this.dir = dir;
     this.console = console;
   }
 
-  static NodeProcesses prepare(Map<String, FederatedData> parts, Path dir, PrintStream console) throws IOException {
+  /** Writes each client's data under {@code dir}; each node uses its kit {@code kits/NAME}. */
+  static NodeProcesses prepare(Map<String, FederatedData> parts, Path dir, Path kits, PrintStream console)
+      throws IOException {
     Map<String, Path> dirs = new java.util.LinkedHashMap<>();
     for (var e : parts.entrySet()) {
       Path d = dir.resolve(e.getKey());
       MnistDirectory.save(e.getValue(), d);
       dirs.put(e.getKey(), d);
     }
-    return new NodeProcesses(dirs, dir, console);
+    return new NodeProcesses(dirs, dir, kits, console);
   }
 
   @Override
@@ -51,7 +56,7 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
       Path log = dir.resolve(name + ".log");
       List<String> command = new ArrayList<>(jvm());
       command.addAll(List.of(Main.class.getName(), "node", "--coordinator", LoopbackFederation.HOST + ":" + port,
-          "--name", name, "--data-path", data.toAbsolutePath().toString(), "--insecure",
+          "--kit", kits.resolve(name).toAbsolutePath().toString(), "--data-path", data.toAbsolutePath().toString(),
           "--heartbeat-interval", Long.toString(LoopbackFederation.HEARTBEAT.toSeconds()), "--reconnect-max", "2"));
       try {
         // Nodes keep PyTorch's default thread count, as in-process clients do: another count can

@@ -9,8 +9,8 @@ import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
-import dev.shoal.transport.GrpcCoordinatorLink;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +35,12 @@ final class NodeThreads implements LoopbackFederation.Nodes {
   private final List<NodeAgent> agents = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
-  NodeThreads(Job job, Map<String, FederatedData> parts) {
+  private final Path kits;
+
+  /** One node thread per client in {@code parts}, each with its kit {@code kits/NAME}. */
+  NodeThreads(Job job, Map<String, FederatedData> parts, Path kits) {
     this.parts = parts;
+    this.kits = kits;
     this.workers = Executors.newFixedThreadPool(job.parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
     this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), workers);
   }
@@ -48,7 +52,7 @@ final class NodeThreads implements LoopbackFederation.Nodes {
   }
 
   private void run(String name, FederatedData data, int port) {
-    try (var link = GrpcCoordinatorLink.insecure(LoopbackFederation.HOST, port)) {
+    try (var link = Security.tls(kits.resolve(name), null).dial(LoopbackFederation.HOST, port, null)) {
       NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode());
       synchronized (agents) {
         agents.add(agent);

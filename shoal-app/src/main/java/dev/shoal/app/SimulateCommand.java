@@ -43,7 +43,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Transport how = transport.resolve();
+    Transport how = transport.resolve("inproc");
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir));

@@ -1,6 +1,5 @@
 package dev.shoal.app;
 
-import dev.shoal.transport.GrpcCoordinatorLink;
 import dev.shoal.transport.proto.NodeStatus;
 import dev.shoal.transport.proto.StatusReply;
 import java.time.Instant;
@@ -18,14 +17,14 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator to ask.")
   String coordinator;
 
-  @Mixin PlaintextOption plaintext;
+  @Mixin SecurityOptions security;
 
   @Override
   public Integer call() throws Exception {
-    plaintext.require();
+    Security sec = security.resolve(null);
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     StatusReply s;
-    try (var link = GrpcCoordinatorLink.insecure(address.host(), address.port())) {
+    try (var link = sec.dial(address.host(), address.port(), null)) {
       s = link.status();
     } catch (java.io.IOException e) {
       throw new UserError("cannot reach the coordinator at " + coordinator + ": " + e.getMessage());

@@ -4,9 +4,9 @@ package dev.shoal.app;
 enum Transport {
   /** Clients are objects in this process, called directly. */
   INPROC,
-  /** A gRPC coordinator on loopback, one node per client on a thread of this process. */
+  /** A gRPC coordinator on loopback with mutual TLS, one node per client on a thread of this process. */
   GRPC_THREADS,
-  /** A gRPC coordinator on loopback, one node per client in its own OS process. */
+  /** A gRPC coordinator on loopback with mutual TLS, one node per client in its own OS process. */
   GRPC_PROCESSES;
 
   static Transport parse(String transport, boolean processes) {
@@ -24,8 +24,8 @@ enum Transport {
   String describe() {
     return switch (this) {
       case INPROC -> "in-process clients";
-      case GRPC_THREADS -> "plaintext gRPC on loopback, one node thread per client";
-      case GRPC_PROCESSES -> "plaintext gRPC on loopback, one node process per client";
+      case GRPC_THREADS -> "gRPC with mutual TLS on loopback, one node thread per client";
+      case GRPC_PROCESSES -> "gRPC with mutual TLS on loopback, one node process per client";
     };
   }
 }

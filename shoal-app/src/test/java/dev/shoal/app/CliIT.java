@@ -143,10 +143,16 @@ class CliIT {
   }
 
   @Test
-  void plaintextMustBeAskedForAndBadAddressesAreNamed() throws Exception {
+  void securityMustBeChosenAndBadAddressesAndKitsAreNamed() throws Exception {
     Shoal.Result r = Shoal.run(dir, "coordinator", "--state-dir", "st");
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).contains("TLS is not available yet: pass --insecure");
+    assertThat(r.err()).contains("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'), or --insecure");
+    r = Shoal.run(dir, "node", "--coordinator", "127.0.0.1:1", "--data-path", "sites/client-000", "--insecure");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("--name is required with --insecure");
+    r = Shoal.run(dir, "coordinator", "--state-dir", "st", "--kit", "no-such-kit");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot use the kit: no kit directory no-such-kit");
     r = Shoal.run(dir, "node", "--coordinator", "localhost", "--name", "a", "--data-path", "sites/client-000", "--insecure");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("--coordinator must be HOST:PORT, got 'localhost'");

@@ -42,6 +42,16 @@ class FederationIT {
     inProcess = Safetensors.read(shared.resolve("sim/model.safetensors"));
     r = Shoal.run(shared, "data", "partition", "--clients", "3", "--seed", "7", "--out", "sites");
     assertThat(r.exitCode()).as(r.err()).isZero();
+    r = Shoal.run(shared, "pki", "init", "--out", "pki/ca");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    r = Shoal.run(shared, "pki", "issue", "--ca", "pki/ca", "--name", "coordinator", "--role", "coordinator",
+        "--out", "pki/coordinator");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    for (int i = 0; i < 3; i++) {
+      r = Shoal.run(shared, "pki", "issue", "--ca", "pki/ca", "--name", "client-00" + i, "--role", "node",
+          "--out", "pki/client-00" + i);
+      assertThat(r.exitCode()).as(r.err()).isZero();
+    }
   }
 
   @AfterEach
@@ -78,7 +88,8 @@ class FederationIT {
     first.destroyForcibly().waitFor();
     Process second = coordinator(port, "second", "--min-clients", "3");
     awaitRounds(metrics, 3, second);
-    Shoal.Result status = Shoal.run(dir, "status", "--coordinator", "127.0.0.1:" + port, "--insecure");
+    Shoal.Result status = Shoal.run(dir, "status", "--coordinator", "127.0.0.1:" + port,
+        "--kit", kit("client-000"));
     if (status.exitCode() == 0) {
       assertThat(contributed(status.out())).as(status.out()).hasSize(3)
           .allSatisfy((node, rounds) -> assertThat(rounds).as("rounds of %s, counted across the restart", node)
@@ -134,11 +145,12 @@ class FederationIT {
   @Test
   void aKilledNodeDoesNotStopTheRun() throws Exception {
     int port = freePort();
+    // in plaintext, so that path is exercised end to end too
     Process coordinator = coordinator(port, "coordinator", "--min-clients", "2", "--heartbeat-interval", "1",
-        "--liveness-timeout", "4");
+        "--liveness-timeout", "4", "--insecure");
     List<Process> nodes = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      nodes.add(node(port, i));
+      nodes.add(node(port, i, "--insecure"));
     }
     Path metrics = dir.resolve("state/metrics.jsonl");
     awaitRounds(metrics, 1, coordinator);
@@ -162,19 +174,36 @@ class FederationIT {
     }
   }
 
+  /** A participant's kit directory, provisioned once for all tests. */
+  static String kit(String name) {
+    return shared.resolve("pki/" + name).toString();
+  }
+
+  /** A coordinator with mutual TLS, unless {@code extra} asks for {@code --insecure}. */
   Process coordinator(int port, String name, String... extra) throws Exception {
-    String[] args = concat(new String[] {"coordinator", "--state-dir", "state", "--listen", "127.0.0.1:" + port,
-        "--insecure"}, JOB);
+    boolean plaintext = List.of(extra).contains("--insecure");
+    String[] args = concat(new String[] {"coordinator", "--state-dir", "state", "--listen", "127.0.0.1:" + port},
+        plaintext ? JOB : concat(JOB, new String[] {"--kit", kit("coordinator")}));
     Process p = Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), concat(args, extra));
     processes.add(p);
     return p;
   }
 
   Process node(int port, int i) throws Exception {
+    return node(port, i, "--kit", kit("client-00" + i));
+  }
+
+  /** A node: its name comes from its kit's certificate, or from {@code --name} in plaintext. */
+  Process node(int port, int i, String... security) throws Exception {
     String name = "client-00" + i;
-    Process p = Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), "node",
-        "--coordinator", "127.0.0.1:" + port, "--name", name, "--data-path", shared.resolve("sites/" + name).toString(),
-        "--insecure", "--heartbeat-interval", "1", "--reconnect-max", "2");
+    String[] args = {"node", "--coordinator", "127.0.0.1:" + port, "--data-path",
+        shared.resolve("sites/" + name).toString(), "--heartbeat-interval", "1", "--reconnect-max", "2"};
+    if (security[0].equals("--insecure")) {
+      args = concat(args, new String[] {"--insecure", "--name", name});
+    } else {
+      args = concat(args, security);
+    }
+    Process p = Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), args);
     processes.add(p);
     return p;
   }

@@ -1,0 +1,26 @@
+package dev.shoal.app;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --kit DIR} for mutual TLS, or an explicit {@code --insecure} for plaintext; one of them. */
+final class SecurityOptions {
+
+  @Option(names = "--kit", paramLabel = "DIR", description = "This participant's kit (from 'shoal pki issue'): mutual TLS 1.3.")
+  Path kit;
+
+  @Option(names = "--insecure", description = "Plaintext gRPC instead: neither encrypted nor authenticated.")
+  boolean insecure;
+
+  /** The chosen security; {@code crl} is a coordinator's revocation list (null: the kit's). */
+  Security resolve(Path crl) {
+    if (kit != null && insecure) {
+      throw new UserError("--kit and --insecure exclude each other: choose mutual TLS or plaintext");
+    }
+    if (kit == null && !insecure) {
+      throw new UserError("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'),"
+          + " or --insecure to accept plaintext");
+    }
+    return insecure ? Security.plaintext() : Security.tls(kit, crl);
+  }
+}
