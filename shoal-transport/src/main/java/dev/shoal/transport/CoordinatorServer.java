@@ -1,6 +1,7 @@
 package dev.shoal.transport;
 
 import dev.shoal.transport.tls.CallerIdentity;
+import dev.shoal.transport.tls.HandshakeFailures;
 import dev.shoal.transport.tls.KitMaterial;
 import dev.shoal.transport.tls.Revocations;
 import dev.shoal.transport.tls.Tls;
@@ -33,6 +34,7 @@ public final class CoordinatorServer implements AutoCloseable {
    */
   public static CoordinatorServer startTls(String host, int port, FederationService service, KitMaterial kit,
       Revocations revocations) throws IOException {
+    HandshakeFailures.install();
     return start(host, port, builder(host, port)
         .sslContext(Tls.server(kit, revocations))
         .addService(ServerInterceptors.intercept(service, new CallerIdentity(revocations))));

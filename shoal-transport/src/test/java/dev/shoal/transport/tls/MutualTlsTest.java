@@ -195,6 +195,12 @@ class MutualTlsTest {
       assertThatThrownBy(() -> plain.register("a")).hasMessageContaining("UNAVAILABLE");
     }
     assertThat(clients.nodes()).isEmpty();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!log().contains("no TLS handshake") && System.nanoTime() < deadline) {
+      Thread.sleep(20); // the server notices the closed connection on its own thread
+    }
+    assertThat(log()).contains(
+        "connection refused reason=\"no TLS handshake: the client spoke plaintext, or a TLS version other than 1.3\"");
   }
 
   /** Asserts that a node with {@code kit} cannot even register, and why, on both sides. */
