@@ -100,7 +100,9 @@ final class Coordinator {
       AtomicInteger current = new AtomicInteger(first);
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
-          .admitOnly(net.allowNodes());
+          .admitOnly(net.allowNodes())
+          // an update holds the global model's tensors: twice the model's size is room enough
+          .limitUploads(2 * Safetensors.encodedSize(start) + (1 << 20));
       try (journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
         if (!net.security().isTls()) {
           log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");

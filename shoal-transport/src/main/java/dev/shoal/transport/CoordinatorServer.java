@@ -24,7 +24,14 @@ public final class CoordinatorServer implements AutoCloseable {
 
   /** Starts a plaintext server; only for deployments that accept it ({@code --insecure}). */
   public static CoordinatorServer startInsecure(String host, int port, FederationService service) throws IOException {
-    return start(host, port, builder(host, port).addService(service));
+    return startInsecure(host, port, service, CallLimits.DEFAULT);
+  }
+
+  /** A plaintext server with other limits than the default ones. */
+  public static CoordinatorServer startInsecure(String host, int port, FederationService service,
+      CallLimits.Settings limits) throws IOException {
+    return start(host, port, builder(host, port)
+        .addService(ServerInterceptors.intercept(service, new CallLimits(limits))));
   }
 
   /**
@@ -37,12 +44,18 @@ public final class CoordinatorServer implements AutoCloseable {
     HandshakeFailures.install();
     return start(host, port, builder(host, port)
         .sslContext(Tls.server(kit, revocations))
-        .addService(ServerInterceptors.intercept(service, new CallerIdentity(revocations))));
+        // the last interceptor runs first: identity, then the limits that key on it
+        .addService(ServerInterceptors.intercept(service, new CallLimits(CallLimits.DEFAULT),
+            new CallerIdentity(revocations))));
   }
 
   private static NettyServerBuilder builder(String host, int port) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+        .maxInboundMetadataSize(16 * 1024)
+        .handshakeTimeout(10, TimeUnit.SECONDS)
+        .keepAliveTime(1, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
         .executor(Executors.newVirtualThreadPerTaskExecutor());
   }
 

@@ -61,6 +61,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration heartbeat;
   private final Duration poll;
   private Set<String> allowed = Set.of();
+  private long maxUploadBytes = Long.MAX_VALUE;
   private ParameterSet lastModel;
   private ContentId lastModelId;
 
@@ -71,6 +72,12 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.status = status;
     this.heartbeat = heartbeat;
     this.poll = poll;
+  }
+
+  /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
+  public FederationService limitUploads(long bytes) {
+    this.maxUploadBytes = bytes;
+    return this;
   }
 
   /** Admits only these node names (empty: any); checked when a node registers and on every call. */
@@ -211,6 +218,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
           claimed = Wire.contentId(chunk.getContentId());
           tmp = blobs.newTemporaryFile();
           file = Files.newOutputStream(tmp);
+        }
+        if (expectedOffset + chunk.getData().size() > maxUploadBytes) {
+          throw Status.INVALID_ARGUMENT.withDescription(
+              "upload exceeds the limit of %d bytes".formatted(maxUploadBytes)).asRuntimeException();
         }
         if (chunk.getOffset() != expectedOffset) {
           throw Status.INVALID_ARGUMENT.withDescription(
