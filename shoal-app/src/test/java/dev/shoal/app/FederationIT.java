@@ -74,6 +74,22 @@ class FederationIT {
     for (Process n : processes.subList(1, processes.size())) {
       assertThat(n.waitFor(30, TimeUnit.SECONDS)).as("node stops when the run is over").isTrue();
     }
+    assertNoKeyInOutput();
+  }
+
+  /** No process wrote a private key, or any line of one, to its output or log. */
+  void assertNoKeyInOutput() throws Exception {
+    List<String> keyLines = new ArrayList<>();
+    for (String kit : List.of("coordinator", "client-000", "client-001", "client-002")) {
+      Files.readAllLines(Path.of(kit(kit), "key.pem")).stream().filter(l -> !l.startsWith("-----")).forEach(keyLines::add);
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith(".err")).toList()) {
+        String text = Files.readString(f);
+        assertThat(text).as(f.toString()).doesNotContain("PRIVATE KEY");
+        keyLines.forEach(line -> assertThat(text).as(f.toString()).doesNotContain(line));
+      }
+    }
   }
 
   @Test

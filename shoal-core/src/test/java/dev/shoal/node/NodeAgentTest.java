@@ -31,6 +31,7 @@ class NodeAgentTest {
     final Map<ContentId, ParameterSet> models = new ConcurrentHashMap<>();
     final AtomicInteger dropNext = new AtomicInteger();
     final AtomicInteger registrations = new AtomicInteger();
+    volatile String refuse;
 
     LocalLink(RemoteClients port) {
       this.port = port;
@@ -45,6 +46,9 @@ class NodeAgentTest {
     @Override
     public void register(String node) throws IOException {
       maybeDrop();
+      if (refuse != null) {
+        throw new RefusedException(refuse, null);
+      }
       registrations.incrementAndGet();
       port.register(node);
     }
@@ -149,6 +153,16 @@ class NodeAgentTest {
     b.stop();
     assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
     assertThat(link.registrations.get()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void anAgentTheCoordinatorRefusesStopsAndSaysWhy() throws Exception {
+    link.refuse = "UNAUTHENTICATED: certificate revoked: a (node, serial 1f)";
+    NodeAgent a = new NodeAgent("a", link, p -> trainer, RoundEngineTest.data(2, 10), FAST, 1);
+    Thread t = Thread.ofVirtual().start(a);
+    t.join(Duration.ofSeconds(10));
+    assertThat(t.isAlive()).as("the agent stops instead of retrying").isFalse();
+    assertThat(a.refusal()).hasValue("UNAUTHENTICATED: certificate revoked: a (node, serial 1f)");
   }
 
   @Test

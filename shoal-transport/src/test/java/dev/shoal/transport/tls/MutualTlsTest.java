@@ -45,6 +45,7 @@ class MutualTlsTest {
   @TempDir Path dir;
   CertificateAuthority ca;
   RemoteClients clients;
+  FederationService service;
   CoordinatorServer server;
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   PrintStream originalErr;
@@ -61,7 +62,7 @@ class MutualTlsTest {
     }
     KitMaterial kit = KitMaterial.load(dir.resolve("coordinator"));
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
-    var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
+    service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
         () -> StatusReply.newBuilder().setRun("tls").build(), Duration.ofMillis(50), Duration.ofMillis(10));
     // the CA's own list, as a coordinator started with --crl pointing at it reads it
     server = CoordinatorServer.startTls("127.0.0.1", 0, service, kit, Revocations.load(ca.crlFile(), kit.ca()));
@@ -166,6 +167,17 @@ class MutualTlsTest {
     }
     assertThat(log()).contains("call refused method=Register caller=a (node")
         .contains("reason=\"the certificate of 'a' cannot act for node 'b'\"");
+  }
+
+  @Test
+  void anAllowListAdmitsOnlyTheNamedNodes() throws Exception {
+    service.admitOnly(java.util.Set.of("a"));
+    try (var a = link("a"); var b = link("b")) {
+      a.register("a");
+      assertThatThrownBy(() -> b.register("b")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("PERMISSION_DENIED: node 'b' is not on this run's allow-list");
+    }
+    assertThat(log()).contains("reason=\"node 'b' is not on this run's allow-list\"");
   }
 
   @Test
