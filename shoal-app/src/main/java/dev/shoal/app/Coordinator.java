@@ -11,6 +11,7 @@ import dev.shoal.round.RunConfig;
 import dev.shoal.round.RunListener;
 import dev.shoal.store.CompletedRound;
 import dev.shoal.store.Node;
+import dev.shoal.store.Result;
 import dev.shoal.store.RoundStatus;
 import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
@@ -101,6 +102,8 @@ final class Coordinator {
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
           .admitOnly(net.allowNodes())
+          .onResult((node, round, update, examples, metrics) ->
+              journal.received(Result.of(run.id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
           .limitUploads(2 * Safetensors.encodedSize(start) + (1 << 20));
       try (journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {

@@ -2,6 +2,7 @@ package dev.shoal.app;
 
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.Bookkeeping;
+import dev.shoal.store.Result;
 import dev.shoal.store.InstructionKind;
 import dev.shoal.store.InstructionStatus;
 import dev.shoal.store.NodeStatus;
@@ -106,6 +107,11 @@ final class StoreJournal implements RemoteClients.Journal, AutoCloseable {
   }
 
   /** Returns once everything journalled so far is in the store. */
+  /** An accepted fit result, written to the results table with the update's blob id. */
+  void received(Result result) {
+    queue.add(new Bookkeeping.Received(result, Instant.now()));
+  }
+
   void flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     queue.add(new Flush(done));

@@ -145,6 +145,9 @@ class FederationIT {
           + " GROUP BY node ORDER BY node")).containsExactlyElementsOf(nodes.stream().map(n -> n + " " + rounds).toList());
       assertThat(rows(c, "SELECT name, rounds_contributed FROM nodes ORDER BY name"))
           .containsExactlyElementsOf(nodes.stream().map(n -> n + " " + rounds).toList());
+      assertThat(rows(c, "SELECT node, count(DISTINCT update_id) FROM results GROUP BY node ORDER BY node"))
+          .as("each accepted update recorded with its blob id")
+          .containsExactlyElementsOf(nodes.stream().map(n -> n + " " + rounds).toList());
     }
   }
 

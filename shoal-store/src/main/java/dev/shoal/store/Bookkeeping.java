@@ -44,6 +44,9 @@ public sealed interface Bookkeeping {
     }
   }
 
+  /** A fit result the round accepted: the update's blob id, weight and metrics. */
+  record Received(Result result, Instant at) implements Bookkeeping {}
+
   /** Why a node's result was not used. */
   enum Receipt {
     /** The same result again, after it was accepted (a retry). */

@@ -395,6 +395,15 @@ public final class RunStore implements AutoCloseable {
           }
           case Bookkeeping.Resolved r ->
               resolve(c, r.runId(), r.round(), r.node(), r.kind(), r.status(), r.reason(), Timestamps.format(r.at()));
+          case Bookkeeping.Received r -> {
+            Result x = r.result();
+            Rows.update(c, "INSERT OR IGNORE INTO results"
+                + " (run_id, round, node, update_id, num_examples, metrics, received)"
+                + " SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE run_id = ? AND round = ?)"
+                + " AND EXISTS (SELECT 1 FROM nodes WHERE name = ?)",
+                x.runId(), x.round(), x.node(), x.updateId().value(), x.numExamples(), JsonMaps.numbers(x.metrics()),
+                Timestamps.format(r.at()), x.runId(), x.round(), x.node());
+          }
           case Bookkeeping.Ignored i -> Rows.update(c,
               "INSERT INTO ignored_results (run_id, round, node, kind, receipt, received)"
                   + " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)",

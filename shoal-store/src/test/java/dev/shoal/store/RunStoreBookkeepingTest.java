@@ -87,6 +87,20 @@ class RunStoreBookkeepingTest {
   }
 
   @Test
+  void acceptedResultsAreWrittenOnceWithTheirUpdateId() {
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
+    store.startRound(run.id(), 1);
+    Result first = Result.of(run.id(), 1, "a", model(1), 40, Map.of("train_loss", 0.5));
+    store.record(List.of(new Bookkeeping.Received(first, at(1)),
+        new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(2), 41, Map.of()), at(2)),
+        new Bookkeeping.Received(Result.of(run.id(), 9, "a", model(1), 40, Map.of()), at(3)),
+        new Bookkeeping.Received(Result.of(run.id(), 1, "ghost", model(1), 40, Map.of()), at(4))));
+    assertThat(store.results(run.id(), 1)).extracting(Result::node, Result::updateId, Result::numExamples,
+        Result::metrics).containsExactly(tuple("a", model(1), 40L, Map.of("train_loss", 0.5)));
+    assertThat(store.results(run.id(), 9)).isEmpty();
+  }
+
+  @Test
   void ignoredResultsAreKeptAndEntriesThatNoLongerApplyAreSkipped() {
     store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
     store.startRound(run.id(), 1);

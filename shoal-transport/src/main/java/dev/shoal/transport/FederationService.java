@@ -62,6 +62,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration poll;
   private Set<String> allowed = Set.of();
   private long maxUploadBytes = Long.MAX_VALUE;
+  private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
   private ContentId lastModelId;
 
@@ -72,6 +73,17 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.status = status;
     this.heartbeat = heartbeat;
     this.poll = poll;
+  }
+
+  /** Told of every fit result the engine accepted, with the id of the uploaded update. */
+  public interface ResultListener {
+    void accepted(String node, int round, ContentId update, long numExamples, java.util.Map<String, Double> metrics);
+  }
+
+  /** Tells {@code listener} of every accepted fit result (for the coordinator's bookkeeping). */
+  public FederationService onResult(ResultListener listener) {
+    this.results = listener;
+    return this;
   }
 
   /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
@@ -300,9 +312,14 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     try {
       // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
-      SafetensorsFile update = blobs.openModel(Wire.contentId(request.getUpdate()));
+      ContentId id = Wire.contentId(request.getUpdate());
+      SafetensorsFile update = blobs.openModel(id);
       var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
-      reply(out, Wire.receipt(clients.submitFit(request.getNode(), request.getRound(), reply)));
+      RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
+      if (receipt == RemoteClients.Receipt.ACCEPTED) {
+        results.accepted(request.getNode(), request.getRound(), id, request.getNumExamples(), request.getMetricsMap());
+      }
+      reply(out, Wire.receipt(receipt));
     } catch (BlobNotFoundException e) {
       out.onError(Wire.notFound("update " + request.getUpdate() + " was not uploaded"));
     } catch (IllegalArgumentException e) {
