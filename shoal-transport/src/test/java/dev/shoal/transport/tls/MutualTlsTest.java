@@ -158,6 +158,20 @@ class MutualTlsTest {
   }
 
   @Test
+  void aNodeChecksThatTheCoordinatorsCertificateNamesTheHostItDialled() throws Exception {
+    ca.issue("elsewhere", Role.COORDINATOR, List.of("coordinator.example"), List.of(), Duration.ofDays(1),
+        dir.resolve("elsewhere"));
+    KitMaterial elsewhere = KitMaterial.load(dir.resolve("elsewhere"));
+    var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs2")),
+        () -> StatusReply.getDefaultInstance(), Duration.ofMillis(50), Duration.ofMillis(10));
+    try (var other = CoordinatorServer.startTls("127.0.0.1", 0, service, elsewhere, Revocations.none());
+        var a = GrpcCoordinatorLink.tls("127.0.0.1", other.port(), KitMaterial.load(dir.resolve("a")), null)) {
+      assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("No subject alternative names matching IP address 127.0.0.1 found");
+    }
+  }
+
+  @Test
   void aNodeCannotActForAnother() throws Exception {
     try (var a = link("a")) {
       a.register("a");
