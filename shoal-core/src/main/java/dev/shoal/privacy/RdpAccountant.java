@@ -126,7 +126,7 @@ public final class RdpAccountant {
         bestEps = eps;
       }
     }
-    if (best < 0) {
+    if (best < 0 || Double.isInfinite(bestEps)) {
       return new PrivacySpent(Double.POSITIVE_INFINITY, Double.NaN);
     }
     return new PrivacySpent(Math.max(0, bestEps), orders[best]);

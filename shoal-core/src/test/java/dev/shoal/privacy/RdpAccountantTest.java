@@ -141,6 +141,8 @@ class RdpAccountantTest {
   void noStepsNoPrivacyLossAndNoNoiseNoPrivacy() {
     assertThat(new RdpAccountant().epsilon(1e-5).epsilon()).isGreaterThanOrEqualTo(0).isLessThan(1);
     assertThat(new RdpAccountant().steps(0.5, 0, 0).rdp()).containsOnly(0.0);
-    assertThat(new RdpAccountant().step(0.5, 0).epsilon(1e-5).epsilon()).isEqualTo(INF);
+    PrivacySpent none = new RdpAccountant().step(0.5, 0).epsilon(1e-5);
+    assertThat(none.epsilon()).isEqualTo(INF);
+    assertThat(none.order()).isNaN();
   }
 }
