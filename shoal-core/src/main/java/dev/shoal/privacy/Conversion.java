@@ -5,7 +5,7 @@ public enum Conversion {
 
   /**
    * Balle, Barthe, Gaboardi, Hsu and Sato, "Hypothesis testing interpretations and Rényi
-   * differential privacy" (AISTATS 2020), Theorem 21: ε = ρ − (log δ + log α)/(α − 1) +
+   * differential privacy" (AISTATS 2020): ε = ρ − (log δ + log α)/(α − 1) +
    * log((α − 1)/α). Opacus' {@code get_privacy_spent}; never worse than the classic one.
    */
   BALLE {

@@ -7,8 +7,8 @@ import java.util.stream.DoubleStream;
  * joins a step with probability q, and the step adds Gaussian noise of standard deviation σ
  * times the clipping norm — after Mironov, Talwar and Zhang, "Rényi Differential Privacy of the
  * Sampled Gaussian Mechanism" (2019). The computation is the one of Opacus' and TF-Privacy's RDP
- * accountants: for an integer order α the binomial sum of their section 3.3, for a fractional
- * order the series of section 3.4, both in log space.
+ * accountants: for an integer order α a finite binomial sum, for a fractional order a two-sided
+ * infinite series, both in log space.
  *
  * <p>An accountant adds up the RDP of the steps it is told about (RDP composes by addition, order
  * by order), and converts the total to an (ε, δ) guarantee at the best order.
