@@ -11,12 +11,12 @@ import java.util.stream.DoubleStream;
  * infinite series, both in log space.
  *
  * <p>An accountant adds up the RDP of the steps it is told about (RDP composes by addition, order
- * by order), and converts the total to an (ε, δ) guarantee at the best order.
+ * by order), and converts the total to an (ε, δ) guarantee at the best order. An accountant is
+ * not thread-safe.
  */
 public final class RdpAccountant {
 
-  /** Opacus' default orders: 1.1, 1.2, …, 10.9, then 12, 13, …, 63. */
-  public static final double[] DEFAULT_ORDERS = DoubleStream.concat(
+  private static final double[] DEFAULT_ORDERS = DoubleStream.concat(
       DoubleStream.iterate(1, x -> x + 1).limit(99).map(x -> 1 + x / 10.0),
       DoubleStream.iterate(12, x -> x + 1).limit(52)).toArray();
 
@@ -25,6 +25,11 @@ public final class RdpAccountant {
   private double lastQ = Double.NaN;
   private double lastSigma = Double.NaN;
   private double[] lastRdp;
+
+  /** Opacus' default orders: 1.1, 1.2, …, 10.9, then 12, 13, …, 63. */
+  public static double[] defaultOrders() {
+    return DEFAULT_ORDERS.clone();
+  }
 
   /** An accountant at Opacus' default orders. */
   public RdpAccountant() {
