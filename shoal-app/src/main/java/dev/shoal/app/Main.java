@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       StatusCommand.class,
       PkiCommand.class,
+      PrivacyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
