@@ -2,40 +2,10 @@ package dev.shoal.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** `shoal privacy epsilon` through the command line, in-process. */
-class PrivacyCommandTest {
-
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
-
-  @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(stdout);
-    System.setErr(stderr);
-  }
-
-  private int shoal(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
-  }
+class PrivacyCommandTest extends InProcessCommandTest {
 
   private int epsilon(String q, String z, String t, String delta, String... more) {
     String[] base = {"privacy", "epsilon", "--sampling-rate", q, "--noise-multiplier", z, "--steps", t, "--delta", delta};
