@@ -12,13 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,12 +34,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -50,9 +45,7 @@ import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -80,8 +73,6 @@ public final class CertificateAuthority {
   /** How far before issuance a certificate's notBefore lies. */
   public static final Duration BACKDATE = Duration.ofMinutes(5);
 
-  static final String SIGNATURE = "SHA256withECDSA";
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path dir;
@@ -104,17 +95,17 @@ public final class CertificateAuthority {
       }
     }
     Files.createDirectories(dir);
-    KeyPair pair = newKeyPair();
+    KeyPair pair = X509.newKeyPair();
     Instant now = now();
     X500Principal subject = new X500Principal("CN=" + federation + " CA");
     try {
       var utils = new JcaX509ExtensionUtils();
-      var builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(now.minus(BACKDATE)),
+      var builder = new JcaX509v3CertificateBuilder(subject, X509.serial(), Date.from(now.minus(BACKDATE)),
           Date.from(now.plus(validity)), subject, pair.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
           .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
-      X509Certificate cert = PemFiles.certificate(builder.build(signer(pair.getPrivate())).getEncoded());
+      X509Certificate cert = PemFiles.certificate(builder.build(X509.signer(pair.getPrivate())).getEncoded());
       PemFiles.writePrivateKey(dir.resolve(CA_KEY), pair.getPrivate());
       CertificateAuthority ca = new CertificateAuthority(dir, cert, pair.getPrivate());
       PemFiles.writeNew(dir.resolve(CA_CERT), PemFiles.pem(cert));
@@ -185,10 +176,10 @@ public final class CertificateAuthority {
   public Kit issue(String name, Role role, List<String> dns, List<String> ips, Instant notBefore, Instant notAfter,
       Path kitDir) throws IOException {
     Names.checkName("name", name);
-    List<GeneralName> sans = subjectAltNames(role, dns, ips);
+    List<GeneralName> sans = X509.subjectAltNames(role, dns, ips);
     requireNoKey(kitDir);
-    KeyPair pair = newKeyPair();
-    X509Certificate cert = leaf(name, role, pair.getPublic(), sans, notBefore, notAfter, certificate, key);
+    KeyPair pair = X509.newKeyPair();
+    X509Certificate cert = X509.leaf(name, role, pair.getPublic(), sans, notBefore, notAfter, certificate, key);
     Kit kit = writeKit(kitDir, name, role, pair.getPrivate(), cert, certificate, role == Role.COORDINATOR ? crlFile() : null);
     record(cert, name, role);
     return kit;
@@ -239,7 +230,7 @@ public final class CertificateAuthority {
         }
       }
     }
-    List<GeneralName> sans = subjectAltNames(role, dns, ips);
+    List<GeneralName> sans = X509.subjectAltNames(role, dns, ips);
     if (Files.exists(certFile)) {
       throw new PkiException(certFile + " already exists: refusing to overwrite it");
     }
@@ -250,7 +241,7 @@ public final class CertificateAuthority {
       throw new PkiException(csrFile + ": the request's public key is unusable: " + e.getMessage(), e);
     }
     Instant now = now();
-    X509Certificate cert = leaf(name, role, publicKey, sans, now.minus(BACKDATE), now.plus(validity), certificate, key);
+    X509Certificate cert = X509.leaf(name, role, publicKey, sans, now.minus(BACKDATE), now.plus(validity), certificate, key);
     Path out = certFile.toAbsolutePath().getParent();
     Files.createDirectories(out);
     PemFiles.writeNew(certFile, PemFiles.pem(cert));
@@ -315,84 +306,13 @@ public final class CertificateAuthority {
   public static Kit selfSigned(String name, Role role, List<String> dns, List<String> ips, Duration validity,
       Path kitDir) throws IOException {
     Names.checkName("name", name);
-    List<GeneralName> sans = subjectAltNames(role, dns, ips);
+    List<GeneralName> sans = X509.subjectAltNames(role, dns, ips);
     requireNoKey(kitDir);
-    KeyPair pair = newKeyPair();
+    KeyPair pair = X509.newKeyPair();
     Instant now = now();
-    X509Certificate cert = leaf(name, role, pair.getPublic(), sans, now.minus(BACKDATE), now.plus(validity), null,
+    X509Certificate cert = X509.leaf(name, role, pair.getPublic(), sans, now.minus(BACKDATE), now.plus(validity), null,
         pair.getPrivate());
     return writeKit(kitDir, name, role, pair.getPrivate(), cert, cert, null);
-  }
-
-  // --- building blocks ---
-
-  static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static ContentSigner signer(PrivateKey key) {
-    try {
-      return new JcaContentSignerBuilder(SIGNATURE).build(key);
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** {@code CN=<name>, OU=<role>}, encoded so that the JDK prints it that way. */
-  static X500Principal subject(String name, Role role) {
-    return new X500Principal("CN=" + name + ", OU=" + role.label());
-  }
-
-  /** Checked SANs: the given ones; for a coordinator given none, DNS localhost and IP 127.0.0.1. */
-  static List<GeneralName> subjectAltNames(Role role, List<String> dns, List<String> ips) {
-    List<String> d = dns == null ? List.of() : dns;
-    List<String> a = ips == null ? List.of() : ips;
-    if (role == Role.COORDINATOR && d.isEmpty() && a.isEmpty()) {
-      d = List.of("localhost");
-      a = List.of("127.0.0.1");
-    }
-    List<GeneralName> names = new ArrayList<>();
-    for (String host : d) {
-      names.add(new GeneralName(GeneralName.dNSName, Names.checkDns(host)));
-    }
-    for (String ip : a) {
-      names.add(new GeneralName(GeneralName.iPAddress, Names.checkIp(ip)));
-    }
-    return names;
-  }
-
-  private static X509Certificate leaf(String name, Role role, PublicKey publicKey, List<GeneralName> sans,
-      Instant notBefore, Instant notAfter, X509Certificate issuer, PrivateKey signingKey) {
-    if (!notAfter.isAfter(notBefore)) {
-      throw new PkiException("notAfter must come after notBefore");
-    }
-    X500Principal subject = subject(name, role);
-    try {
-      var utils = new JcaX509ExtensionUtils();
-      var builder = new JcaX509v3CertificateBuilder(issuer == null ? subject : issuer.getSubjectX500Principal(),
-          serial(), Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)),
-          Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)), subject, publicKey)
-          .addExtension(Extension.authorityKeyIdentifier, false,
-              utils.createAuthorityKeyIdentifier(issuer == null ? publicKey : issuer.getPublicKey()))
-          .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey))
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, role == Role.COORDINATOR
-              ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
-              : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-      if (!sans.isEmpty()) {
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
-      }
-      return PemFiles.certificate(builder.build(signer(signingKey)).getEncoded());
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private X509CRL buildCrl(List<IssuedCertificate> all, BigInteger number, Instant now) throws IOException {
@@ -411,7 +331,7 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    X509CRLHolder holder = builder.build(signer(key));
+    X509CRLHolder holder = builder.build(X509.signer(key));
     return PemFiles.crl(holder.getEncoded());
   }
 
@@ -481,14 +401,6 @@ public final class CertificateAuthority {
     } catch (NumberFormatException e) {
       throw new PkiException("'" + hex + "' is not a hexadecimal serial number");
     }
-  }
-
-  private static BigInteger serial() {
-    BigInteger serial;
-    do {
-      serial = new BigInteger(128, RANDOM);
-    } while (serial.signum() == 0);
-    return serial;
   }
 
   private static void requirePositive(Duration validity) {

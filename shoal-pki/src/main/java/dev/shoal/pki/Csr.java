@@ -36,18 +36,18 @@ public final class Csr {
    */
   public static Path request(String name, Role role, List<String> dns, List<String> ips, Path dir) throws IOException {
     Names.checkName("name", name);
-    List<GeneralName> sans = CertificateAuthority.subjectAltNames(role, dns, ips);
+    List<GeneralName> sans = X509.subjectAltNames(role, dns, ips);
     if (Files.exists(dir.resolve(Kit.KEY))) {
       throw new PkiException(dir.resolve(Kit.KEY) + " already exists: refusing to overwrite a key");
     }
-    KeyPair pair = CertificateAuthority.newKeyPair();
-    var builder = new JcaPKCS10CertificationRequestBuilder(CertificateAuthority.subject(name, role), pair.getPublic());
+    KeyPair pair = X509.newKeyPair();
+    var builder = new JcaPKCS10CertificationRequestBuilder(X509.subject(name, role), pair.getPublic());
     if (!sans.isEmpty()) {
       ExtensionsGenerator extensions = new ExtensionsGenerator();
       extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
       builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
     }
-    PKCS10CertificationRequest csr = builder.build(CertificateAuthority.signer(pair.getPrivate()));
+    PKCS10CertificationRequest csr = builder.build(X509.signer(pair.getPrivate()));
     Files.createDirectories(dir);
     PemFiles.writePrivateKey(dir.resolve(Kit.KEY), pair.getPrivate());
     Path file = dir.resolve(REQUEST);

@@ -94,9 +94,9 @@ class CsrTest {
   void requestsForOtherSubjectsAreRefused() throws Exception {
     CertificateAuthority ca = CertificateAuthority.create(tmp.resolve("ca"), "shoal", Duration.ofDays(3650));
     for (String subject : List.of("CN=x, OU=admin", "CN=x", "CN=x, OU=node, O=evil", "CN=a b, OU=node", "OU=node")) {
-      KeyPair pair = CertificateAuthority.newKeyPair();
+      KeyPair pair = X509.newKeyPair();
       PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal(subject),
-          pair.getPublic()).build(CertificateAuthority.signer(pair.getPrivate()));
+          pair.getPublic()).build(X509.signer(pair.getPrivate()));
       Path file = tmp.resolve("r.csr");
       writePem(file, "CERTIFICATE REQUEST", csr.getEncoded());
       assertThatThrownBy(() -> ca.sign(file, Duration.ofDays(1), tmp.resolve("cert.pem")))
