@@ -334,7 +334,7 @@ public final class RunStore implements AutoCloseable {
       requireNode(c, node);
       requireStarted(c, run, round, "take an instruction for node '" + node + "'");
       String now = now();
-      instruct(c, runId, round, node, InstructionKind.FIT, baseModelId.value(), configJson, now);
+      BookkeepingRows.instruct(c, runId, round, node, InstructionKind.FIT, baseModelId.value(), configJson, now);
       return Rows.instruction(c, runId, round, node).orElseThrow();
     });
   }
@@ -351,7 +351,7 @@ public final class RunStore implements AutoCloseable {
         throw new IllegalArgumentException("run '" + run.name() + "' has no instruction for node '"
             + node + "' in round " + round);
       }
-      resolve(c, runId, round, node, InstructionKind.FIT, status, reason, now());
+      BookkeepingRows.resolve(c, runId, round, node, InstructionKind.FIT, status, reason, now());
       if (status != InstructionStatus.DONE) {
         LOG.info("event=instruction_{} run={} round={} node={} reason=\"{}\"",
             Rows.lower(status), run.name(), round, node, reason);
@@ -385,31 +385,7 @@ public final class RunStore implements AutoCloseable {
     }
     db.write("record " + entries.size() + " bookkeeping entries", c -> {
       for (Bookkeeping e : entries) {
-        switch (e) {
-          case Bookkeeping.NodeSeen n -> seen(c, n);
-          case Bookkeeping.Instructed i -> {
-            if (Rows.round(c, i.runId(), i.round()).isPresent()) {
-              instruct(c, i.runId(), i.round(), i.node(), i.kind(), i.baseModelId().value(),
-                  JsonMaps.strings(i.config()), Timestamps.format(i.at()));
-            }
-          }
-          case Bookkeeping.Resolved r ->
-              resolve(c, r.runId(), r.round(), r.node(), r.kind(), r.status(), r.reason(), Timestamps.format(r.at()));
-          case Bookkeeping.Received r -> {
-            Result x = r.result();
-            Rows.update(c, "INSERT OR IGNORE INTO results"
-                + " (run_id, round, node, update_id, num_examples, metrics, received)"
-                + " SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE run_id = ? AND round = ?)"
-                + " AND EXISTS (SELECT 1 FROM nodes WHERE name = ?)",
-                x.runId(), x.round(), x.node(), x.updateId().value(), x.numExamples(), JsonMaps.numbers(x.metrics()),
-                Timestamps.format(r.at()), x.runId(), x.round(), x.node());
-          }
-          case Bookkeeping.Ignored i -> Rows.update(c,
-              "INSERT INTO ignored_results (run_id, round, node, kind, receipt, received)"
-                  + " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)",
-              i.runId(), i.round(), i.node(), Rows.lower(i.kind()), Rows.lower(i.receipt()),
-              Timestamps.format(i.at()), i.runId());
-        }
+        BookkeepingRows.write(c, e);
       }
       return null;
     });
@@ -443,34 +419,6 @@ public final class RunStore implements AutoCloseable {
             Timestamps.parse(rs.getString(6))));
       }
     });
-  }
-
-  private static void seen(Connection c, Bookkeeping.NodeSeen n) throws SQLException {
-    Optional<Node> before = Rows.nodeByName(c, n.node());
-    String at = Timestamps.format(n.at());
-    Rows.update(c, "INSERT INTO nodes (name, first_seen, last_seen, status) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), status = excluded.status",
-        n.node(), at, at, Rows.lower(n.status()));
-    if (before.map(Node::status).orElse(null) != n.status()) {
-      LOG.info("event=node_{} node={} at={}", Rows.lower(n.status()), n.node(), at);
-    }
-  }
-
-  private static void instruct(Connection c, long runId, int round, String node, InstructionKind kind,
-      String baseModelId, String configJson, String now) throws SQLException {
-    Rows.update(c, "INSERT INTO instructions"
-        + " (run_id, round, node, kind, base_model_id, config, status, reason, created, updated)"
-        + " VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?)"
-        + " ON CONFLICT (run_id, round, node, kind) DO UPDATE SET base_model_id = excluded.base_model_id,"
-        + " config = excluded.config, status = 'pending', reason = NULL, updated = excluded.updated",
-        runId, round, node, Rows.lower(kind), baseModelId, configJson, now, now);
-  }
-
-  private static void resolve(Connection c, long runId, int round, String node, InstructionKind kind,
-      InstructionStatus status, String reason, String now) throws SQLException {
-    Rows.update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
-        + " WHERE run_id = ? AND round = ? AND node = ? AND kind = ?",
-        Rows.lower(status), reason, now, runId, round, node, Rows.lower(kind));
   }
 
   // ------------------------------------------------------------------------------- results

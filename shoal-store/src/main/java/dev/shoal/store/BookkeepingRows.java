@@ -1,0 +1,72 @@
+package dev.shoal.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The SQL behind {@link RunStore#record}: one {@link Bookkeeping} entry at a time, inside its transaction. */
+final class BookkeepingRows {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
+
+  private BookkeepingRows() {}
+
+  /** Writes one entry; one that no longer applies (its round or run is gone) changes nothing. */
+  static void write(Connection c, Bookkeeping e) throws SQLException {
+    switch (e) {
+      case Bookkeeping.NodeSeen n -> seen(c, n);
+      case Bookkeeping.Instructed i -> {
+        if (Rows.round(c, i.runId(), i.round()).isPresent()) {
+          instruct(c, i.runId(), i.round(), i.node(), i.kind(), i.baseModelId().value(),
+              JsonMaps.strings(i.config()), Timestamps.format(i.at()));
+        }
+      }
+      case Bookkeeping.Resolved r ->
+          resolve(c, r.runId(), r.round(), r.node(), r.kind(), r.status(), r.reason(), Timestamps.format(r.at()));
+      case Bookkeeping.Received r -> {
+        Result x = r.result();
+        Rows.update(c, "INSERT OR IGNORE INTO results"
+            + " (run_id, round, node, update_id, num_examples, metrics, received)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE run_id = ? AND round = ?)"
+            + " AND EXISTS (SELECT 1 FROM nodes WHERE name = ?)",
+            x.runId(), x.round(), x.node(), x.updateId().value(), x.numExamples(), JsonMaps.numbers(x.metrics()),
+            Timestamps.format(r.at()), x.runId(), x.round(), x.node());
+      }
+      case Bookkeeping.Ignored i -> Rows.update(c,
+          "INSERT INTO ignored_results (run_id, round, node, kind, receipt, received)"
+              + " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)",
+          i.runId(), i.round(), i.node(), Rows.lower(i.kind()), Rows.lower(i.receipt()),
+          Timestamps.format(i.at()), i.runId());
+    }
+  }
+
+  static void seen(Connection c, Bookkeeping.NodeSeen n) throws SQLException {
+    Optional<Node> before = Rows.nodeByName(c, n.node());
+    String at = Timestamps.format(n.at());
+    Rows.update(c, "INSERT INTO nodes (name, first_seen, last_seen, status) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), status = excluded.status",
+        n.node(), at, at, Rows.lower(n.status()));
+    if (before.map(Node::status).orElse(null) != n.status()) {
+      LOG.info("event=node_{} node={} at={}", Rows.lower(n.status()), n.node(), at);
+    }
+  }
+
+  static void instruct(Connection c, long runId, int round, String node, InstructionKind kind,
+      String baseModelId, String configJson, String now) throws SQLException {
+    Rows.update(c, "INSERT INTO instructions"
+        + " (run_id, round, node, kind, base_model_id, config, status, reason, created, updated)"
+        + " VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?, ?)"
+        + " ON CONFLICT (run_id, round, node, kind) DO UPDATE SET base_model_id = excluded.base_model_id,"
+        + " config = excluded.config, status = 'pending', reason = NULL, updated = excluded.updated",
+        runId, round, node, Rows.lower(kind), baseModelId, configJson, now, now);
+  }
+
+  static void resolve(Connection c, long runId, int round, String node, InstructionKind kind,
+      InstructionStatus status, String reason, String now) throws SQLException {
+    Rows.update(c, "UPDATE instructions SET status = ?, reason = ?, updated = ?"
+        + " WHERE run_id = ? AND round = ? AND node = ? AND kind = ?",
+        Rows.lower(status), reason, now, runId, round, node, Rows.lower(kind));
+  }
+}
