@@ -56,7 +56,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Security sec = security.resolve(crl);
+    Security sec = security.resolveForCoordinator(crl);
     HostPort address = HostPort.parse(listen, "--listen");
     TrainingOptions t = training;
     int minClients = t.minClients(Integer.MAX_VALUE);

@@ -53,7 +53,7 @@ final class LoopbackFederation {
     deleteRecursively(pki);
     CertificateAuthority ca = provision(pki, parts.keySet());
     var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS,
-        Security.tls(pki.resolve("coordinator"), ca.crlFile()), Set.of());
+        Security.coordinator(pki.resolve("coordinator"), ca.crlFile()), Set.of());
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
         ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
         : new NodeThreads(job, parts, pki)) {

@@ -45,7 +45,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Security sec = security.resolve(null);
+    Security sec = security.resolve();
     name = sec.nodeName(name);
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     FederatedData data = MnistDirectory.load(dataPath);

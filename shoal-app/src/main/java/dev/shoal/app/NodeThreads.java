@@ -52,7 +52,7 @@ final class NodeThreads implements LoopbackFederation.Nodes {
   }
 
   private void run(String name, FederatedData data, int port) {
-    try (var link = Security.tls(kits.resolve(name), null).dial(LoopbackFederation.HOST, port, null)) {
+    try (var link = Security.tls(kits.resolve(name)).dial(LoopbackFederation.HOST, port, null)) {
       NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode());
       synchronized (agents) {
         agents.add(agent);

@@ -3,6 +3,8 @@ package dev.shoal.app;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
+import dev.shoal.pki.Role;
+import dev.shoal.transport.tls.Identity;
 import dev.shoal.transport.tls.KitMaterial;
 import dev.shoal.transport.tls.Revocations;
 import java.io.IOException;
@@ -11,20 +13,52 @@ import java.nio.file.Path;
 /**
  * How a participant's connections are secured: mutual TLS with its kit, or plaintext, which
  * must be asked for ({@code --insecure}). A coordinator's kit comes with the revocation list it
- * watches.
+ * enforces. Everything is loaded and checked when the security is chosen, before any state is
+ * touched.
  */
-record Security(KitMaterial kit, Path crl) {
+record Security(KitMaterial kit, Revocations revocations) {
 
   static Security plaintext() {
     return new Security(null, null);
   }
 
-  /** Mutual TLS with the kit in {@code kitDir}; {@code crl} (coordinators only) may be null. */
-  static Security tls(Path kitDir, Path crl) {
+  /** Mutual TLS for a node or an admin, with the kit in {@code kitDir}. */
+  static Security tls(Path kitDir) {
+    return new Security(load(kitDir), null);
+  }
+
+  /**
+   * Mutual TLS for a coordinator: the kit must hold a coordinator certificate, and the
+   * revocation list ({@code crl}, or the kit's own {@code crl.pem} when null) must be signed by
+   * the federation's CA.
+   */
+  static Security coordinator(Path kitDir, Path crl) {
+    KitMaterial kit = load(kitDir);
+    Identity self = identity(kit);
+    if (self.role() != Role.COORDINATOR) {
+      throw new UserError("the kit in " + kitDir + " holds " + self
+          + "; a coordinator needs a kit issued with --role coordinator");
+    }
     try {
-      return new Security(KitMaterial.load(kitDir), crl);
+      return new Security(kit, Revocations.load(crl != null ? crl : kit.crl(), kit.ca()));
+    } catch (IOException e) {
+      throw new UserError("cannot use the revocation list: " + e.getMessage());
+    }
+  }
+
+  private static KitMaterial load(Path kitDir) {
+    try {
+      return KitMaterial.load(kitDir);
     } catch (IOException e) {
       throw new UserError("cannot use the kit: " + e.getMessage());
+    }
+  }
+
+  private static Identity identity(KitMaterial kit) {
+    try {
+      return kit.identity();
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
     }
   }
 
@@ -33,17 +67,8 @@ record Security(KitMaterial kit, Path crl) {
   }
 
   CoordinatorServer serve(String host, int port, FederationService service) throws IOException {
-    if (!isTls()) {
-      return CoordinatorServer.startInsecure(host, port, service);
-    }
-    Path list = crl != null ? crl : kit.crl();
-    Revocations revocations;
-    try {
-      revocations = Revocations.load(list, kit.ca());
-    } catch (IOException e) {
-      throw new UserError("cannot use the revocation list: " + e.getMessage());
-    }
-    return CoordinatorServer.startTls(host, port, service, kit, revocations);
+    return isTls() ? CoordinatorServer.startTls(host, port, service, kit, revocations)
+        : CoordinatorServer.startInsecure(host, port, service);
   }
 
   GrpcCoordinatorLink dial(String host, int port, Path stateDir) throws IOException {
@@ -62,7 +87,11 @@ record Security(KitMaterial kit, Path crl) {
       }
       return given;
     }
-    String certified = identityOrFail().name();
+    Identity self = identity(kit);
+    if (self.role() != Role.NODE) {
+      throw new UserError("the kit in " + kit.dir() + " holds " + self + "; a node needs a kit issued with --role node");
+    }
+    String certified = self.name();
     if (given != null && !given.equals(certified)) {
       throw new UserError("--name " + given + " differs from the name in the kit's certificate, " + certified
           + "; the coordinator only admits a node under its certificate's name");
@@ -70,23 +99,11 @@ record Security(KitMaterial kit, Path crl) {
     return certified;
   }
 
-  private dev.shoal.transport.tls.Identity identityOrFail() {
-    try {
-      return kit.identity();
-    } catch (IOException e) {
-      throw new UserError(e.getMessage());
-    }
-  }
-
   String describe() {
     return isTls() ? "mutual TLS as " + identity() : "plaintext";
   }
 
   private String identity() {
-    try {
-      return kit.identity().toString();
-    } catch (IOException e) {
-      return kit.dir().toString();
-    }
+    return identity(kit).toString();
   }
 }

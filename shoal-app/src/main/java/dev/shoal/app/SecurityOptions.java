@@ -12,8 +12,18 @@ final class SecurityOptions {
   @Option(names = "--insecure", description = "Plaintext gRPC instead: neither encrypted nor authenticated.")
   boolean insecure;
 
-  /** The chosen security; {@code crl} is a coordinator's revocation list (null: the kit's). */
-  Security resolve(Path crl) {
+  /** A node's or an admin's chosen security. */
+  Security resolve() {
+    return plaintextChosen(null) ? Security.plaintext() : Security.tls(kit);
+  }
+
+  /** A coordinator's chosen security; {@code crl} is its revocation list (null: the kit's). */
+  Security resolveForCoordinator(Path crl) {
+    return plaintextChosen(crl) ? Security.plaintext() : Security.coordinator(kit, crl);
+  }
+
+  /** Whether plaintext was chosen; refuses neither or both. */
+  private boolean plaintextChosen(Path crl) {
     if (kit != null && insecure) {
       throw new UserError("--kit and --insecure exclude each other: choose mutual TLS or plaintext");
     }
@@ -21,6 +31,9 @@ final class SecurityOptions {
       throw new UserError("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'),"
           + " or --insecure to accept plaintext");
     }
-    return insecure ? Security.plaintext() : Security.tls(kit, crl);
+    if (insecure && crl != null) {
+      throw new UserError("--crl needs --kit: plaintext has no certificates to revoke");
+    }
+    return insecure;
   }
 }

@@ -21,7 +21,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Security sec = security.resolve(null);
+    Security sec = security.resolve();
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     StatusReply s;
     try (var link = sec.dial(address.host(), address.port(), null)) {
