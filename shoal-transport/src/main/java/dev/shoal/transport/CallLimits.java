@@ -146,11 +146,11 @@ public final class CallLimits implements ServerInterceptor {
 
     @Override
     public synchronized void close(Status status, Metadata trailers) {
+      release(); // before the caller can learn of the close, so its next call finds the slot free
       if (!closed) {
         closed = true;
         super.close(status, trailers);
       }
-      release();
     }
 
     synchronized boolean closeIfOpen(Status status) {
