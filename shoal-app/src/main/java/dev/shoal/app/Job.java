@@ -20,12 +20,13 @@ record Job(
     double fractionEvaluate,
     Duration roundTimeout,
     int parallelism,
-    Optional<Path> dataDir) {
+    Optional<Path> dataDir,
+    Privacy privacy) {
 
   /** The main job: the FedAvg paper's 2NN on IID MNIST across 10 clients. */
   static Job demo() {
     return new Job("mlp", 10, 15, 1.0, 2, "iid", 0.5, 2, 10, 0.1, 42, 0.0,
-        Duration.ofMinutes(10), 1, Optional.empty());
+        Duration.ofMinutes(10), 1, Optional.empty(), Privacy.NONE);
   }
 
   Job {

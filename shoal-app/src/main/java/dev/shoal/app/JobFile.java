@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,6 +38,36 @@ final class JobFile {
     Map<String, String> values = read(command, Path.of(file));
     command.setDefaultValueProvider(arg ->
         arg instanceof OptionSpec o ? values.get(o.longestName().replaceFirst("^--", "")) : null);
+  }
+
+  /**
+   * The file's keys with the {@code privacy:} section opened up: inside it, {@code secagg: true}
+   * and {@code dp-clip: 1.0} stand for themselves, and a nested mapping such as {@code dp:
+   * {noise-multiplier: 1.1}} stands for {@code dp-noise-multiplier}; its {@code enabled} key stands
+   * for the section's own name ({@code secagg: {enabled: true}} is {@code secagg: true}).
+   */
+  private static List<Map.Entry<String, JsonNode>> flatten(CommandLine command, Path file, JsonNode root) {
+    List<Map.Entry<String, JsonNode>> flat = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (!e.getKey().equals("privacy")) {
+        flat.add(e);
+        continue;
+      }
+      if (!e.getValue().isObject()) {
+        throw new CommandLine.ParameterException(command, file + ": 'privacy' must be a mapping, e.g. privacy: {secagg: true}");
+      }
+      for (Map.Entry<String, JsonNode> p : e.getValue().properties()) {
+        if (!p.getValue().isObject()) {
+          flat.add(p);
+          continue;
+        }
+        for (Map.Entry<String, JsonNode> q : p.getValue().properties()) {
+          String key = q.getKey().equals("enabled") ? p.getKey() : p.getKey() + "-" + q.getKey();
+          flat.add(Map.entry(key, q.getValue()));
+        }
+      }
+    }
+    return flat;
   }
 
   private static String configArgument(String[] args) {
@@ -73,7 +105,7 @@ final class JobFile {
       }
     }
     Map<String, String> values = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : root.properties()) {
+    for (Map.Entry<String, JsonNode> e : flatten(command, file, root)) {
       if (!allowed.contains(e.getKey())) {
         throw new CommandLine.ParameterException(command,
             "%s: unknown key '%s'; allowed keys: %s".formatted(file, e.getKey(), String.join(", ", allowed)));

@@ -36,6 +36,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "1", description = "Clients training at the same time; the engine already uses every core (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Mixin PrivacyOptions privacy;
+
   @Mixin TransportOptions transport;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
@@ -46,7 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     Transport how = transport.resolve("inproc");
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
-        t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir));
+        t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
+        privacy.resolve());
     Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }

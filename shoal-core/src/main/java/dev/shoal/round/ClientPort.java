@@ -26,6 +26,15 @@ public interface ClientPort {
    */
   default void awaitAvailable(int count) throws InterruptedException {}
 
+  /**
+   * One stage of secure aggregation with a client that holds its update from this round's {@code
+   * fit} (its instruction's {@link dev.shoal.strategy.Outbound#secureAggregation()}): sends the
+   * encoded request, returns the client's encoded reply.
+   */
+  default byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take part in secure aggregation");
+  }
+
   /** Bytes sent to and received from clients so far. */
   Traffic traffic();
 }

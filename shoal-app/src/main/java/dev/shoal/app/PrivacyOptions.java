@@ -1,0 +1,72 @@
+package dev.shoal.app;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --secagg} and {@code --dp-*}: secure aggregation and differential privacy, for every
+ * command that runs rounds. In a job file they may sit in a {@code privacy:} section (see {@link
+ * JobFile}).
+ */
+final class PrivacyOptions {
+
+  @Option(names = "--secagg", description = "Sum the updates with secure aggregation (SecAgg+): the coordinator sees only the sum.")
+  boolean secagg;
+
+  @Option(names = "--secagg-degree", paramLabel = "K", description = "Neighbours per client on the SecAgg+ graph (default: from the number of clients; clients - 1 is the original SecAgg).")
+  Integer secaggDegree;
+
+  @Option(names = "--secagg-threshold", paramLabel = "T", description = "Shares needed to recover a client's secrets, > K/2 and <= K (default: from the degree).")
+  Integer secaggThreshold;
+
+  @Option(names = "--secagg-bits", defaultValue = "32", paramLabel = "BITS", description = "The sum is taken mod 2^BITS (default: ${DEFAULT-VALUE}).")
+  int secaggBits;
+
+  @Option(names = "--secagg-clip", paramLabel = "C", description = "Each value a client adds is clipped to [-C, C] before quantization (default: the protocol's).")
+  Double secaggClip;
+
+  @Option(names = "--secagg-max-examples", defaultValue = "10000", paramLabel = "N", description = "The example count that weighs 1 in a secure sum; larger counts are capped (default: ${DEFAULT-VALUE}).")
+  long secaggMaxExamples;
+
+  @Option(names = "--dp-noise-multiplier", paramLabel = "Z", description = "Turns differential privacy on: Gaussian noise of Z times the clip norm on the sum (central, or shared among clients with --secagg).")
+  Double dpNoiseMultiplier;
+
+  @Option(names = "--dp-clip", defaultValue = "1.0", paramLabel = "S", description = "L2 bound on each client's change to the model; the initial bound with --dp-adaptive-clip (default: ${DEFAULT-VALUE}).")
+  double dpClip;
+
+  @Option(names = "--dp-adaptive-clip", description = "Adapt the clip norm towards a quantile of the update norms (Andrew et al. 2019).")
+  boolean dpAdaptiveClip;
+
+  @Option(names = "--dp-target-quantile", defaultValue = "0.5", description = "With --dp-adaptive-clip: the share of updates left unclipped (default: ${DEFAULT-VALUE}).")
+  double dpTargetQuantile;
+
+  @Option(names = "--dp-clip-learning-rate", defaultValue = "0.2", description = "With --dp-adaptive-clip: the geometric step of the clip norm (default: ${DEFAULT-VALUE}).")
+  double dpClipLearningRate;
+
+  @Option(names = "--dp-clip-count-noise", paramLabel = "SIGMA", description = "With --dp-adaptive-clip: noise multiplier on the count of unclipped updates (default: expected clients / 20).")
+  Double dpClipCountNoise;
+
+  @Option(names = "--dp-sampling", defaultValue = "fixed", paramLabel = "fixed|poisson", description = "fixed: --fraction of the clients each round; poisson: each client independently with probability --fraction (default: ${DEFAULT-VALUE}).")
+  String dpSampling;
+
+  @Option(names = "--dp-delta", defaultValue = "1e-5", description = "The delta of the (epsilon, delta) guarantee (default: ${DEFAULT-VALUE}).")
+  double dpDelta;
+
+  @Option(names = "--dp-target-epsilon", paramLabel = "EPS", description = "Stop the run before a round would spend more than this epsilon.")
+  Double dpTargetEpsilon;
+
+  @Option(names = "--dp-conversion", defaultValue = "balle", paramLabel = "balle|classic", description = "RDP to (epsilon, delta) conversion (default: ${DEFAULT-VALUE}).")
+  String dpConversion;
+
+  Privacy resolve() {
+    if (secaggMaxExamples < 1) {
+      throw new UserError("secagg-max-examples must be >= 1, got " + secaggMaxExamples);
+    }
+    var secure = secagg ? java.util.Optional.of(new Privacy.SecureAggregation(
+        secaggDegree, secaggThreshold, secaggBits, secaggClip, secaggMaxExamples)) : java.util.Optional.<Privacy.SecureAggregation>empty();
+    var dp = dpNoiseMultiplier == null ? java.util.Optional.<Privacy.DifferentialPrivacy>empty()
+        : java.util.Optional.of(new Privacy.DifferentialPrivacy(dpNoiseMultiplier, dpClip, dpAdaptiveClip, dpTargetQuantile,
+            dpClipLearningRate, java.util.Optional.ofNullable(dpClipCountNoise), dpSampling, dpDelta,
+            java.util.Optional.ofNullable(dpTargetEpsilon), dpConversion));
+    return new Privacy(secure, dp);
+  }
+}
