@@ -72,6 +72,11 @@ public final class RoundEngine {
     ParameterSet global = initial;
     List<RoundMetrics> history = new ArrayList<>();
     for (int round = firstRound; round <= config.rounds(); round++) {
+      Optional<String> stop = strategy.stopBefore(round);
+      if (stop.isPresent()) {
+        log.info("run stopped before round={} reason=\"{}\"", round, stop.get());
+        break;
+      }
       try {
         clients.awaitAvailable(config.minClients());
         commit.begin(round);
@@ -133,7 +138,8 @@ public final class RoundEngine {
       log.warn("round not aggregated round={} updates={} min_clients={}", round, aggregation.count(), config.minClients());
     }
     Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
-    Map<String, Double> extra = federatedEvaluation(round, next);
+    Map<String, Double> extra = new HashMap<>(aggregation.metrics());
+    extra.putAll(federatedEvaluation(round, next));
     Traffic traffic = clients.traffic().minus(before);
     double trainLoss = WeightedMean.ofMetrics(accepted).getOrDefault("train_loss", Double.NaN);
     RoundMetrics metrics = new RoundMetrics(

@@ -14,7 +14,12 @@ public final class Sampling {
    * available, uniformly without replacement. The result is sorted for stable logs.
    */
   public static List<String> sample(List<String> available, double fraction, int minClients, SplittableRandom rng) {
-    int n = sampleSize(available.size(), fraction, minClients);
+    return sampleExactly(available, sampleSize(available.size(), fraction, minClients), rng);
+  }
+
+  /** Samples {@code n} of the available clients (at most all), uniformly without replacement, sorted. */
+  public static List<String> sampleExactly(List<String> available, int n, SplittableRandom rng) {
+    n = Math.min(Math.max(n, 0), available.size());
     List<String> pool = new ArrayList<>(available);
     pool.sort(null);
     for (int i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ package dev.shoal.strategy;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -14,6 +15,15 @@ public interface Strategy {
 
   /** A short name for logs and the ledger, e.g. {@code fedavg}. */
   String name();
+
+  /**
+   * Why the run must end before {@code round}, or empty to go on. The round engine asks before
+   * every round; a reason ends the run normally with the rounds so far, the last global model
+   * being the final one. A strategy with a privacy budget stops here before overspending it.
+   */
+  default Optional<String> stopBefore(int round) {
+    return Optional.empty();
+  }
 
   /** The fit instructions for this round, one per sampled client. */
   List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng);

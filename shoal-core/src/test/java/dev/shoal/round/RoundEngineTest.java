@@ -151,4 +151,78 @@ public class RoundEngineTest {
     assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
     assertThat(seen).filteredOn(e -> e instanceof RunEvent.RoundFinished).hasSize(2);
   }
+
+  /** FedAvg whose aggregation reports the round as a metric and which stops before round 3. */
+  static final class ReportingFedAvg implements dev.shoal.strategy.Strategy {
+    final FedAvg inner = new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 1, 0.0);
+
+    @Override
+    public String name() {
+      return "reporting";
+    }
+
+    @Override
+    public List<dev.shoal.strategy.FitInstruction> configureFit(
+        int round, ParameterSet global, List<String> available, java.util.SplittableRandom rng) {
+      return inner.configureFit(round, global, available, rng);
+    }
+
+    @Override
+    public dev.shoal.strategy.FitAggregation beginFit(int round, ParameterSet global) {
+      var a = inner.beginFit(round, global);
+      return new dev.shoal.strategy.FitAggregation() {
+        @Override
+        public void add(dev.shoal.strategy.FitReply reply) throws dev.shoal.strategy.UpdateRejectedException {
+          a.add(reply);
+        }
+
+        @Override
+        public int count() {
+          return a.count();
+        }
+
+        @Override
+        public ParameterSet result() {
+          return a.result();
+        }
+
+        @Override
+        public Map<String, Double> metrics() {
+          return Map.of("strategy_round", (double) round);
+        }
+      };
+    }
+
+    @Override
+    public List<String> configureEvaluate(int round, List<String> available, java.util.SplittableRandom rng) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<String> stopBefore(int round) {
+      return round >= 3 ? Optional.of("budget spent") : Optional.empty();
+    }
+  }
+
+  @Test
+  void aggregationMetricsReachTheRoundMetricsAndStopBeforeEndsTheRunEarly() {
+    var engine = new RoundEngine(new ReportingFedAvg(), new InProcessClients(trainer, clients(1, 10, 3, 10), 1),
+        new RunConfig(5, 1, Duration.ofSeconds(30), 5), Optional.empty(), events::add);
+    ParameterSet result = engine.run(trainer.initialParameters(0));
+    assertThat(rounds()).extracting(m -> m.extra().get("strategy_round")).containsExactly(1.0, 2.0);
+    var finished = (RunEvent.RunFinished) events.get(events.size() - 1);
+    assertThat(finished.history()).hasSize(2);
+    assertThat(finished.model()).isEqualTo(result);
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
+    assertThat(events).noneMatch(e -> e instanceof RunEvent.RoundStarted s && s.round() == 3);
+  }
+
+  @Test
+  void aStopBeforeTheFirstRoundReturnsTheInitialModel() {
+    var engine = new RoundEngine(new ReportingFedAvg(), new InProcessClients(trainer, clients(1, 10), 1),
+        new RunConfig(5, 1, Duration.ofSeconds(30), 5), Optional.empty(), events::add);
+    ParameterSet initial = trainer.initialParameters(0);
+    assertThat(engine.run(initial, 3)).isEqualTo(initial);
+    assertThat(((RunEvent.RunFinished) events.get(events.size() - 1)).history()).isEmpty();
+  }
 }
