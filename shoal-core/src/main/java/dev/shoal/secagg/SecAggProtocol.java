@@ -75,8 +75,8 @@ public final class SecAggProtocol {
           try {
             f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           } catch (TimeoutException e) {
-            f.cancel(true);
             server.drop(client, "no reply within " + stageTimeout.toMillis() + " ms");
+            f.cancel(true); // after the drop, so the interrupted call cannot drop it for another reason
           } catch (ExecutionException e) {
             server.drop(client, describe(e.getCause()));
           }
