@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>The strategy remembers the expected number of clients between {@link #configureFit} and
  * {@link #beginFit} of a round, and carries an adaptive clip norm from round to round in the
  * global model's metadata ({@link #CLIP_NORM_METADATA}), so a resumed run continues with it.
+ * Like the round engine that drives it, it is used from one thread at a time.
  */
 public final class DpFedAvg implements Strategy {
 
