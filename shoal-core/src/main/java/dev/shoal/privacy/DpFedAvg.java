@@ -1,0 +1,167 @@
+package dev.shoal.privacy;
+
+import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.Sampling;
+import dev.shoal.strategy.Seeds;
+import dev.shoal.strategy.Strategy;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.FitConfig;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DP-FedAvg (McMahan, Ramage, Talwar and Zhang, "Learning Differentially Private Recurrent
+ * Language Models", ICLR 2018): FedAvg with client-level differential privacy. Each round samples
+ * clients as {@link DpConfig#sampling()} says, clips their updates, sums them unweighted, adds
+ * Gaussian noise and divides by the expected number of clients (see {@link DpAggregation}).
+ * Clients train locally as with {@link dev.shoal.strategy.FedAvg}.
+ *
+ * <p>Which clients are sampled comes from the round's seeded generator, like FedAvg's; the noise
+ * comes from a {@link SecureRandom}. The privacy spent after round t is t steps of the sampled
+ * Gaussian mechanism at (q, z), so a resumed run accounts for the rounds before the restart.
+ * With a target ε the run stops before the first round that would exceed it.
+ *
+ * <p>The strategy remembers the expected number of clients between {@link #configureFit} and
+ * {@link #beginFit} of a round, and carries an adaptive clip norm from round to round in the
+ * global model's metadata ({@link #CLIP_NORM_METADATA}), so a resumed run continues with it.
+ * Like the round engine that drives it, it is used from one thread at a time.
+ */
+public final class DpFedAvg implements Strategy {
+
+  /** The metadata key under which a global model carries the next round's adaptive clip norm. */
+  public static final String CLIP_NORM_METADATA = "dp_clip_norm";
+
+  private static final Logger log = LoggerFactory.getLogger(DpFedAvg.class);
+
+  private final FitConfig fit;
+  private final double fractionEvaluate;
+  private final DpConfig dp;
+  private final GaussianNoise noise;
+  private int plannedRound = -1;
+  private double plannedExpected;
+
+  /**
+   * @param fit the local training configuration; each client gets its own derived seed
+   * @param fractionEvaluate share of clients sampled for federated evaluation (0 for none)
+   * @param dp the privacy configuration
+   */
+  public DpFedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp) {
+    this(fit, fractionEvaluate, dp, GaussianNoise.secureRandom());
+  }
+
+  /** As {@link #DpFedAvg(FitConfig, double, DpConfig)}, with the noise drawn from {@code noiseSource}. */
+  public DpFedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp, SecureRandom noiseSource) {
+    if (!(fractionEvaluate >= 0 && fractionEvaluate <= 1)) {
+      throw new IllegalArgumentException("fraction-evaluate must be in [0, 1], got " + fractionEvaluate);
+    }
+    this.fit = fit;
+    this.fractionEvaluate = fractionEvaluate;
+    this.dp = dp;
+    this.noise = new GaussianNoise(noiseSource);
+  }
+
+  public DpConfig config() {
+    return dp;
+  }
+
+  @Override
+  public String name() {
+    return "dp-fedavg";
+  }
+
+  /**
+   * Poisson sampling keeps each available client with probability q; fixed sampling draws
+   * round(q·N) of them. Records the round's expected number of clients for {@link #beginFit}.
+   */
+  @Override
+  public List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng) {
+    List<String> chosen = switch (dp.sampling()) {
+      case POISSON -> {
+        List<String> sorted = new ArrayList<>(available);
+        sorted.sort(null);
+        List<String> out = new ArrayList<>();
+        for (String id : sorted) {
+          if (rng.nextDouble() < dp.samplingRate()) {
+            out.add(id);
+          }
+        }
+        yield out;
+      }
+      case FIXED -> Sampling.sampleExactly(available, (int) dp.expectedClients(available.size()), rng);
+    };
+    plannedRound = round;
+    plannedExpected = dp.expectedClients(available.size());
+    log.info("dp round sampled round={} sampling={} available={} sampled={} expected_clients={}",
+        round, dp.sampling(), available.size(), chosen.size(), plannedExpected);
+    return chosen.stream()
+        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id)))
+        .toList();
+  }
+
+  private FitConfig clientConfig(int round, String clientId) {
+    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+  }
+
+  /**
+   * The round's aggregate; {@link #configureFit} must have planned this round.
+   *
+   * @throws IllegalStateException when it did not
+   */
+  @Override
+  public DpAggregation beginFit(int round, ParameterSet global) {
+    if (round != plannedRound) {
+      throw new IllegalStateException(
+          "round " + round + " was not sampled by this strategy (last sampled round: " + plannedRound + ")");
+    }
+    return new DpAggregation(dp, round, global, clipNorm(global), plannedExpected, noise);
+  }
+
+  /**
+   * The clip norm of the round that starts from {@code global}: the fixed one, or the adaptive
+   * one the model carries (the initial one when it carries none).
+   */
+  public double clipNorm(ParameterSet global) {
+    if (!(dp.clipping() instanceof Clipping.Adaptive a)) {
+      return dp.clipping().initialClipNorm();
+    }
+    return global.metadata(CLIP_NORM_METADATA).map(v -> {
+      double c;
+      try {
+        c = Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        c = Double.NaN;
+      }
+      if (!(c > 0) || Double.isInfinite(c)) {
+        throw new IllegalArgumentException(
+            "the global model's " + CLIP_NORM_METADATA + " must be a finite number > 0, got '" + v + "'");
+      }
+      return c;
+    }).orElse(a.initialClipNorm());
+  }
+
+  @Override
+  public List<String> configureEvaluate(int round, List<String> available, SplittableRandom rng) {
+    return Sampling.sample(available, fractionEvaluate, 1, rng);
+  }
+
+  /** Stops before a round after which ε would exceed the target, if one is set. */
+  @Override
+  public Optional<String> stopBefore(int round) {
+    if (dp.targetEpsilon().isEmpty()) {
+      return Optional.empty();
+    }
+    double target = dp.targetEpsilon().getAsDouble();
+    double after = dp.epsilonAfter(round).epsilon();
+    if (after <= target) {
+      return Optional.empty();
+    }
+    double sofar = dp.epsilonAfter(round - 1).epsilon();
+    return Optional.of("privacy budget: epsilon after %d rounds is %.6g, round %d would take it to %.6g, above the target %s at delta %s"
+        .formatted(round - 1, sofar, round, after, target, dp.delta()));
+  }
+}
