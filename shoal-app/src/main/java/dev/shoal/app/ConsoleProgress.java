@@ -25,6 +25,7 @@ final class ConsoleProgress implements RunListener {
       case RunEvent.ClientFailed f -> out.printf(Locale.ROOT,
           "  round %d: client %s failed: %s%n", f.round(), f.clientId(), f.reason());
       case RunEvent.RoundFinished f -> out.println(line(f.metrics(), f.totalRounds()));
+      case RunEvent.RunStopped s -> out.printf(Locale.ROOT, "stopped before round %d: %s%n", s.round(), s.reason());
       case RunEvent.RunFinished f when f.history().isEmpty() ->
           out.println("done: every round had already been completed");
       case RunEvent.RunFinished f -> {
@@ -39,9 +40,12 @@ final class ConsoleProgress implements RunListener {
   static String line(RoundMetrics m, int total) {
     String width = Integer.toString(String.valueOf(total).length());
     return String.format(Locale.ROOT,
-        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s",
+        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s%s",
         m.round(), total, m.clients(), m.failures(), m.trainLoss(),
         m.testLoss(), m.testAccuracy(), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
+        m.extra().containsKey("epsilon")
+            ? String.format(Locale.ROOT, "  epsilon %.3f (delta %s)", m.extra().get("epsilon"), m.extra().get("delta"))
+            : "",
         m.aggregated() ? "" : "  (not aggregated: too few updates)");
   }
 

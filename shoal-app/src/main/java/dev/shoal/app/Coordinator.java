@@ -136,13 +136,12 @@ final class Coordinator {
             }
           }
         };
-        var strategy = new FedAvg(new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed()),
-            job.fraction(), job.minClients(), job.fractionEvaluate());
+        var strategy = Federation.strategy(job);
         RunListener listener = RunListener.all(List.of(
             new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
-        ParameterSet result = new RoundEngine(strategy, clients, new RunConfig(job.rounds(), job.minClients(),
-            job.roundTimeout(), job.seed()), Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit)
-            .run(start, first);
+        ParameterSet result = Federation.secure(new RoundEngine(strategy, clients, new RunConfig(job.rounds(),
+            job.minClients(), job.roundTimeout(), job.seed()), Optional.of(g -> trainer.evaluate(g, data.test())),
+            listener, commit), job).run(start, first);
         Safetensors.write(result, outDir.resolve("model.safetensors"));
         console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
         clients.finish();
@@ -157,7 +156,8 @@ final class Coordinator {
   static String describe(Job job) {
     return "model=%s\nrounds=%d\nfraction=%s\nmin-clients=%d\nlocal-epochs=%d\nbatch-size=%d\nlr=%s\nseed=%d\nfraction-evaluate=%s\n"
         .formatted(job.model(), job.rounds(), job.fraction(), job.minClients(), job.localEpochs(), job.batchSize(),
-            job.lr(), job.seed(), job.fractionEvaluate());
+            job.lr(), job.seed(), job.fractionEvaluate())
+        + (job.privacy().equals(Privacy.NONE) ? "" : "privacy=" + job.privacy() + "\n");
   }
 
   static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {

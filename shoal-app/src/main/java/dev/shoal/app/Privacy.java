@@ -1,6 +1,10 @@
 package dev.shoal.app;
 
+import dev.shoal.privacy.Clipping;
+import dev.shoal.privacy.Conversion;
+import dev.shoal.privacy.DpConfig;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** A run's privacy stages as the user asked for them: secure aggregation and differential privacy. */
 record Privacy(Optional<SecureAggregation> secureAggregation, Optional<DifferentialPrivacy> differentialPrivacy) {
@@ -12,8 +16,29 @@ record Privacy(Optional<SecureAggregation> secureAggregation, Optional<Different
 
   /** {@code --dp-*}. */
   record DifferentialPrivacy(double noiseMultiplier, double clip, boolean adaptive, double targetQuantile,
-      double clipLearningRate, Optional<Double> clipCountNoise, String sampling, double delta,
-      Optional<Double> targetEpsilon, String conversion) {}
+      double clipLearningRate, Optional<Double> clipCountNoise, DpConfig.Sampling sampling, double delta,
+      Optional<Double> targetEpsilon, Conversion conversion) {
+
+    /**
+     * The strategy's configuration: central noise, or with secure aggregation each client's share.
+     *
+     * @param samplingRate the share of clients drawn per round
+     * @param expectedClients clients a round expects, for the default count noise of adaptive clipping
+     */
+    DpConfig config(boolean distributed, double samplingRate, double expectedClients) {
+      Clipping clipping = adaptive
+          ? new Clipping.Adaptive(clip, targetQuantile, clipLearningRate,
+              clipCountNoise.orElse(Math.max(expectedClients / 20, noiseMultiplier / 2 + 0.01)))
+          : new Clipping.Fixed(clip);
+      try {
+        return new DpConfig(noiseMultiplier, clipping, sampling, samplingRate, delta,
+            targetEpsilon.map(OptionalDouble::of).orElse(OptionalDouble.empty()), conversion,
+            distributed ? DpConfig.Mode.DISTRIBUTED : DpConfig.Mode.CENTRAL);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("differential privacy settings refused: " + e.getMessage());
+      }
+    }
+  }
 
   /** One line for the console. */
   String describe() {

@@ -48,14 +48,23 @@ final class PrivacyOptions {
   @Option(names = "--dp-sampling", defaultValue = "fixed", paramLabel = "fixed|poisson", description = "fixed: --fraction of the clients each round; poisson: each client independently with probability --fraction (default: ${DEFAULT-VALUE}).")
   String dpSampling;
 
+  private dev.shoal.privacy.DpConfig.Sampling sampling() {
+    return switch (dpSampling) {
+      case "fixed" -> dev.shoal.privacy.DpConfig.Sampling.FIXED;
+      case "poisson" -> dev.shoal.privacy.DpConfig.Sampling.POISSON;
+      default -> throw new UserError("dp-sampling must be fixed or poisson, got '" + dpSampling + "'");
+    };
+  }
+
   @Option(names = "--dp-delta", defaultValue = "1e-5", description = "The delta of the (epsilon, delta) guarantee (default: ${DEFAULT-VALUE}).")
   double dpDelta;
 
   @Option(names = "--dp-target-epsilon", paramLabel = "EPS", description = "Stop the run before a round would spend more than this epsilon.")
   Double dpTargetEpsilon;
 
-  @Option(names = "--dp-conversion", defaultValue = "balle", paramLabel = "balle|classic", description = "RDP to (epsilon, delta) conversion (default: ${DEFAULT-VALUE}).")
-  String dpConversion;
+  @Option(names = "--dp-conversion", defaultValue = "balle", paramLabel = "balle|classic", converter = PrivacyCommand.ConversionName.class,
+      description = "RDP to (epsilon, delta) conversion: balle (Balle et al. 2020) or classic (Mironov 2017) (default: ${DEFAULT-VALUE}).")
+  dev.shoal.privacy.Conversion dpConversion;
 
   Privacy resolve() {
     if (secaggMaxExamples < 1) {
@@ -65,7 +74,7 @@ final class PrivacyOptions {
         secaggDegree, secaggThreshold, secaggBits, secaggClip, secaggMaxExamples)) : java.util.Optional.<Privacy.SecureAggregation>empty();
     var dp = dpNoiseMultiplier == null ? java.util.Optional.<Privacy.DifferentialPrivacy>empty()
         : java.util.Optional.of(new Privacy.DifferentialPrivacy(dpNoiseMultiplier, dpClip, dpAdaptiveClip, dpTargetQuantile,
-            dpClipLearningRate, java.util.Optional.ofNullable(dpClipCountNoise), dpSampling, dpDelta,
+            dpClipLearningRate, java.util.Optional.ofNullable(dpClipCountNoise), sampling(), dpDelta,
             java.util.Optional.ofNullable(dpTargetEpsilon), dpConversion));
     return new Privacy(secure, dp);
   }

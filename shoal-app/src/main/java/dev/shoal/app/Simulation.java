@@ -46,6 +46,9 @@ final class Simulation {
         data.train().size(), data.test().size(), describe(job), job.clients());
     console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
         job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
+    if (!job.privacy().equals(Privacy.NONE)) {
+      console.printf("privacy: %s%n", job.privacy().describe());
+    }
     if (transport != Transport.INPROC) {
       console.printf("transport: %s%n", transport.describe());
       return LoopbackFederation.run(job, transport, data, InProcessClients.named(parts), out, console);
@@ -54,15 +57,13 @@ final class Simulation {
     Trainer trainer = ModelZoo.standard().newTrainer(job.model());
     ParameterSet initial = trainer.initialParameters(job.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
-    var strategy = new FedAvg(
-        new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed()),
-        job.fraction(), job.minClients(), job.fractionEvaluate());
+    var strategy = Federation.strategy(job);
     var clients = new InProcessClients(trainer, InProcessClients.named(parts), job.parallelism());
     var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
     RunListener listener = RunListener.all(List.of(
         new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
-    ParameterSet result = new RoundEngine(strategy, clients, config,
-        Optional.of(global -> trainer.evaluate(global, data.test())), listener).run(initial);
+    ParameterSet result = Federation.secure(new RoundEngine(strategy, clients, config,
+        Optional.of(global -> trainer.evaluate(global, data.test())), listener), job).run(initial);
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));

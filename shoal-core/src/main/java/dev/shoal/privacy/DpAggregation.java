@@ -4,6 +4,7 @@ import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.strategy.UpdateRejectedException;
+import dev.shoal.strategy.UpdateVector;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.tensor.TensorSource;
@@ -25,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link DpConfig.Mode#CENTRAL}: {@link #add} clips each update to norm C over all tensors
  *       jointly; {@link #result} adds N(0, (z_Δ·C)²) to every coordinate of the sum.
- *   <li>{@link DpConfig.Mode#DISTRIBUTED}: the updates arrive clipped and noised by their
- *       clients, either one by one through {@link #add} (each reply must carry
- *       {@link ClientNoise#METADATA_KEY} with at least the share's standard deviation) or as the
- *       secure sum of many through {@link #addSum}; {@link #result} adds no noise.
+ *   <li>{@link DpConfig.Mode#DISTRIBUTED}: the clients clip their updates and add their shares of
+ *       the noise, and the updates arrive only as their secure sum, through {@link #addSum};
+ *       {@link #result} adds no noise. A single update would carry only one share of the noise, so
+ *       {@link #add} refuses it.
  * </ul>
  *
  * <p>With adaptive clipping the fraction of updates whose norm was at most C is counted, noised
@@ -100,7 +101,8 @@ public final class DpAggregation implements FitAggregation {
         unclipped++;
       }
     } else {
-      checkNoiseShare(model);
+      throw new UpdateRejectedException("in distributed DP mode updates are taken only as a secure sum:"
+          + " one update carries only its client's share of the noise");
     }
     for (int t = 0; t < sums.length; t++) {
       float[] x = model.read(names.get(t)).data();
@@ -113,46 +115,31 @@ public final class DpAggregation implements FitAggregation {
     count++;
   }
 
-  private void checkNoiseShare(TensorSource model) throws UpdateRejectedException {
-    double wanted = dp.clientNoiseStddev(expectedClients);
-    String v = model.metadata().get(ClientNoise.METADATA_KEY);
-    double got;
-    try {
-      got = v == null ? Double.NaN : Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      got = Double.NaN;
-    }
-    if (!(got >= wanted * (1 - 1e-9))) {
-      throw new UpdateRejectedException(
-          "in distributed DP mode an update must be clipped and noised by its client: %s is %s, need ≥ %s"
-              .formatted(ClientNoise.METADATA_KEY, v == null ? "missing" : "'" + v + "'", wanted));
-    }
-  }
-
   /**
-   * Distributed mode: folds in the secure sum of {@code clients} clients' clipped and noised
-   * flat updates (tensors in the order of the global model's names, see
-   * {@link UpdateClipping#flatDelta}). {@link #result()} then gives the next global model.
+   * Distributed mode: folds in the secure sum of the {@code contributors}' clipped and noised
+   * update vectors ({@link UpdateVector}: the flat update in the order of the global model's
+   * names, then a weight of 1 each). {@link #result()} then gives the next global model.
    */
-  public void addSum(float[] noisedDeltaSum, int clients) {
+  @Override
+  public void addSum(float[] sum, List<String> contributors) {
     requireOpen();
     if (dp.mode() != DpConfig.Mode.DISTRIBUTED) {
       throw new IllegalStateException("a noised sum is only taken in mode DISTRIBUTED, this round is " + dp.mode());
     }
-    if (clients < 1) {
-      throw new IllegalArgumentException("clients must be ≥ 1, got " + clients);
+    if (contributors.isEmpty()) {
+      throw new IllegalArgumentException("a secure sum needs at least one contributor");
     }
-    if (noisedDeltaSum.length != global.parameterCount()) {
-      throw new IllegalArgumentException("the sum has %d values, the model %d"
-          .formatted(noisedDeltaSum.length, global.parameterCount()));
+    if (sum.length != global.parameterCount() + 1) {
+      throw new IllegalArgumentException("the sum has %d values, the model %d parameters and a weight"
+          .formatted(sum.length, global.parameterCount()));
     }
     int k = 0;
     for (float[] s : sums) {
       for (int i = 0; i < s.length; i++) {
-        s[i] += noisedDeltaSum[k++];
+        s[i] += sum[k++];
       }
     }
-    count += clients;
+    count += contributors.size();
   }
 
   @Override

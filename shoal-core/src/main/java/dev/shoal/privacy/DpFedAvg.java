@@ -1,6 +1,7 @@
 package dev.shoal.privacy;
 
 import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.Outbound;
 import dev.shoal.strategy.Sampling;
 import dev.shoal.strategy.Seeds;
 import dev.shoal.strategy.Strategy;
@@ -98,8 +99,11 @@ public final class DpFedAvg implements Strategy {
     plannedExpected = dp.expectedClients(available.size());
     log.info("dp round sampled round={} sampling={} available={} sampled={} expected_clients={}",
         round, dp.sampling(), available.size(), chosen.size(), plannedExpected);
+    Outbound outbound = dp.mode() == DpConfig.Mode.DISTRIBUTED
+        ? new Outbound(false, 1, clipNorm(global), dp.clientNoiseStddev(plannedExpected))
+        : Outbound.PLAIN;
     return chosen.stream()
-        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id)))
+        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id), outbound))
         .toList();
   }
 
@@ -142,6 +146,12 @@ public final class DpFedAvg implements Strategy {
       }
       return c;
     }).orElse(a.initialClipNorm());
+  }
+
+  /** In distributed mode the clients clip and noise, and the round takes only their secure sum. */
+  @Override
+  public boolean foldsSums() {
+    return dp.mode() == DpConfig.Mode.DISTRIBUTED;
   }
 
   @Override

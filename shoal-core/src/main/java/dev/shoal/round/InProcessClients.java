@@ -1,6 +1,8 @@
 package dev.shoal.round;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.node.SecureAggregation;
+import dev.shoal.secagg.SecAggParticipant;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
@@ -10,6 +12,7 @@ import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,8 @@ public final class InProcessClients implements ClientPort {
   private final Semaphore slots;
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
+  private final Map<String, SecureAggregation> participants = new java.util.concurrent.ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
 
   public InProcessClients(Trainer trainer, Map<String, FederatedData> dataByClient, int parallelism) {
     if (dataByClient.isEmpty()) {
@@ -69,6 +74,13 @@ public final class InProcessClients implements ClientPort {
     } finally {
       slots.release();
     }
+    if (instruction.outbound().secureAggregation()) {
+      // the update stays with the client; only the protocol's messages leave it
+      participants.computeIfAbsent(instruction.clientId(), id -> new SecAggParticipant(random))
+          .hold(instruction.clientId(), instruction.round(), received, outcome.parameters(), outcome.numExamples(),
+              instruction.outbound());
+      return new FitReply(instruction.clientId(), null, outcome.numExamples(), outcome.metrics());
+    }
     ParameterSet update = outcome.parameters().withMetadata(Map.of(
         Metadata.ROUND, Integer.toString(instruction.round()),
         Metadata.NUM_EXAMPLES, Long.toString(outcome.numExamples()),
@@ -91,6 +103,18 @@ public final class InProcessClients implements ClientPort {
     } finally {
       slots.release();
     }
+  }
+
+  @Override
+  public byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception {
+    SecureAggregation participant = participants.get(clientId);
+    if (participant == null) {
+      throw new IllegalStateException("client '" + clientId + "' holds no update for secure aggregation");
+    }
+    down.addAndGet(request.length);
+    byte[] reply = participant.answer(round, stage, request);
+    up.addAndGet(reply.length);
+    return reply;
   }
 
   private FederatedData local(String clientId) {

@@ -36,6 +36,7 @@ public final class RoundEngine {
   private final Optional<CentralEvaluator> central;
   private final RunListener listener;
   private final RoundCommit commit;
+  private Optional<SecureRound> secure = Optional.empty();
 
   public RoundEngine(
       Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
@@ -51,6 +52,19 @@ public final class RoundEngine {
     this.central = central;
     this.listener = listener;
     this.commit = commit;
+  }
+
+  /**
+   * Sums every round's updates with secure aggregation: clients keep their updates and the engine
+   * sees only the sum. Refused for strategies that need each update.
+   */
+  public RoundEngine withSecureAggregation(SecureRound round) {
+    if (!strategy.foldsSums()) {
+      throw new IllegalArgumentException("secure aggregation needs a strategy that folds sums of updates; '"
+          + strategy.name() + "' needs each update");
+    }
+    this.secure = Optional.of(round);
+    return this;
   }
 
   /** Runs every round from {@code initial} and returns the final global model. */
@@ -75,6 +89,7 @@ public final class RoundEngine {
       Optional<String> stop = strategy.stopBefore(round);
       if (stop.isPresent()) {
         log.info("run stopped before round={} reason=\"{}\"", round, stop.get());
+        listener.on(new RunEvent.RunStopped(round, stop.get()));
         break;
       }
       try {
@@ -100,7 +115,9 @@ public final class RoundEngine {
     long start = System.nanoTime();
     Traffic before = clients.traffic();
     SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), round));
-    List<FitInstruction> instructions = strategy.configureFit(round, global, clients.available(), rng);
+    List<FitInstruction> instructions = strategy.configureFit(round, global, clients.available(), rng).stream()
+        .map(i -> secure.map(s -> i.withOutbound(s.outbound(i.outbound()))).orElse(i))
+        .toList();
     listener.on(new RunEvent.RoundStarted(
         round, config.rounds(), instructions.stream().map(FitInstruction::clientId).toList()));
 
@@ -112,7 +129,8 @@ public final class RoundEngine {
         id -> () -> clients.fit(byClient.get(id)),
         config.roundTimeout(),
         outcome -> {
-          String reason = outcome.ok() ? check(global, outcome.key(), outcome.value()) : outcome.failure();
+          String reason = outcome.ok() ? check(global, outcome.key(), outcome.value(), secure.isPresent())
+              : outcome.failure();
           if (reason == null) {
             accepted.add(outcome.value());
           } else {
@@ -122,16 +140,16 @@ public final class RoundEngine {
     // Fold in client order, not arrival order, so the same updates always give the same bits.
     accepted.sort(Comparator.comparing(FitReply::clientId));
     FitAggregation aggregation = strategy.beginFit(round, global);
-    for (var it = accepted.iterator(); it.hasNext(); ) {
-      FitReply reply = it.next();
-      try {
-        aggregation.add(reply);
-      } catch (UpdateRejectedException e) {
-        it.remove();
-        clientFailed(round, reply.clientId(), e.getMessage());
-      }
+    if (secure.isPresent()) {
+      List<String> holders = accepted.stream().map(FitReply::clientId).toList();
+      secure.get().sum(round, global, holders, clients, config.roundTimeout()).ifPresent(sum -> {
+        sum.dropouts().forEach(d -> clientFailed(round, d.client(),
+            "dropped from secure aggregation at " + d.stage().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.reason()));
+        aggregation.addSum(sum.sum(), sum.survivors());
+      });
+    } else {
+      fold(round, aggregation, accepted);
     }
-
     boolean aggregated = aggregation.count() >= config.minClients();
     ParameterSet next = aggregated ? aggregation.result() : global;
     if (!aggregated) {
@@ -148,15 +166,34 @@ public final class RoundEngine {
     return new RoundResult(next, metrics);
   }
 
+  private void fold(int round, FitAggregation aggregation, List<FitReply> accepted) {
+    for (var it = accepted.iterator(); it.hasNext(); ) {
+      FitReply reply = it.next();
+      try {
+        aggregation.add(reply);
+      } catch (UpdateRejectedException e) {
+        it.remove();
+        clientFailed(round, reply.clientId(), e.getMessage());
+      }
+    }
+  }
+
   private void clientFailed(int round, String clientId, String reason) {
     log.warn("client failed round={} client={} reason=\"{}\"", round, clientId, reason);
     listener.on(new RunEvent.ClientFailed(round, clientId, reason));
   }
 
   /** Validates one reply; returns why it was rejected, or null when it may be folded. */
-  private static String check(ParameterSet global, String clientId, FitReply reply) {
+  private static String check(ParameterSet global, String clientId, FitReply reply, boolean secure) {
     if (!reply.clientId().equals(clientId)) {
       return "reply names client '" + reply.clientId() + "' but was sent to '" + clientId + "'";
+    }
+    if (secure) {
+      return reply.parameters() == null ? null
+          : "the client sent its update in the clear although the round uses secure aggregation";
+    }
+    if (reply.parameters() == null) {
+      return "the reply carries no update";
     }
     try {
       UpdateCheck.check(global, reply.parameters(), reply.numExamples());

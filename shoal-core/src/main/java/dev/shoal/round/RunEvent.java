@@ -15,5 +15,8 @@ public sealed interface RunEvent {
 
   record RoundFinished(RoundMetrics metrics, int totalRounds, ParameterSet model) implements RunEvent {}
 
+  /** The strategy ended the run before {@code round}, e.g. at its privacy budget; RunFinished follows. */
+  record RunStopped(int round, String reason) implements RunEvent {}
+
   record RunFinished(ParameterSet model, List<RoundMetrics> history, double seconds) implements RunEvent {}
 }

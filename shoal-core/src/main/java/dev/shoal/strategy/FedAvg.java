@@ -47,6 +47,11 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   }
 
   @Override
+  public boolean foldsSums() {
+    return true;
+  }
+
+  @Override
   public FitAggregation beginFit(int round, ParameterSet global) {
     WeightedSum sum = new WeightedSum(global);
     return new FitAggregation() {
@@ -57,9 +62,17 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
         sum.add(reply.parameters(), reply.numExamples());
       }
 
+      private int secureCount;
+
+      @Override
+      public void addSum(float[] vectorSum, List<String> contributors) {
+        result = UpdateVector.applyMean(global, vectorSum, Metadata.forRound(global.metadata(), round));
+        secureCount = contributors.size();
+      }
+
       @Override
       public int count() {
-        return sum.count();
+        return sum.count() + secureCount;
       }
 
       @Override

@@ -1,6 +1,7 @@
 package dev.shoal.strategy;
 
 import dev.shoal.tensor.ParameterSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,14 @@ public interface FitAggregation {
 
   /** Folds one reply in, or rejects it without changing the aggregate. */
   void add(FitReply reply) throws UpdateRejectedException;
+
+  /**
+   * Takes the secure sum of the {@code contributors}' update vectors ({@link UpdateVector}) instead
+   * of their replies, for strategies that {@link Strategy#foldsSums() fold sums}.
+   */
+  default void addSum(float[] sum, List<String> contributors) {
+    throw new UnsupportedOperationException("this aggregation needs each update, not their sum");
+  }
 
   /** How many replies were folded in. */
   int count();

@@ -28,6 +28,15 @@ public interface Strategy {
   /** The fit instructions for this round, one per sampled client. */
   List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng);
 
+  /**
+   * Whether the aggregate is a function of the sum of the clients' update vectors ({@link
+   * UpdateVector}), so that secure aggregation can compute it; such a strategy's aggregation takes
+   * {@link FitAggregation#addSum}.
+   */
+  default boolean foldsSums() {
+    return false;
+  }
+
   /** Starts the streaming aggregate for this round. */
   FitAggregation beginFit(int round, ParameterSet global);
 

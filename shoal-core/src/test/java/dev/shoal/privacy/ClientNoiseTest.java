@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.shoal.tensor.ParameterSet;
-import dev.shoal.tensor.Tensor;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClientNoiseTest {
@@ -33,16 +29,6 @@ class ClientNoiseTest {
     // σ̂/σ has standard error ≈ 0.0022; a 10% error in σ is far outside.
     assertThat(Math.sqrt(sumSq / (out.length - 1)) / 0.5).isCloseTo(1, within(0.03));
     assertThat(out[0]).isCloseTo(2f, within(4f)); // clipped to 2, plus noise of 0.5 (8σ)
-  }
-
-  @Test
-  void aNoisedModelIsTheGlobalModelPlusTheNoisedUpdateAndSaysSo() {
-    var global = new ParameterSet(List.of(new Tensor("w", new int[] {2}, new float[] {1f, 1f})));
-    var model = new ParameterSet(List.of(new Tensor("w", new int[] {2}, new float[] {4f, 5f})), Map.of("round", "3"));
-    ParameterSet noised = ClientNoise.noisedModel(global, model, 1, 0, GaussianNoise.secureRandom());
-    assertThat(noised.read("w").data()[0]).isCloseTo(1.6f, within(1e-6f));
-    assertThat(noised.read("w").data()[1]).isCloseTo(1.8f, within(1e-6f));
-    assertThat(noised.metadata()).containsEntry("round", "3").containsEntry(ClientNoise.METADATA_KEY, "0.0");
   }
 
   @Test

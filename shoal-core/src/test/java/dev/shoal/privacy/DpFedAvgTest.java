@@ -8,6 +8,7 @@ import dev.shoal.privacy.DpConfig.Mode;
 import dev.shoal.privacy.DpConfig.Sampling;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Outbound;
 import dev.shoal.strategy.UpdateRejectedException;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
@@ -223,24 +224,21 @@ class DpFedAvgTest {
   }
 
   @Test
-  void distributedModeTakesTheClientsNoisedUpdatesAndAddsNoNoiseOfItsOwn() throws Exception {
+  void distributedModeAsksClientsToClipAndNoiseAndTakesOnlyTheirSecureSum() throws Exception {
     DpConfig dp = config(2, new Clipping.Fixed(1), Sampling.FIXED, 1.0, Mode.DISTRIBUTED, OptionalDouble.empty());
     DpFedAvg s = new DpFedAvg(FIT, 0, dp);
     ParameterSet global = vector(1f, 1f);
-    s.configureFit(1, global, clients(4), new SplittableRandom(1));
+    var fits = s.configureFit(1, global, clients(4), new SplittableRandom(1));
+    // Each of 4 clients clips to 1 and adds a share of 2·1/√4 = 1.
+    assertThat(fits).hasSize(4).allSatisfy(f -> assertThat(f.outbound()).isEqualTo(new Outbound(false, 1, 1.0, 1.0)));
+    assertThat(s.foldsSums()).isTrue();
     DpAggregation a = s.beginFit(1, global);
-    // Each of 4 clients adds a share of 2·1/√4 = 1.
-    assertThat(dp.clientNoiseStddev(a.expectedClients())).isEqualTo(1.0);
     assertThatThrownBy(() -> a.add(reply("c000", vector(2f, 2f), 1)))
         .isInstanceOf(UpdateRejectedException.class)
-        .hasMessage("in distributed DP mode an update must be clipped and noised by its client: "
-            + "dp_client_noise_stddev is missing, need ≥ 1.0");
-    assertThatThrownBy(() -> a.add(reply("c000", vector(2f, 2f).withMetadata(ClientNoise.METADATA_KEY, "0.5"), 1)))
-        .hasMessageContaining("dp_client_noise_stddev is '0.5', need ≥ 1.0");
-    a.add(reply("c000", vector(2f, 3f).withMetadata(ClientNoise.METADATA_KEY, "1.0"), 1));
-    a.addSum(new float[] {3f, -2f}, 3);
+        .hasMessageContaining("updates are taken only as a secure sum");
+    a.addSum(new float[] {4f, 0f, 4f}, List.of("c000", "c001", "c002", "c003"));
     assertThat(a.count()).isEqualTo(4);
-    // 1 + (1 + 3)/4, 1 + (2 − 2)/4
+    // 1 + 4/4, 1 + 0/4: no noise of its own
     assertThat(a.result().read("w").data()).containsExactly(2f, 1f);
     assertThat(a.metrics()).containsEntry("noise_stddev", 2.0).doesNotContainKey("clients_clipped_fraction");
   }
@@ -250,6 +248,6 @@ class DpFedAvgTest {
     DpFedAvg s = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 1.0);
     s.configureFit(1, vector(0f), clients(2), new SplittableRandom(1));
     DpAggregation a = s.beginFit(1, vector(0f));
-    assertThatThrownBy(() -> a.addSum(new float[1], 2)).hasMessage("a noised sum is only taken in mode DISTRIBUTED, this round is CENTRAL");
+    assertThatThrownBy(() -> a.addSum(new float[2], List.of("a", "b"))).hasMessage("a noised sum is only taken in mode DISTRIBUTED, this round is CENTRAL");
   }
 }
