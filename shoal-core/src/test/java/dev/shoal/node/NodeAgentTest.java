@@ -66,13 +66,14 @@ class NodeAgentTest {
           case RemoteClients.Work.Fit f -> {
             ContentId id = ContentId.of(f.instruction().global());
             models.put(id, f.instruction().global());
-            yield new Assignment(Assignment.Kind.FIT, f.round(), id, f.instruction().config());
+            yield Assignment.fit(f.round(), id, f.instruction().config(), f.instruction().outbound());
           }
           case RemoteClients.Work.Evaluate e -> {
             ContentId id = ContentId.of(e.global());
             models.put(id, e.global());
             yield new Assignment(Assignment.Kind.EVALUATE, e.round(), id, null);
           }
+          case RemoteClients.Work.SecAgg s -> Assignment.secagg(s.round(), s.stage(), s.request());
           case RemoteClients.Work.Stop s -> Assignment.stop();
         };
       });
@@ -89,6 +90,16 @@ class NodeAgentTest {
     }
 
     @Override
+    public String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics) {
+      return port.submitFit(node, round, new FitReply(node, null, numExamples, metrics)).name();
+    }
+
+    @Override
+    public String submitSecAgg(String node, int round, String stage, byte[] reply) {
+      return port.submitSecAgg(node, round, stage, reply).name();
+    }
+
+    @Override
     public String submitEvaluation(String node, int round, Evaluation evaluation) {
       return port.submitEvaluation(node, round, evaluation).name();
     }
@@ -97,6 +108,8 @@ class NodeAgentTest {
     public void fail(String node, Assignment assignment, String reason) {
       if (assignment.kind() == Assignment.Kind.FIT) {
         port.failFit(node, assignment.round(), reason);
+      } else if (assignment.kind() == Assignment.Kind.SECAGG) {
+        port.failSecAgg(node, assignment.round(), assignment.stage(), reason);
       } else {
         port.failEvaluation(node, assignment.round(), reason);
       }
