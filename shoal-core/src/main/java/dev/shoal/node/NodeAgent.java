@@ -163,7 +163,13 @@ public final class NodeAgent implements Runnable {
       failed(a, String.valueOf(e.getMessage()));
       return;
     }
-    String verdict = link.submitSecAgg(name, a.round(), a.stage(), reply);
+    String verdict;
+    try {
+      verdict = link.submitSecAgg(name, a.round(), a.stage(), reply);
+    } catch (RuntimeException e) {
+      failed(a, String.valueOf(e.getMessage()));
+      return;
+    }
     log.info("secure aggregation answered node={} round={} stage={} bytes={} verdict={}", name, a.round(), a.stage(),
         reply.length, verdict);
   }

@@ -116,7 +116,10 @@ public final class RemoteClients implements ClientPort {
     /** A node was found silent; {@code lastSeen} is when it was last heard from. */
     default void offline(String node, Instant lastSeen) {}
 
-    /** The engine gave a node work (queued until the node polls for it). */
+    /**
+     * The engine gave a node work (queued until the node polls for it); this includes the stages
+     * of secure aggregation ({@link Work.SecAgg}, whose outcomes have {@link Kind#SECAGG}).
+     */
     default void instructed(String node, Work work, Instant at) {}
 
     /**

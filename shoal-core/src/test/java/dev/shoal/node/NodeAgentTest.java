@@ -178,6 +178,59 @@ class NodeAgentTest {
     assertThat(a.refusal()).hasValue("UNAUTHENTICATED: certificate revoked: a (node, serial 1f)");
   }
 
+  /** Keeps the trained update's first value; answers a stage with that value appended to the request. */
+  static final class KeepFirstValue implements SecureAggregation {
+    final Map<Integer, Float> held = new ConcurrentHashMap<>();
+
+    @Override
+    public void hold(String self, int round, ParameterSet global, ParameterSet trained, long numExamples,
+        dev.shoal.strategy.Outbound outbound) {
+      held.put(round, trained.tensor("w").orElseThrow().data()[0]);
+    }
+
+    @Override
+    public byte[] answer(int round, String stage, byte[] request) {
+      Float v = held.get(round);
+      if (v == null) {
+        throw new IllegalStateException("nothing held for round " + round);
+      }
+      byte[] reply = java.util.Arrays.copyOf(request, request.length + 1);
+      reply[request.length] = (byte) v.floatValue();
+      return reply;
+    }
+  }
+
+  @Test
+  void anAgentHoldsASecureUpdateAndAnswersStagesWithItsHook() throws Exception {
+    var hook = new KeepFirstValue();
+    NodeAgent a = new NodeAgent("a", link, p -> trainer, RoundEngineTest.data(6, 40), FAST, 1, hook);
+    Thread.ofVirtual().start(a);
+    awaitNodes(1);
+    var secure = new dev.shoal.strategy.Outbound(true, 100, 0, 0);
+    FitReply reply = port.fit(new dev.shoal.strategy.FitInstruction("a", 3, trainer.initialParameters(0),
+        new FitConfig(1, 10, 0.1, 1), secure));
+    assertThat(reply.parameters()).isNull();
+    assertThat(reply.numExamples()).isEqualTo(40);
+    assertThat(hook.held).containsEntry(3, 6f);
+    assertThat(port.secagg("a", 3, "share-keys", new byte[] {1, 2})).containsExactly(1, 2, 6);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.secagg("a", 4, "share-keys", new byte[] {1}))
+        .hasMessage("nothing held for round 4");
+    a.stop();
+  }
+
+  @Test
+  void anAgentWithoutSecureAggregationFailsSecureWork() throws Exception {
+    NodeAgent a = agent("a", RoundEngineTest.data(6, 40));
+    awaitNodes(1);
+    var secure = new dev.shoal.strategy.Outbound(true, 100, 0, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.fit(new dev.shoal.strategy.FitInstruction("a", 1,
+        trainer.initialParameters(0), new FitConfig(1, 10, 0.1, 1), secure)))
+        .hasMessage("this node has no secure aggregation");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.secagg("a", 1, "share-keys", new byte[] {1}))
+        .hasMessage("this node has no secure aggregation");
+    a.stop();
+  }
+
   @Test
   void backoffGrowsUpToItsCeilingWithJitter() {
     var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.util.SplittableRandom(1));
