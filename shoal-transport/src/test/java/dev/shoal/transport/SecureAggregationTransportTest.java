@@ -140,6 +140,13 @@ class SecureAggregationTransportTest {
 
     assertThat(clients.secagg("a", 1, "advertise-keys", new byte[] {1, 2, 3})).containsExactly(3, 2, 1);
     assertThat(clients.secagg("a", 1, "share-keys", new byte[0])).isEmpty();
+    // the largest request that travels inline, answered with a reply as large
+    byte[] request = big(Wire.SECAGG_INLINE_BYTES);
+    request[0] = 0; // not "big ..."
+    byte[] reversed = clients.secagg("a", 1, "share-keys-again", request);
+    assertThat(reversed).hasSize(request.length);
+    assertThat(reversed[0]).isEqualTo(request[request.length - 1]);
+    assertThat(reversed[request.length - 1]).isEqualTo(request[0]);
 
     long up = clients.traffic().up();
     int size = 3 * 1024 * 1024 + 5; // a masked input of a model of about 800k parameters
