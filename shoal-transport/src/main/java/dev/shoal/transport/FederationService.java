@@ -336,6 +336,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
       if (receipt == RemoteClients.Receipt.ACCEPTED) {
         results.accepted(request.getNode(), request.getRound(), id, request.getNumExamples(), request.getMetricsMap());
+      } else if (receipt == RemoteClients.Receipt.REJECTED) {
+        deleteUnlessModel(id); // e.g. an update sent in the clear for a secure fit: the coordinator keeps no copy
       }
       reply(out, Wire.receipt(receipt));
     } catch (BlobNotFoundException e) {
@@ -424,12 +426,14 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       throw new IOException("secure-aggregation reply of %d bytes is too large".formatted(size));
     }
     byte[] bytes = blobs.read(id);
-    synchronized (this) {
-      if (!id.equals(lastModelId)) {
-        blobs.delete(id);
-      }
-    }
+    deleteUnlessModel(id);
     return bytes;
+  }
+
+  private synchronized void deleteUnlessModel(ContentId id) throws IOException {
+    if (!id.equals(lastModelId)) {
+      blobs.delete(id);
+    }
   }
 
   @Override

@@ -225,9 +225,12 @@ class SecureAggregationTransportTest {
     while (link.poll("a").isEmpty()) {
       Thread.sleep(5);
     }
-    assertThat(link.submitFit("a", 1, global, 10, Map.of())).isEqualTo("REJECTED");
+    var clear = new TransportTest.LabelTrainer().fit(global, TransportTest.data(5, 3).train(), CONFIG).parameters();
+    assertThat(link.submitFit("a", 1, clear, 10, Map.of())).isEqualTo("REJECTED");
     assertThat(fit).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
         .withMessageContaining("node 'a' sent its update for round 1 in the clear");
+    assertThat(blobs.contains(ContentId.of(global))).as("models are stored under this id").isTrue();
+    assertThat(blobs.contains(ContentId.of(clear))).as("the coordinator keeps no copy of the clear update").isFalse();
   }
 
   @Test
