@@ -165,6 +165,37 @@ class SecureAggregationTransportTest {
   }
 
   @Test
+  void eachNodeAnswersItsOwnStagesWhenSeveralRunAtOnce() throws Exception {
+    Map<String, EchoAggregation> hooks = Map.of("a", new EchoAggregation(), "b", new EchoAggregation(),
+        "c", new EchoAggregation());
+    Map<String, Integer> labels = Map.of("a", 1, "b", 2, "c", 3);
+    var agents = new java.util.ArrayList<NodeAgent>();
+    for (String n : hooks.keySet()) {
+      agents.add(agent(n, labels.get(n), hooks.get(n)));
+    }
+    var fits = new java.util.ArrayList<CompletableFuture<FitReply>>();
+    for (String n : hooks.keySet()) {
+      fits.add(async(() -> clients.fit(new FitInstruction(n, 1, global, CONFIG, SECURE))));
+    }
+    for (var f : fits) {
+      assertThat(f.get(20, TimeUnit.SECONDS).parameters()).isNull();
+    }
+    for (String stage : java.util.List.of("advertise-keys", "share-keys", "collect-masked", "unmask")) {
+      Map<String, CompletableFuture<byte[]>> answers = new java.util.TreeMap<>();
+      for (String n : hooks.keySet()) {
+        answers.put(n, async(() -> clients.secagg(n, 1, stage, utf8(stage + " for " + n))));
+      }
+      for (var e : answers.entrySet()) {
+        assertThat(new StringBuilder(new String(e.getValue().get(20, TimeUnit.SECONDS),
+            java.nio.charset.StandardCharsets.UTF_8)).reverse().toString()).isEqualTo(stage + " for " + e.getKey());
+      }
+    }
+    hooks.forEach((n, hook) -> assertThat(hook.held.get(1).tensor("w").orElseThrow().data()[0])
+        .isEqualTo((float) labels.get(n)));
+    agents.forEach(NodeAgent::stop);
+  }
+
+  @Test
   void aNodeWithoutSecureAggregationFailsSecureWorkAndSaysWhy() throws Exception {
     NodeAgent a = agent("a", 3, null);
     assertThatThrownBy(() -> clients.fit(new FitInstruction("a", 1, global, CONFIG, SECURE)))
