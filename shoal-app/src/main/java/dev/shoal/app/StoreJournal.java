@@ -88,12 +88,18 @@ final class StoreJournal implements RemoteClients.Journal, AutoCloseable {
 
   @Override
   public void instructed(String node, RemoteClients.Work work, Instant at) {
+    if (work instanceof RemoteClients.Work.SecAgg) {
+      return; // stages of secure aggregation are not instructions of the run's record
+    }
     queue.add(new Given(node, work, at));
   }
 
   @Override
   public void outcome(String node, RemoteClients.Kind kind, int round, RemoteClients.Outcome outcome,
       String reason, Instant at) {
+    if (kind == RemoteClients.Kind.SECAGG) {
+      return;
+    }
     InstructionKind k = kind == RemoteClients.Kind.FIT ? InstructionKind.FIT : InstructionKind.EVALUATE;
     queue.add(switch (outcome) {
       case ACCEPTED -> new Bookkeeping.Resolved(runId, round, node, k, InstructionStatus.DONE, null, at);
@@ -193,6 +199,7 @@ final class StoreJournal implements RemoteClients.Journal, AutoCloseable {
           modelId(f.instruction().global()), config(f.instruction().config()), g.at());
       case RemoteClients.Work.Evaluate e -> new Bookkeeping.Instructed(runId, e.round(), g.node(),
           InstructionKind.EVALUATE, modelId(e.global()), Map.of(), g.at());
+      case RemoteClients.Work.SecAgg s -> throw new IllegalArgumentException("a secure-aggregation stage is not an instruction");
       case RemoteClients.Work.Stop s -> throw new IllegalArgumentException("stop is not an instruction");
     };
   }

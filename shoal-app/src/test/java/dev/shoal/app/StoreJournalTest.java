@@ -73,6 +73,10 @@ class StoreJournalTest {
         journal.outcome("b", RemoteClients.Kind.FIT, 1, RemoteClients.Outcome.LATE, null, T0);
         journal.instructed("a", new RemoteClients.Work.Evaluate(1, global), T0);
         journal.outcome("a", RemoteClients.Kind.EVALUATE, 1, RemoteClients.Outcome.FAILED, "no test data", T0);
+        // stages of secure aggregation are not instructions of the record
+        journal.instructed("a", new RemoteClients.Work.SecAgg(1, "share-keys", new byte[] {1}), T0);
+        journal.outcome("a", RemoteClients.Kind.SECAGG, 1, RemoteClients.Outcome.ACCEPTED, null, T0);
+        journal.outcome("a", RemoteClients.Kind.SECAGG, 1, RemoteClients.Outcome.DUPLICATE, null, T0);
         journal.flush();
       }
       assertThat(store.instructions(run.id(), 1))

@@ -27,8 +27,25 @@ public interface CoordinatorLink {
   String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics)
       throws IOException;
 
+  /**
+   * Reports a fit whose update the node holds for secure aggregation: how many examples it trained
+   * on and its metrics, but no update. Returns the coordinator's verdict.
+   */
+  default String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics)
+      throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry secure aggregation");
+  }
+
+  /**
+   * Sends the node's reply (the protocol's encoded message) to the secure-aggregation stage {@code
+   * stage} of {@code round}. Returns the coordinator's verdict.
+   */
+  default String submitSecAgg(String node, int round, String stage, byte[] reply) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry secure aggregation");
+  }
+
   String submitEvaluation(String node, int round, Evaluation evaluation) throws IOException;
 
-  /** Tells the coordinator this node could not complete an assignment, and why. */
+  /** Tells the coordinator this node could not complete an assignment (of any kind but stop), and why. */
   void fail(String node, Assignment assignment, String reason) throws IOException;
 }

@@ -17,11 +17,16 @@ import org.slf4j.LoggerFactory;
  * A node's main loop: register, then poll for assignments and carry them out with the local
  * trainer and data, heartbeating on a separate thread so long training does not look like a
  * dead node. When the link fails the agent backs off (exponential, with jitter) and registers
- * again; it only ever dials out.
+ * again; it only ever dials out. With a {@link SecureAggregation} the agent also takes part in
+ * secure aggregation: a fit that asks for it hands the trained update to the hook, which keeps
+ * it, and reports only the example count; the stages that follow are answered by the hook.
  */
 public final class NodeAgent implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+  /** Why a node without a {@link SecureAggregation} fails secure work. */
+  public static final String NO_SECURE_AGGREGATION = "this node has no secure aggregation";
 
   /** How often to poll and heartbeat, and how to back off after failures. */
   public record Timing(Duration pollInterval, Duration heartbeatInterval, Duration backoffInitial, Duration backoffMax) {}
@@ -31,6 +36,7 @@ public final class NodeAgent implements Runnable {
   private final Function<ParameterSet, Trainer> trainerFor;
   private final FederatedData data;
   private final Timing timing;
+  private final SecureAggregation secure;
   private volatile String refusal;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff;
@@ -40,7 +46,17 @@ public final class NodeAgent implements Runnable {
    */
   public NodeAgent(String name, CoordinatorLink link, Function<ParameterSet, Trainer> trainerFor, FederatedData data,
       Timing timing, long seed) {
+    this(name, link, trainerFor, data, timing, seed, null);
+  }
+
+  /**
+   * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
+   * @param secure this node's side of secure aggregation, or null: secure work then fails
+   */
+  public NodeAgent(String name, CoordinatorLink link, Function<ParameterSet, Trainer> trainerFor, FederatedData data,
+      Timing timing, long seed, SecureAggregation secure) {
     this.name = name;
+    this.secure = secure;
     this.link = link;
     this.trainerFor = trainerFor;
     this.data = data;
@@ -100,22 +116,67 @@ public final class NodeAgent implements Runnable {
       stop();
       return;
     }
+    if (a.kind() == Assignment.Kind.SECAGG) {
+      answer(a);
+      return;
+    }
+    if (a.kind() == Assignment.Kind.FIT && a.outbound().secureAggregation() && secure == null) {
+      failed(a, NO_SECURE_AGGREGATION);
+      return;
+    }
     ParameterSet global = link.model(a.baseModel());
     try {
       Trainer trainer = trainerFor.apply(global);
       switch (a.kind()) {
         case FIT -> {
           FitOutcome out = trainer.fit(global, data.train(), a.config());
-          String verdict = link.submitFit(name, a.round(), out.parameters(), out.numExamples(), out.metrics());
-          log.info("update submitted node={} round={} examples={} verdict={}", name, a.round(), out.numExamples(), verdict);
+          String verdict;
+          if (a.outbound().secureAggregation()) {
+            secure.hold(name, a.round(), global, out.parameters(), out.numExamples(), a.outbound());
+            verdict = link.submitHeldFit(name, a.round(), out.numExamples(), out.metrics());
+          } else {
+            verdict = link.submitFit(name, a.round(), out.parameters(), out.numExamples(), out.metrics());
+          }
+          log.info("update submitted node={} round={} examples={} held={} verdict={}", name, a.round(),
+              out.numExamples(), a.outbound().secureAggregation(), verdict);
         }
         case EVALUATE -> link.submitEvaluation(name, a.round(), trainer.evaluate(global, data.test()));
-        case STOP -> throw new IllegalStateException("handled above");
+        case SECAGG, STOP -> throw new IllegalStateException("handled above");
       }
     } catch (RuntimeException e) {
-      log.warn("assignment failed node={} round={} kind={} reason=\"{}\"", name, a.round(), a.kind(), e.getMessage());
-      link.fail(name, a, String.valueOf(e.getMessage()));
+      failed(a, String.valueOf(e.getMessage()));
     }
+  }
+
+  /** Answers a stage of secure aggregation with the hook; a failing hook fails the stage. */
+  private void answer(Assignment a) throws IOException {
+    byte[] reply;
+    try {
+      if (secure == null) {
+        throw new IllegalStateException(NO_SECURE_AGGREGATION);
+      }
+      reply = secure.answer(a.round(), a.stage(), a.request());
+      if (reply == null) {
+        throw new IllegalStateException("secure aggregation gave no reply to stage " + a.stage());
+      }
+    } catch (Exception e) {
+      failed(a, String.valueOf(e.getMessage()));
+      return;
+    }
+    String verdict;
+    try {
+      verdict = link.submitSecAgg(name, a.round(), a.stage(), reply);
+    } catch (RuntimeException e) {
+      failed(a, String.valueOf(e.getMessage()));
+      return;
+    }
+    log.info("secure aggregation answered node={} round={} stage={} bytes={} verdict={}", name, a.round(), a.stage(),
+        reply.length, verdict);
+  }
+
+  private void failed(Assignment a, String reason) throws IOException {
+    log.warn("assignment failed node={} round={} kind={} reason=\"{}\"", name, a.round(), a.kind(), reason);
+    link.fail(name, a, reason);
   }
 
   private void heartbeatLoop() {

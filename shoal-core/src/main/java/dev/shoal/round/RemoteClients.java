@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ClientPort} for nodes in other processes, independent of the transport. Nodes
  * only dial out: they {@link #register}, {@link #heartbeat}, {@link #poll} for work and hand
- * back results with {@link #submitFit} or {@link #submitEvaluation}. The engine's blocking
- * {@link #fit} call waits for that result. A node silent for longer than the liveness timeout
+ * back results with {@link #submitFit}, {@link #submitEvaluation} or {@link #submitSecAgg}. The
+ * engine's blocking {@link #fit} call (and {@link #evaluate}, {@link #secagg}) waits for that
+ * result. A node silent for longer than the liveness timeout
  * is marked offline by {@link #sweep} and its pending work fails, so the round goes on. What
  * happens to nodes and their work is told to a {@link Journal}, for a durable record.
  */
@@ -45,6 +46,19 @@ public final class RemoteClients implements ClientPort {
 
     record Evaluate(int round, ParameterSet global) implements Work {}
 
+    /**
+     * One stage of secure aggregation: the node answers {@code request} (the protocol's encoded
+     * message, opaque here) about the update it holds from {@code round}'s fit.
+     */
+    record SecAgg(int round, String stage, byte[] request) implements Work {
+      public SecAgg {
+        if (stage == null || stage.isBlank()) {
+          throw new IllegalArgumentException("a secure-aggregation stage needs a name");
+        }
+        java.util.Objects.requireNonNull(request, "request");
+      }
+    }
+
     /** The run is over: the node may stop. */
     record Stop() implements Work {
       @Override
@@ -54,14 +68,18 @@ public final class RemoteClients implements ClientPort {
     }
   }
 
-  /** What became of a submitted result. */
-  public enum Receipt { ACCEPTED, DUPLICATE, LATE, NOT_INSTRUCTED }
+  /**
+   * What became of a submitted result. {@code REJECTED}: the result contradicts its work (an update
+   * sent in the clear for a fit that asked for secure aggregation, or none for a fit that did not);
+   * the work fails.
+   */
+  public enum Receipt { ACCEPTED, DUPLICATE, LATE, NOT_INSTRUCTED, REJECTED }
 
   /** A node as the coordinator sees it. */
   public record NodeView(String name, boolean online, Instant lastSeen, int roundsContributed) {}
 
-  /** Fit or evaluate. */
-  public enum Kind { FIT, EVALUATE }
+  /** Fit, evaluate, or a stage of secure aggregation. */
+  public enum Kind { FIT, EVALUATE, SECAGG }
 
   /** What became of a piece of work, or of a result that answered none. */
   public enum Outcome {
@@ -98,7 +116,10 @@ public final class RemoteClients implements ClientPort {
     /** A node was found silent; {@code lastSeen} is when it was last heard from. */
     default void offline(String node, Instant lastSeen) {}
 
-    /** The engine gave a node work (queued until the node polls for it). */
+    /**
+     * The engine gave a node work (queued until the node polls for it); this includes the stages
+     * of secure aggregation ({@link Work.SecAgg}, whose outcomes have {@link Kind#SECAGG}).
+     */
     default void instructed(String node, Work work, Instant at) {}
 
     /**
@@ -146,15 +167,26 @@ public final class RemoteClients implements ClientPort {
   private record Pending(String key, Work work, CompletableFuture<Object> answer) {}
 
   private static String key(Work w) {
-    return (w instanceof Work.Fit ? "fit/" : "evaluate/") + w.round();
+    return switch (w) {
+      case Work.Fit f -> "fit/" + f.round();
+      case Work.Evaluate e -> "evaluate/" + e.round();
+      case Work.SecAgg s -> secaggKey(s.round(), s.stage());
+      case Work.Stop s -> "stop/0";
+    };
+  }
+
+  private static String secaggKey(int round, String stage) {
+    return "secagg/" + round + "/" + stage;
   }
 
   private static Kind kind(String key) {
-    return key.startsWith("fit/") ? Kind.FIT : Kind.EVALUATE;
+    return key.startsWith("fit/") ? Kind.FIT : key.startsWith("secagg/") ? Kind.SECAGG : Kind.EVALUATE;
   }
 
   private static int round(String key) {
-    return Integer.parseInt(key.substring(key.indexOf('/') + 1));
+    int from = key.indexOf('/') + 1;
+    int to = key.indexOf('/', from);
+    return Integer.parseInt(to < 0 ? key.substring(from) : key.substring(from, to));
   }
 
   private void outcome(String node, String key, Outcome outcome, String reason) {
@@ -207,9 +239,41 @@ public final class RemoteClients implements ClientPort {
     return Optional.of(p.work);
   }
 
-  /** A node's training result for {@code round}; a retried submission is counted once. */
+  /**
+   * A node's training result for {@code round}; a retried submission is counted once. The reply
+   * carries no parameters exactly when the node's instruction asked for secure aggregation (the
+   * node holds its update); a reply that contradicts its instruction is {@link Receipt#REJECTED}
+   * and the fit fails.
+   */
   public synchronized Receipt submitFit(String name, int round, FitReply reply) {
-    return submit(name, "fit/" + round, reply);
+    String key = "fit/" + round;
+    Node n = node(name);
+    if (n.outstanding.get(key) instanceof Pending p && p.work instanceof Work.Fit f) {
+      boolean secure = f.instruction().outbound().secureAggregation();
+      boolean held = reply.parameters() == null;
+      if (secure != held) {
+        String reason = secure
+            ? "node '%s' sent its update for round %d in the clear, but the round asked for secure aggregation"
+                .formatted(name, round)
+            : "node '%s' sent no update for round %d, but the round did not ask for secure aggregation"
+                .formatted(name, round);
+        log.warn("result rejected node={} work={} reason=\"{}\"", name, key, reason);
+        seen(n);
+        fail(name, key, reason);
+        return Receipt.REJECTED;
+      }
+    }
+    return submit(name, key, reply);
+  }
+
+  /** A node's reply to the secure-aggregation stage {@code stage} of {@code round}. */
+  public synchronized Receipt submitSecAgg(String name, int round, String stage, byte[] reply) {
+    return submit(name, secaggKey(round, stage), reply);
+  }
+
+  /** A node reports that it could not answer the secure-aggregation stage {@code stage} of {@code round}. */
+  public synchronized Receipt failSecAgg(String name, int round, String stage, String reason) {
+    return fail(name, secaggKey(round, stage), reason);
   }
 
   /** A node's evaluation of the global model of {@code round}. */
@@ -327,6 +391,15 @@ public final class RemoteClients implements ClientPort {
   @Override
   public EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception {
     return (EvaluateReply) await(clientId, new Work.Evaluate(round, global));
+  }
+
+  /**
+   * Queues the stage for the node and waits for its reply, like {@link #fit}: fails when the node
+   * goes offline or reports a failure, and gives up (the stage times out) when interrupted.
+   */
+  @Override
+  public byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception {
+    return (byte[]) await(clientId, new Work.SecAgg(round, stage, request));
   }
 
   private Object await(String name, Work work) throws Exception {

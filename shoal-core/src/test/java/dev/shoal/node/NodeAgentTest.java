@@ -66,13 +66,14 @@ class NodeAgentTest {
           case RemoteClients.Work.Fit f -> {
             ContentId id = ContentId.of(f.instruction().global());
             models.put(id, f.instruction().global());
-            yield new Assignment(Assignment.Kind.FIT, f.round(), id, f.instruction().config());
+            yield Assignment.fit(f.round(), id, f.instruction().config(), f.instruction().outbound());
           }
           case RemoteClients.Work.Evaluate e -> {
             ContentId id = ContentId.of(e.global());
             models.put(id, e.global());
             yield new Assignment(Assignment.Kind.EVALUATE, e.round(), id, null);
           }
+          case RemoteClients.Work.SecAgg s -> Assignment.secagg(s.round(), s.stage(), s.request());
           case RemoteClients.Work.Stop s -> Assignment.stop();
         };
       });
@@ -89,6 +90,16 @@ class NodeAgentTest {
     }
 
     @Override
+    public String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics) {
+      return port.submitFit(node, round, new FitReply(node, null, numExamples, metrics)).name();
+    }
+
+    @Override
+    public String submitSecAgg(String node, int round, String stage, byte[] reply) {
+      return port.submitSecAgg(node, round, stage, reply).name();
+    }
+
+    @Override
     public String submitEvaluation(String node, int round, Evaluation evaluation) {
       return port.submitEvaluation(node, round, evaluation).name();
     }
@@ -97,6 +108,8 @@ class NodeAgentTest {
     public void fail(String node, Assignment assignment, String reason) {
       if (assignment.kind() == Assignment.Kind.FIT) {
         port.failFit(node, assignment.round(), reason);
+      } else if (assignment.kind() == Assignment.Kind.SECAGG) {
+        port.failSecAgg(node, assignment.round(), assignment.stage(), reason);
       } else {
         port.failEvaluation(node, assignment.round(), reason);
       }
@@ -163,6 +176,59 @@ class NodeAgentTest {
     t.join(Duration.ofSeconds(10));
     assertThat(t.isAlive()).as("the agent stops instead of retrying").isFalse();
     assertThat(a.refusal()).hasValue("UNAUTHENTICATED: certificate revoked: a (node, serial 1f)");
+  }
+
+  /** Keeps the trained update's first value; answers a stage with that value appended to the request. */
+  static final class KeepFirstValue implements SecureAggregation {
+    final Map<Integer, Float> held = new ConcurrentHashMap<>();
+
+    @Override
+    public void hold(String self, int round, ParameterSet global, ParameterSet trained, long numExamples,
+        dev.shoal.strategy.Outbound outbound) {
+      held.put(round, trained.tensor("w").orElseThrow().data()[0]);
+    }
+
+    @Override
+    public byte[] answer(int round, String stage, byte[] request) {
+      Float v = held.get(round);
+      if (v == null) {
+        throw new IllegalStateException("nothing held for round " + round);
+      }
+      byte[] reply = java.util.Arrays.copyOf(request, request.length + 1);
+      reply[request.length] = (byte) v.floatValue();
+      return reply;
+    }
+  }
+
+  @Test
+  void anAgentHoldsASecureUpdateAndAnswersStagesWithItsHook() throws Exception {
+    var hook = new KeepFirstValue();
+    NodeAgent a = new NodeAgent("a", link, p -> trainer, RoundEngineTest.data(6, 40), FAST, 1, hook);
+    Thread.ofVirtual().start(a);
+    awaitNodes(1);
+    var secure = new dev.shoal.strategy.Outbound(true, 100, 0, 0);
+    FitReply reply = port.fit(new dev.shoal.strategy.FitInstruction("a", 3, trainer.initialParameters(0),
+        new FitConfig(1, 10, 0.1, 1), secure));
+    assertThat(reply.parameters()).isNull();
+    assertThat(reply.numExamples()).isEqualTo(40);
+    assertThat(hook.held).containsEntry(3, 6f);
+    assertThat(port.secagg("a", 3, "share-keys", new byte[] {1, 2})).containsExactly(1, 2, 6);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.secagg("a", 4, "share-keys", new byte[] {1}))
+        .hasMessage("nothing held for round 4");
+    a.stop();
+  }
+
+  @Test
+  void anAgentWithoutSecureAggregationFailsSecureWork() throws Exception {
+    NodeAgent a = agent("a", RoundEngineTest.data(6, 40));
+    awaitNodes(1);
+    var secure = new dev.shoal.strategy.Outbound(true, 100, 0, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.fit(new dev.shoal.strategy.FitInstruction("a", 1,
+        trainer.initialParameters(0), new FitConfig(1, 10, 0.1, 1), secure)))
+        .hasMessage("this node has no secure aggregation");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.secagg("a", 1, "share-keys", new byte[] {1}))
+        .hasMessage("this node has no secure aggregation");
+    a.stop();
   }
 
   @Test

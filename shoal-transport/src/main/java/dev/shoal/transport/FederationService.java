@@ -25,6 +25,7 @@ import dev.shoal.transport.proto.HeartbeatReply;
 import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.Receipt;
+import dev.shoal.transport.proto.SecAggAnswer;
 import dev.shoal.transport.proto.RegisterReply;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.StatusReply;
@@ -158,9 +159,22 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       switch (work.orElse(null)) {
         case null -> { }
         case RemoteClients.Work.Stop s -> reply.setFinished(true);
-        case RemoteClients.Work.Fit f ->
-            reply.setAssignment(Wire.fit(f.round(), store(f.instruction().global()), f.instruction().config()));
+        case RemoteClients.Work.Fit f -> reply.setAssignment(Wire.fit(f.round(), store(f.instruction().global()),
+            f.instruction().config(), f.instruction().outbound()));
         case RemoteClients.Work.Evaluate e -> reply.setAssignment(Wire.evaluate(e.round(), store(e.global())));
+        case RemoteClients.Work.SecAgg g -> {
+          if (g.request().length > Wire.SECAGG_INLINE_BYTES) {
+            String reason = "secure-aggregation request of %d bytes exceeds the wire's limit of %d bytes"
+                .formatted(g.request().length, Wire.SECAGG_INLINE_BYTES);
+            log.error("secure-aggregation stage not sent node={} round={} stage={} reason=\"{}\"",
+                request.getNode(), g.round(), g.stage(), reason);
+            clients.failSecAgg(request.getNode(), g.round(), g.stage(), reason);
+          } else {
+            Assignment a = Wire.secagg(g.round(), g.stage(), g.request());
+            clients.recordTraffic(a.getSerializedSize(), 0);
+            reply.setAssignment(a);
+          }
+        }
       }
       reply(out, reply.build());
     } catch (IllegalArgumentException e) {
@@ -310,6 +324,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     if (!authorized("SubmitFit", request.getNode(), out)) {
       return;
     }
+    if (request.getHeld()) {
+      submitHeldFit(request, out);
+      return;
+    }
     try {
       // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
       ContentId id = Wire.contentId(request.getUpdate());
@@ -318,6 +336,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
       if (receipt == RemoteClients.Receipt.ACCEPTED) {
         results.accepted(request.getNode(), request.getRound(), id, request.getNumExamples(), request.getMetricsMap());
+      } else if (receipt == RemoteClients.Receipt.REJECTED) {
+        deleteUnlessModel(id); // e.g. an update sent in the clear for a secure fit: the coordinator keeps no copy
       }
       reply(out, Wire.receipt(receipt));
     } catch (BlobNotFoundException e) {
@@ -326,6 +346,93 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       out.onError(Wire.notFound(e.getMessage()));
     } catch (IOException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  /**
+   * A fit whose update stays on the node for secure aggregation: only its example count and
+   * metrics arrive. The result listener is not told (there is no uploaded update to record).
+   */
+  private void submitHeldFit(FitResult request, StreamObserver<Receipt> out) {
+    if (!request.getUpdate().isEmpty()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a held fit result must not name an update")
+          .asRuntimeException());
+      return;
+    }
+    try {
+      var reply = new FitReply(request.getNode(), null, request.getNumExamples(), request.getMetricsMap());
+      reply(out, Wire.receipt(clients.submitFit(request.getNode(), request.getRound(), reply)));
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    }
+  }
+
+  /**
+   * A node's reply to a stage of secure aggregation. An inline reply is bounded by {@link
+   * Wire#SECAGG_INLINE_BYTES}; a reply uploaded as a blob is read whole (it is bounded by the
+   * upload limit) and then deleted from the blob store, whatever the verdict.
+   */
+  @Override
+  public void submitSecAgg(SecAggAnswer request, StreamObserver<Receipt> out) {
+    if (!authorized("SubmitSecAgg", request.getNode(), out)) {
+      return;
+    }
+    if (request.getStage().isBlank()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a secure-aggregation answer must name its stage")
+          .asRuntimeException());
+      return;
+    }
+    byte[] bytes;
+    switch (request.getReplyCase()) {
+      case INLINE -> {
+        if (request.getInline().size() > Wire.SECAGG_INLINE_BYTES) {
+          out.onError(Status.INVALID_ARGUMENT.withDescription(
+              "inline secure-aggregation reply of %d bytes exceeds %d bytes; upload it as a blob".formatted(
+                  request.getInline().size(), Wire.SECAGG_INLINE_BYTES)).asRuntimeException());
+          return;
+        }
+        bytes = request.getInline().toByteArray();
+        clients.recordTraffic(0, request.getSerializedSize());
+      }
+      case BLOB -> {
+        ContentId id = Wire.contentId(request.getBlob());
+        try {
+          bytes = readAndDelete(id);
+        } catch (BlobNotFoundException e) {
+          out.onError(Wire.notFound("secure-aggregation reply " + id + " was not uploaded"));
+          return;
+        } catch (IOException e) {
+          out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+          return;
+        }
+      }
+      default -> {
+        out.onError(Status.INVALID_ARGUMENT.withDescription("a secure-aggregation answer needs a reply")
+            .asRuntimeException());
+        return;
+      }
+    }
+    try {
+      reply(out, Wire.receipt(clients.submitSecAgg(request.getNode(), request.getRound(), request.getStage(), bytes)));
+    } catch (IllegalArgumentException e) {
+      out.onError(Wire.notFound(e.getMessage()));
+    }
+  }
+
+  /** Reads an uploaded reply and removes it from the store, unless it is the current global model. */
+  private byte[] readAndDelete(ContentId id) throws IOException {
+    long size = blobs.size(id);
+    if (size > Math.min(maxUploadBytes, Integer.MAX_VALUE - 8)) {
+      throw new IOException("secure-aggregation reply of %d bytes is too large".formatted(size));
+    }
+    byte[] bytes = blobs.read(id);
+    deleteUnlessModel(id);
+    return bytes;
+  }
+
+  private synchronized void deleteUnlessModel(ContentId id) throws IOException {
+    if (!id.equals(lastModelId)) {
+      blobs.delete(id);
     }
   }
 
@@ -349,9 +456,11 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     try {
       Assignment a = r.getAssignment();
-      RemoteClients.Receipt receipt = a.getKind() == Assignment.Kind.EVALUATE
-          ? clients.failEvaluation(r.getNode(), a.getRound(), r.getReason())
-          : clients.failFit(r.getNode(), a.getRound(), r.getReason());
+      RemoteClients.Receipt receipt = switch (a.getKind()) {
+        case EVALUATE -> clients.failEvaluation(r.getNode(), a.getRound(), r.getReason());
+        case SECAGG -> clients.failSecAgg(r.getNode(), a.getRound(), a.getStage(), r.getReason());
+        default -> clients.failFit(r.getNode(), a.getRound(), r.getReason());
+      };
       reply(out, Wire.receipt(receipt));
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));

@@ -21,6 +21,7 @@ import dev.shoal.transport.proto.FitResult;
 import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.RegisterRequest;
+import dev.shoal.transport.proto.SecAggAnswer;
 import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import io.grpc.ManagedChannel;
@@ -112,13 +113,17 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       return Optional.empty();
     }
     var a = reply.getAssignment();
-    ContentId base = new ContentId(a.getBaseModel());
-    return Optional.of(switch (a.getKind()) {
-      case FIT -> new Assignment(Assignment.Kind.FIT, a.getRound(), base,
-          new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed()));
-      case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), base, null);
-      default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
-    });
+    try {
+      return Optional.of(switch (a.getKind()) {
+        case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
+            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed()), Wire.outbound(a));
+        case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
+        case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
+        default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
+      });
+    } catch (IllegalArgumentException e) {
+      throw new IOException("coordinator sent an assignment this node cannot read: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -215,6 +220,36 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   @Override
+  public String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics)
+      throws IOException {
+    return call(() -> unary().submitFit(FitResult.newBuilder().setNode(node).setRound(round).setHeld(true)
+        .setNumExamples(numExamples).putAllMetrics(metrics).build())).getVerdict().name();
+  }
+
+  /**
+   * Sends a reply of up to {@link Wire#SECAGG_INLINE_BYTES} inside the message; a larger one is
+   * uploaded as a blob first (in chunks, like an update) and named by its content id.
+   */
+  @Override
+  public String submitSecAgg(String node, int round, String stage, byte[] reply) throws IOException {
+    SecAggAnswer.Builder answer = SecAggAnswer.newBuilder().setNode(node).setRound(round).setStage(stage);
+    if (reply.length <= Wire.SECAGG_INLINE_BYTES) {
+      answer.setInline(ByteString.copyFrom(reply));
+    } else {
+      ContentId id = cache.put(reply);
+      try {
+        upload(id);
+      } finally {
+        if (!id.equals(cachedId)) {
+          cache.delete(id);
+        }
+      }
+      answer.setBlob(id.value());
+    }
+    return call(() -> unary().submitSecAgg(answer.build())).getVerdict().name();
+  }
+
+  @Override
   public String submitEvaluation(String node, int round, Evaluation e) throws IOException {
     return call(() -> unary().submitEvaluation(EvaluationResult.newBuilder().setNode(node).setRound(round)
         .setNumExamples(e.numExamples()).setLoss(e.loss()).setAccuracy(e.accuracy()).build())).getVerdict().name();
@@ -222,8 +257,11 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
 
   @Override
   public void fail(String node, Assignment a, String reason) throws IOException {
-    var assignment = a.kind() == Assignment.Kind.FIT
-        ? Wire.fit(a.round(), a.baseModel(), a.config()) : Wire.evaluate(a.round(), a.baseModel());
+    var assignment = switch (a.kind()) {
+      case FIT -> Wire.fit(a.round(), a.baseModel(), a.config(), a.outbound());
+      case SECAGG -> Wire.secagg(a.round(), a.stage(), null);
+      default -> Wire.evaluate(a.round(), a.baseModel());
+    };
     call(() -> unary().fail(FailureReport.newBuilder().setNode(node).setAssignment(assignment).setReason(reason).build()));
   }
 

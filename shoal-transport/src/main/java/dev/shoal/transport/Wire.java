@@ -1,5 +1,7 @@
 package dev.shoal.transport;
 
+import com.google.protobuf.ByteString;
+import dev.shoal.strategy.Outbound;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.train.FitConfig;
 import dev.shoal.transport.proto.Assignment;
@@ -16,6 +18,12 @@ public final class Wire {
   /** No single message may exceed a chunk plus room for its envelope. */
   public static final int MAX_MESSAGE_BYTES = CHUNK_BYTES + 64 * 1024;
 
+  /**
+   * Secure-aggregation requests and replies up to this size travel inside their message; a larger
+   * reply is uploaded as a blob first, a larger request is refused (the stage fails).
+   */
+  public static final int SECAGG_INLINE_BYTES = 1024 * 1024;
+
   private Wire() {}
 
   static ContentId contentId(String value) {
@@ -27,9 +35,36 @@ public final class Wire {
   }
 
   static Assignment fit(int round, ContentId base, FitConfig c) {
-    return Assignment.newBuilder().setKind(Assignment.Kind.FIT).setRound(round).setBaseModel(base.value())
-        .setEpochs(c.epochs()).setBatchSize(c.batchSize()).setLearningRate(c.learningRate()).setSeed(c.seed())
-        .build();
+    return fit(round, base, c, Outbound.PLAIN);
+  }
+
+  static Assignment fit(int round, ContentId base, FitConfig c, Outbound o) {
+    Assignment.Builder a = Assignment.newBuilder().setKind(Assignment.Kind.FIT).setRound(round)
+        .setBaseModel(base.value()).setEpochs(c.epochs()).setBatchSize(c.batchSize())
+        .setLearningRate(c.learningRate()).setSeed(c.seed());
+    if (!o.equals(Outbound.PLAIN)) {
+      a.setOutbound(dev.shoal.transport.proto.Outbound.newBuilder().setSecureAggregation(o.secureAggregation())
+          .setMaxExamples(o.maxExamples()).setClipNorm(o.clipNorm()).setNoiseStddev(o.noiseStddev()));
+    }
+    return a.build();
+  }
+
+  /** The outbound pipeline a fit assignment asks for; {@link Outbound#PLAIN} when it names none. */
+  static Outbound outbound(Assignment a) {
+    if (!a.hasOutbound()) {
+      return Outbound.PLAIN;
+    }
+    var o = a.getOutbound();
+    return new Outbound(o.getSecureAggregation(), o.getMaxExamples(), o.getClipNorm(), o.getNoiseStddev());
+  }
+
+  /** A stage of secure aggregation; the request bytes are sent only when the node is to answer. */
+  static Assignment secagg(int round, String stage, byte[] request) {
+    Assignment.Builder a = Assignment.newBuilder().setKind(Assignment.Kind.SECAGG).setRound(round).setStage(stage);
+    if (request != null) {
+      a.setRequest(ByteString.copyFrom(request));
+    }
+    return a.build();
   }
 
   static Assignment evaluate(int round, ContentId base) {

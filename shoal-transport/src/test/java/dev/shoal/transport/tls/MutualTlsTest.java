@@ -184,6 +184,33 @@ class MutualTlsTest {
   }
 
   @Test
+  void aNodeCannotAnswerSecureAggregationForAnother() throws Exception {
+    try (var a = link("a"); var b = link("b")) {
+      a.register("a");
+      b.register("b");
+      var answer = new java.util.concurrent.CompletableFuture<byte[]>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          answer.complete(clients.secagg("b", 1, "share-keys", new byte[] {1}));
+        } catch (Exception e) {
+          answer.completeExceptionally(e);
+        }
+      });
+      while (b.poll("b").isEmpty()) {
+        Thread.sleep(10);
+      }
+      assertThatThrownBy(() -> a.submitSecAgg("b", 1, "share-keys", new byte[] {6}))
+          .isInstanceOf(RefusedException.class)
+          .hasMessageContaining("PERMISSION_DENIED: the certificate of 'a' cannot act for node 'b'");
+      assertThatThrownBy(() -> a.submitHeldFit("b", 1, 10, Map.of()))
+          .hasMessageContaining("PERMISSION_DENIED: the certificate of 'a' cannot act for node 'b'");
+      assertThat(b.submitSecAgg("b", 1, "share-keys", new byte[] {7})).isEqualTo("ACCEPTED");
+      assertThat(answer.get(10, TimeUnit.SECONDS)).containsExactly(7);
+    }
+    assertThat(log()).contains("call refused method=SubmitSecAgg caller=a (node");
+  }
+
+  @Test
   void anAllowListAdmitsOnlyTheNamedNodes() throws Exception {
     service.admitOnly(java.util.Set.of("a"));
     try (var a = link("a"); var b = link("b")) {
