@@ -80,6 +80,7 @@ final class Coordinator {
   /** Runs the job; {@code metrics.jsonl} and {@code model.safetensors} are written into {@code outDir}. */
   static ParameterSet run(Job job, String runName, Path stateDir, Path outDir, FederatedData data, Network net,
       Optional<LocalNodes> local, PrintStream console) throws IOException {
+    Federation federation = Federation.of(job);
     try (StateDirectory state = StateDirectory.open(stateDir)) {
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
@@ -136,12 +137,11 @@ final class Coordinator {
             }
           }
         };
-        var strategy = Federation.strategy(job);
         RunListener listener = RunListener.all(List.of(
             new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
-        ParameterSet result = Federation.secure(new RoundEngine(strategy, clients, new RunConfig(job.rounds(),
-            job.minClients(), job.roundTimeout(), job.seed()), Optional.of(g -> trainer.evaluate(g, data.test())),
-            listener, commit), job).run(start, first);
+        ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
+            new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),
+            Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit)).run(start, first);
         Safetensors.write(result, outDir.resolve("model.safetensors"));
         console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
         clients.finish();

@@ -7,16 +7,26 @@ import dev.shoal.round.SecureRound;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.Strategy;
 import dev.shoal.train.FitConfig;
+import java.util.Optional;
 
 /**
  * How a job learns, in one place for simulation and the coordinator: its strategy, with
- * differential privacy when asked, and secure aggregation on the engine when asked.
+ * differential privacy when asked, and secure aggregation on the engine when asked. Built before
+ * anything is written, so settings that break a guarantee stop the run before it starts.
  */
-final class Federation {
+record Federation(Strategy strategy, Optional<SecureRound> secure) {
 
-  private Federation() {}
+  static Federation of(Job job) {
+    return new Federation(strategy(job), secureRound(job));
+  }
 
-  static Strategy strategy(Job job) {
+  /** The engine with the job's secure aggregation, if any. */
+  RoundEngine apply(RoundEngine engine) {
+    secure.ifPresent(engine::withSecureAggregation);
+    return engine;
+  }
+
+  private static Strategy strategy(Job job) {
     FitConfig fit = new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed());
     Privacy p = job.privacy();
     if (p.differentialPrivacy().isPresent()) {
@@ -27,20 +37,17 @@ final class Federation {
     return new FedAvg(fit, job.fraction(), job.minClients(), job.fractionEvaluate());
   }
 
-  /**
-   * The engine with the job's secure aggregation, if any; its parameters are checked up front
-   * against the clients a round expects, so a bad degree or threshold stops the run before it starts.
-   */
-  static RoundEngine secure(RoundEngine engine, Job job) {
+  /** Secure aggregation, its parameters checked against the clients a round expects. */
+  private static Optional<SecureRound> secureRound(Job job) {
     if (job.privacy().secureAggregation().isEmpty()) {
-      return engine;
+      return Optional.empty();
     }
     var s = job.privacy().secureAggregation().get();
     var settings = new SecureRound.Settings(s.degree(), s.threshold(), s.bits(), s.clip(), s.maxExamples());
     int expected = (int) Math.max(job.minClients(), Math.ceil(job.fraction() * job.clients()));
     try {
       settings.params(expected).check(expected);
-      return engine.withSecureAggregation(new SecureRound(settings));
+      return Optional.of(new SecureRound(settings));
     } catch (IllegalArgumentException e) {
       throw new UserError("secure aggregation with " + expected + " clients per round: " + e.getMessage());
     }

@@ -4,8 +4,10 @@ import dev.shoal.data.FederatedData;
 import dev.shoal.data.MnistDirectory;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.node.NodeAgent;
+import dev.shoal.secagg.SecAggParticipant;
 import dev.shoal.strategy.Metadata;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,7 +60,7 @@ final class NodeCommand implements Callable<Integer> {
       var agent = new NodeAgent(name, link,
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata"))),
-          data, timing, name.hashCode());
+          data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()));
       agent.run();
       agent.refusal().ifPresent(reason -> {
         throw new UserError("the coordinator refused node " + name + ": " + reason);

@@ -4,6 +4,7 @@ import dev.shoal.data.FederatedData;
 import dev.shoal.data.ImageDataset;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.node.NodeAgent;
+import dev.shoal.secagg.SecAggParticipant;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
@@ -53,7 +54,8 @@ final class NodeThreads implements LoopbackFederation.Nodes {
 
   private void run(String name, FederatedData data, int port) {
     try (var link = Security.tls(kits.resolve(name)).dial(LoopbackFederation.HOST, port, null)) {
-      NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode());
+      NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode(),
+          new SecAggParticipant(new java.security.SecureRandom()));
       synchronized (agents) {
         agents.add(agent);
       }

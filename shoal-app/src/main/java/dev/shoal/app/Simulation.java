@@ -38,6 +38,7 @@ final class Simulation {
   }
 
   static ParameterSet run(Job job, Transport transport, Path out, PrintStream console) throws IOException {
+    Federation federation = Federation.of(job);
     Files.createDirectories(out);
     FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
     Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
@@ -57,13 +58,13 @@ final class Simulation {
     Trainer trainer = ModelZoo.standard().newTrainer(job.model());
     ParameterSet initial = trainer.initialParameters(job.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
-    var strategy = Federation.strategy(job);
+    var strategy = federation.strategy();
     var clients = new InProcessClients(trainer, InProcessClients.named(parts), job.parallelism());
     var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
     RunListener listener = RunListener.all(List.of(
         new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
-    ParameterSet result = Federation.secure(new RoundEngine(strategy, clients, config,
-        Optional.of(global -> trainer.evaluate(global, data.test())), listener), job).run(initial);
+    ParameterSet result = federation.apply(new RoundEngine(strategy, clients, config,
+        Optional.of(global -> trainer.evaluate(global, data.test())), listener)).run(initial);
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));

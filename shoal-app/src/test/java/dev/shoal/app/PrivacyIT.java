@@ -18,10 +18,13 @@ class PrivacyIT {
   @TempDir Path dir;
 
   @Test
-  void secureAggregationLearnsWithinHalfAPointOfPlainFedAvg() throws Exception {
+  void secureAggregationLearnsWithinHalfAPointOfPlainFedAvgInProcessAndOverGrpc() throws Exception {
     String[] job = {"simulate", "--model", "mlp", "--clients", "10", "--rounds", "5"};
     JsonNode plain = last(run("plain", job));
     JsonNode secure = last(run("secure", concat(job, "--secagg")));
+    // over gRPC with mutual TLS the masks cancel exactly as in process: the same model
+    JsonNode overGrpc = last(run("secure-grpc", concat(job, "--secagg", "--transport", "grpc")));
+    assertThat(overGrpc.get("model_id").asText()).isEqualTo(secure.get("model_id").asText());
     System.out.printf("mlp, 10 clients, 5 rounds: test accuracy %.4f plain, %.4f with secure aggregation%n",
         plain.get("test_accuracy").asDouble(), secure.get("test_accuracy").asDouble());
     assertThat(secure.get("clients").asInt()).isEqualTo(10);

@@ -34,7 +34,11 @@ public final class UpdateVector {
     return (int) n;
   }
 
-  /** The client's vector for {@code trained}, from {@code global}, per the outbound pipeline. */
+  /**
+   * The client's vector for {@code trained}, from {@code global}, per the outbound pipeline. The
+   * client checks its own update here, since under secure aggregation nobody else can: a missing
+   * tensor, a wrong size or a non-finite value is refused.
+   */
   public static float[] of(ParameterSet global, TensorSource trained, long numExamples, Outbound outbound,
       SecureRandom random) {
     float[] v = new float[length(global)];
@@ -42,7 +46,15 @@ public final class UpdateVector {
     for (String name : global.names()) {
       float[] g = global.read(name).data();
       float[] x = trained.read(name).data();
+      if (x.length != g.length) {
+        throw new IllegalArgumentException("tensor '%s' has %d values, the global model's %d"
+            .formatted(name, x.length, g.length));
+      }
       for (int i = 0; i < g.length; i++) {
+        if (!Float.isFinite(x[i])) {
+          throw new IllegalArgumentException("tensor '%s' holds a non-finite value (%s) at index %d"
+              .formatted(name, x[i], i));
+        }
         v[at++] = x[i] - g[i];
       }
     }
