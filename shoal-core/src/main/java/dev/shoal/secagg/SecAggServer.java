@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class SecAggServer {
 
   /** The request for each client asked at this stage. */
   public synchronized Map<String, SecAggRequest> requests() {
-    return requests;
+    return Collections.unmodifiableMap(requests);
   }
 
   /** The clients that left the round so far. */
