@@ -421,7 +421,7 @@ public final class SecAggServer {
     int bits = params.bits();
     for (String u : uploaded) {
       byte[] seed = rebuild(u, selfMaskShares.get(u), "self-mask seed");
-      ModVectors.subtractInto(sum, MaskGenerator.expand(seed, vectorLength, bits), bits);
+      MaskGenerator.subtractInto(sum, seed, bits);
     }
     for (String d : sharing) {
       List<String> maskedWith = liveNeighbours(d, uploaded);
@@ -446,12 +446,12 @@ public final class SecAggServer {
         } catch (InvalidKeyException e) {
           throw new SecAggAbortedException(stage, "the masking key of " + u + " is not usable");
         }
-        int[] pair = MaskGenerator.expand(PairSeeds.derive(secret, u, d, round), vectorLength, bits);
+        byte[] seed = PairSeeds.derive(secret, u, d, round);
         // u added +PRG when d < u and -PRG when d > u; undo it
         if (d.compareTo(u) < 0) {
-          ModVectors.subtractInto(sum, pair, bits);
+          MaskGenerator.subtractInto(sum, seed, bits);
         } else {
-          ModVectors.addInto(sum, pair, bits);
+          MaskGenerator.addInto(sum, seed, bits);
         }
       }
     }
