@@ -225,8 +225,7 @@ public final class SecAggServer {
         done = true;
       }
     }
-    log.info("secagg stage done round={} stage={} clients={} dropped={}", round, closing,
-        closing == SecAggStage.UNMASK ? uploaded.size() : in.size(), droppedThisStage);
+    log.info("secagg stage done round={} stage={} clients={} dropped={}", round, closing, in.size(), droppedThisStage);
     droppedThisStage = 0;
     answered.clear();
     pending.clear();
