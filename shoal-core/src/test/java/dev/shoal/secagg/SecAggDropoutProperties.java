@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -23,7 +24,7 @@ class SecAggDropoutProperties {
 
   private static final int LENGTH = 40;
 
-  @Property(tries = 60)
+  @Property(tries = 100)
   void neverAWrongSumAndNoAbortWithinTheTolerance(
       @ForAll @IntRange(min = 5, max = 24) int n,
       @ForAll @IntRange(min = 0, max = 40) int dropPercent,
@@ -51,9 +52,11 @@ class SecAggDropoutProperties {
     try {
       result = SecAggProtocol.run(new SecAggServer(p, 1, graph, LENGTH), channel, Duration.ofSeconds(30));
     } catch (SecAggAbortedException e) {
+      Statistics.label("outcome").collect("aborted");
       assertThat(withinTolerance).as("aborted within the tolerance: %s", e.getMessage()).isFalse();
       return;
     }
+    Statistics.label("outcome").collect(result.dropouts().isEmpty() ? "complete" : "completed with dropouts");
     Set<String> expected = new TreeSet<>(clients.names);
     result.dropouts().stream().filter(d -> d.stage() != SecAggStage.UNMASK).forEach(d -> expected.remove(d.client()));
     assertThat(result.survivors()).containsExactlyElementsOf(expected);
@@ -73,5 +76,14 @@ class SecAggDropoutProperties {
     for (int j = 0; j < LENGTH; j++) {
       assertThat((double) result.sum()[j]).isCloseTo(sum[j], within(tolerance + Math.ulp((float) Math.abs(sum[j]))));
     }
+  }
+
+  /** Every outcome must be seen, or the property proves less than it claims. */
+  @net.jqwik.api.lifecycle.AfterProperty
+  void coverEveryOutcome() {
+    Statistics.label("outcome").coverage(c -> {
+      c.check("aborted").count(k -> k >= 1);
+      c.check("completed with dropouts").count(k -> k >= 5);
+    });
   }
 }
