@@ -3,6 +3,7 @@
 # then runs dev.shoal.bench.NAME with a JDK >= 21 and the rest of the arguments, e.g.
 #   scripts/run-bench.sh CoordinatorOverhead --nodes 100 --rounds 5 --warmup 1 --poll-ms 500
 #   COORDINATOR_HEAP=1400m scripts/run-bench.sh LargeModelRoundTrip 600
+#   scripts/run-bench.sh SecAggCost --clients 100 --params 1000000 --dropout 0.1
 # COORDINATOR_HEAP sets the benchmark JVM's heap (default 2g).
 set -euo pipefail
 
@@ -11,7 +12,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost [ARGS...]" >&2
   exit 2
 fi
 name="$1"

@@ -32,16 +32,36 @@ public final class MaskGenerator {
 
   /** {@code length} uniform values in [0, 2^bits) from {@code seed}; 1 ≤ bits ≤ 32. */
   public static int[] expand(byte[] seed, int length, int bits) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must be non-negative, got " + length);
+    }
+    int[] out = new int[length];
+    apply(seed, out, bits, 0);
+    return out;
+  }
+
+  /**
+   * {@code acc[i] = (acc[i] + mask[i]) mod 2^bits} for the mask {@link #expand} would give for
+   * {@code acc.length}, without building it.
+   */
+  public static void addInto(int[] acc, byte[] seed, int bits) {
+    apply(seed, acc, bits, 1);
+  }
+
+  /** {@code acc[i] = (acc[i] - mask[i]) mod 2^bits}, the inverse of {@link #addInto}. */
+  public static void subtractInto(int[] acc, byte[] seed, int bits) {
+    apply(seed, acc, bits, -1);
+  }
+
+  /** Writes (sign 0), adds (1) or subtracts (-1) the mask into {@code target}. */
+  private static void apply(byte[] seed, int[] target, int bits, int sign) {
     if (seed == null || seed.length != SEED_BYTES) {
       throw new IllegalArgumentException(
           "a mask seed is " + SEED_BYTES + " bytes, got " + (seed == null ? "null" : seed.length));
     }
-    if (length < 0) {
-      throw new IllegalArgumentException("length must be non-negative, got " + length);
-    }
     int mask = ModVectors.mask(bits);
+    int length = target.length;
     Cipher ctr = aesCtr(seed, new byte[16]);
-    int[] out = new int[length];
     byte[] zeros = new byte[4 * Math.min(CHUNK_WORDS, Math.max(length, 1))];
     byte[] stream = new byte[zeros.length];
     for (int done = 0; done < length; ) {
@@ -57,11 +77,15 @@ public final class MaskGenerator {
       for (int w = 0; w < words; w++) {
         int b = 4 * w;
         int v = (stream[b] & 0xff) << 24 | (stream[b + 1] & 0xff) << 16 | (stream[b + 2] & 0xff) << 8 | (stream[b + 3] & 0xff);
-        out[done + w] = v & mask;
+        int i = done + w;
+        target[i] = switch (sign) {
+          case 0 -> v & mask;
+          case 1 -> (target[i] + v) & mask;
+          default -> (target[i] - v) & mask;
+        };
       }
       done += words;
     }
-    return out;
   }
 
   /** The AES-256-CTR cipher (encrypt mode, which is also its keystream) for a key and counter block. */

@@ -203,7 +203,7 @@ public final class SecAggClient {
       }
       held = opened;
       int[] masked = params.quantizer(1).encode(values);
-      ModVectors.addInto(masked, masks(values.length), params.bits());
+      addMasks(masked);
       expected = SecAggStage.UNMASK;
       return new MaskedInput(masked);
     } catch (TamperedShareException | RuntimeException e) {
@@ -265,18 +265,23 @@ public final class SecAggClient {
 
   /** The sum of this client's masks for a vector of {@code length}: what {@link #mask} adds. */
   int[] masks(int length) {
+    int[] total = new int[length];
+    addMasks(total);
+    return total;
+  }
+
+  private void addMasks(int[] total) {
     int bits = params.bits();
-    int[] total = MaskGenerator.expand(selfMaskSeed, length, bits);
+    MaskGenerator.addInto(total, selfMaskSeed, bits);
     for (String v : held.keySet()) {
       byte[] secret = agree(maskingKeys.getPrivate(), neighbourKeys.get(v).maskingKey(), v);
-      int[] pair = MaskGenerator.expand(PairSeeds.derive(secret, self, v, round), length, bits);
+      byte[] seed = PairSeeds.derive(secret, self, v, round);
       if (v.compareTo(self) < 0) {
-        ModVectors.addInto(total, pair, bits);
+        MaskGenerator.addInto(total, seed, bits);
       } else {
-        ModVectors.subtractInto(total, pair, bits);
+        MaskGenerator.subtractInto(total, seed, bits);
       }
     }
-    return total;
   }
 
   private void enter(SecAggStage stage) {

@@ -24,6 +24,11 @@ public record SecAggResult(float[] sum, List<String> survivors, List<SecAggDropo
     traffic = Map.copyOf(traffic);
   }
 
+  /** A result with no dropouts and no traffic recorded. */
+  public SecAggResult(float[] sum, List<String> survivors) {
+    this(sum, survivors, List.of(), Map.of());
+  }
+
   /** Bytes sent to all clients. */
   public long bytesDown() {
     return traffic.values().stream().mapToLong(Traffic::down).sum();

@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class SecAggServer {
 
   /** The request for each client asked at this stage. */
   public synchronized Map<String, SecAggRequest> requests() {
-    return requests;
+    return Collections.unmodifiableMap(requests);
   }
 
   /** The clients that left the round so far. */
@@ -224,8 +225,7 @@ public final class SecAggServer {
         done = true;
       }
     }
-    log.info("secagg stage done round={} stage={} clients={} dropped={}", round, closing,
-        closing == SecAggStage.UNMASK ? uploaded.size() : in.size(), droppedThisStage);
+    log.info("secagg stage done round={} stage={} clients={} dropped={}", round, closing, in.size(), droppedThisStage);
     droppedThisStage = 0;
     answered.clear();
     pending.clear();
@@ -420,7 +420,7 @@ public final class SecAggServer {
     int bits = params.bits();
     for (String u : uploaded) {
       byte[] seed = rebuild(u, selfMaskShares.get(u), "self-mask seed");
-      ModVectors.subtractInto(sum, MaskGenerator.expand(seed, vectorLength, bits), bits);
+      MaskGenerator.subtractInto(sum, seed, bits);
     }
     for (String d : sharing) {
       List<String> maskedWith = liveNeighbours(d, uploaded);
@@ -445,12 +445,12 @@ public final class SecAggServer {
         } catch (InvalidKeyException e) {
           throw new SecAggAbortedException(stage, "the masking key of " + u + " is not usable");
         }
-        int[] pair = MaskGenerator.expand(PairSeeds.derive(secret, u, d, round), vectorLength, bits);
+        byte[] seed = PairSeeds.derive(secret, u, d, round);
         // u added +PRG when d < u and -PRG when d > u; undo it
         if (d.compareTo(u) < 0) {
-          ModVectors.subtractInto(sum, pair, bits);
+          MaskGenerator.subtractInto(sum, seed, bits);
         } else {
-          ModVectors.addInto(sum, pair, bits);
+          MaskGenerator.addInto(sum, seed, bits);
         }
       }
     }

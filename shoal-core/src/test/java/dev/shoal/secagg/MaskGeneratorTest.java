@@ -92,6 +92,20 @@ class MaskGeneratorTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void addingAndSubtractingInPlaceIsAddingAndSubtractingTheExpandedMask() {
+    for (int bits : new int[] {32, 20, 1}) {
+      int[] acc = new Random(3).ints(9000).map(v -> v & ModVectors.mask(bits)).toArray();
+      int[] expected = acc.clone();
+      ModVectors.addInto(expected, MaskGenerator.expand(seed(2), acc.length, bits), bits);
+      int[] added = acc.clone();
+      MaskGenerator.addInto(added, seed(2), bits);
+      assertThat(added).as("bits %d", bits).isEqualTo(expected);
+      MaskGenerator.subtractInto(added, seed(2), bits);
+      assertThat(added).as("bits %d", bits).isEqualTo(acc);
+    }
+  }
+
   static double chiSquare(int[] values, int buckets) {
     long[] counts = new long[buckets];
     for (int v : values) {
