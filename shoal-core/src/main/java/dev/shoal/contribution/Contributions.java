@@ -7,6 +7,7 @@ import dev.shoal.tensor.ParameterSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,9 @@ public final class Contributions {
    *     samples differently and repeatably
    */
   public Contributions(Method method, double rewardBudget, GtgShapley gtg) {
-    this.method = method;
+    this.method = Objects.requireNonNull(method, "method");
     this.split = RewardSplit.of(rewardBudget);
-    this.gtg = gtg;
+    this.gtg = Objects.requireNonNull(gtg, "gtg");
   }
 
   /** With {@link GtgShapley#defaults(long)} seeded by {@code seed}. */

@@ -11,7 +11,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The utility v(S) of a round's n participants, cached by coalition: each distinct coalition is
  * evaluated once, and {@link #evaluations()} counts those evaluations, which is the cost of a
- * contribution method (evaluations × the time of one evaluation).
+ * contribution method (evaluations × the time of one evaluation). One utility serves one round;
+ * it is not safe for use from several threads at once.
  */
 public final class Utility {
 
