@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One round's contributions, by client id in reply order.
@@ -24,6 +25,10 @@ public record ContributionReport(
     int evaluations) {
 
   public ContributionReport {
+    Objects.requireNonNull(method, "method");
+    if (evaluations < 0) {
+      throw new IllegalArgumentException("evaluations must be >= 0, got " + evaluations);
+    }
     leaveOneOut = ordered(leaveOneOut);
     shapley = ordered(shapley);
     rewards = ordered(rewards);

@@ -20,7 +20,7 @@ import java.util.Map;
  *       equally among all participants.
  *   <li>Amounts are exact decimals in micro-units (6 decimal places) and always add up to exactly
  *       B: each participant first gets the floor of its exact share in micro-units, and the micro-units
- *       left over go one each to the largest remainders (ties to the smaller participant id).
+ *       left over go one each to the largest remainders (ties to the id that sorts first).
  * </ul>
  *
  * <p>B must therefore be a whole number of micro-units. Balances across rounds are the caller's to

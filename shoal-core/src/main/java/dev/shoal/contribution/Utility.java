@@ -1,5 +1,6 @@
 package dev.shoal.contribution;
 
+import dev.shoal.round.CentralEvaluator;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.tensor.ParameterSet;
 import java.util.BitSet;
@@ -40,6 +41,12 @@ public final class Utility {
    */
   public static Utility ofAggregates(ParameterSet global, List<FitReply> replies, ToDoubleFunction<ParameterSet> scorer) {
     return new Utility(replies.size(), new FedAvgCoalitions(global, replies, scorer));
+  }
+
+  /** {@link #ofAggregates(ParameterSet, List, ToDoubleFunction)} scored by {@code measure} of the coordinator's evaluation. */
+  public static Utility ofAggregates(
+      ParameterSet global, List<FitReply> replies, CentralEvaluator evaluator, UtilityMeasure measure) {
+    return ofAggregates(global, replies, measure.scorer(evaluator));
   }
 
   public int size() {

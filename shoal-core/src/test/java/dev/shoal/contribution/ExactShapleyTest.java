@@ -48,6 +48,20 @@ class ExactShapleyTest {
     assertThat(s.sum()).isCloseTo(u.ofAll() - u.ofNone(), within(1e-9));
   }
 
+  @Property(tries = 30)
+  void whenOnlyTheSizeOfACoalitionMattersEveryoneGetsAnEqualShare(
+      @ForAll @IntRange(min = 1, max = 8) int n, @ForAll @LongRange long seed) {
+    var rng = new java.util.SplittableRandom(seed);
+    double[] bySize = new double[n + 1];
+    for (int k = 0; k <= n; k++) {
+      bySize[k] = rng.nextDouble(-1, 1);
+    }
+    Scores s = new ExactShapley().score(new Utility(n, c -> bySize[c.cardinality()]));
+    for (int i = 0; i < n; i++) {
+      assertThat(s.get(i)).isCloseTo((bySize[n] - bySize[0]) / n, within(1e-9));
+    }
+  }
+
   @Test
   void refusesRoundsTooLargeToEnumerate() {
     assertThatThrownBy(() -> new ExactShapley().score(new Utility(17, BitSet::cardinality)))

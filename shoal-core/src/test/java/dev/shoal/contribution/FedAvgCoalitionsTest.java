@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.shoal.round.CentralEvaluator;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
+import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,17 @@ class FedAvgCoalitionsTest {
     Utility u = Utility.ofAggregates(global, still, closenessTo(target, new AtomicInteger()));
     assertThat(Games.array(new ExactShapley().score(u))).containsExactly(0.0, 0.0);
     assertThat(Games.array(GtgShapley.defaults(1).score(u))).containsExactly(0.0, 0.0);
+  }
+
+  @Test
+  void theCoordinatorsEvaluationCanBeTheScore() {
+    CentralEvaluator evaluator = model -> new Evaluation(10, 2 + model.read("w").data()[0], 0.5 + model.read("w").data()[1]);
+    Utility byAccuracy = Utility.ofAggregates(global, replies, evaluator, UtilityMeasure.ACCURACY);
+    Utility byLoss = Utility.ofAggregates(global, replies, evaluator, UtilityMeasure.NEGATIVE_LOSS);
+    assertThat(byAccuracy.ofNone()).isEqualTo(0.5);
+    assertThat(byAccuracy.ofAll()).isEqualTo(1.25);
+    assertThat(byLoss.ofNone()).isEqualTo(-2.0);
+    assertThat(byLoss.ofAll()).isEqualTo(-2.75);
   }
 
   @Test
