@@ -259,6 +259,11 @@ public final class LedgerLog implements Closeable {
     return MerkleTree.root(leafHashes.subList(0, checkSize(size)));
   }
 
+  /** A checkpoint of the whole log as it is now: its size and root, read together. */
+  public synchronized Checkpoint checkpoint(String origin) {
+    return new Checkpoint(origin, leafHashes.size(), root());
+  }
+
   /** The inclusion proof of entry {@code index} in the tree of the first {@code size} entries. */
   public synchronized List<byte[]> inclusionProof(long index, long size) {
     checkSize(size);
