@@ -1,0 +1,63 @@
+package dev.shoal.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a reader requires before trusting a checkpoint of one log: the log's origin, the log's
+ * key, the witnesses it trusts and how many of them must have cosigned.
+ *
+ * @param origin the expected origin line, e.g. {@code shoal/mnist-7}
+ * @param logKey the log's note key
+ * @param witnesses the trusted cosigners
+ * @param quorum how many distinct trusted cosigners must have cosigned, {@code 0..witnesses.size()}
+ */
+public record CheckpointPolicy(String origin, Ed25519NoteVerifier logKey, List<CosignatureVerifier> witnesses,
+    int quorum) {
+
+  public CheckpointPolicy {
+    witnesses = List.copyOf(witnesses);
+    if (quorum < 0 || quorum > witnesses.size()) {
+      throw new IllegalArgumentException("cosignature quorum " + quorum + " is out of range: allowed 0.."
+          + witnesses.size() + " (the number of trusted witnesses)");
+    }
+  }
+
+  /** A policy that trusts the log's signature alone. */
+  public static CheckpointPolicy logOnly(String origin, Ed25519NoteVerifier logKey) {
+    return new CheckpointPolicy(origin, logKey, List.of(), 0);
+  }
+
+  /**
+   * Verifies a signed checkpoint note against this policy.
+   *
+   * @throws NoteVerificationException if the note is malformed, not signed by the log, signed
+   *     with an invalid trusted signature, for another origin, or cosigned by fewer than
+   *     {@code quorum} trusted witnesses
+   */
+  public VerifiedCheckpoint verify(String signedNote) throws NoteVerificationException {
+    SignedNote note;
+    Checkpoint checkpoint;
+    try {
+      note = SignedNote.parse(signedNote);
+      checkpoint = Checkpoint.parse(note.text());
+    } catch (IllegalArgumentException e) {
+      throw new NoteVerificationException("checkpoint refused: " + e.getMessage());
+    }
+    List<NoteVerifier> trusted = new ArrayList<>(witnesses);
+    trusted.add(logKey);
+    VerifiedNote verified = note.verify(trusted);
+    if (!verified.signedBy(logKey)) {
+      throw new NoteVerificationException("checkpoint refused: it is not signed by the log key " + logKey.keyId());
+    }
+    if (!checkpoint.origin().equals(origin)) {
+      throw new NoteVerificationException("checkpoint refused: its origin is \"" + checkpoint.origin()
+          + "\", expected \"" + origin + "\"");
+    }
+    if (verified.cosignatures().size() < quorum) {
+      throw new NoteVerificationException("checkpoint refused: " + verified.cosignatures().size()
+          + " trusted witnesses cosigned it, the policy requires " + quorum);
+    }
+    return new VerifiedCheckpoint(checkpoint, verified.cosignatures());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.shoal.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A completed training round: the new global model, who took part, what each participant
+ * committed to, and the round's metrics, contribution scores and rewards.
+ * <pre>
+ * {"contributions":{"n1":0.6,"n2":0.4},"metrics":{"accuracy":0.91,"loss":0.27},
+ *  "modelId":"sha256:…","participants":["n1","n2"],"rewards":{"n1":6,"n2":4},
+ *  "round":3,"run":"mnist-7","type":"round_completed",
+ *  "updateCommitments":{"n1":"sha256:…","n2":"sha256:…"}}
+ * </pre>
+ *
+ * @param run the run's id
+ * @param round the round number, {@code 0..2^53}
+ * @param modelId content id of the global model produced by this round
+ * @param participants the nodes whose updates were aggregated, each once, in the order given
+ * @param updateCommitments for participants that committed to their update: node to the
+ *     content id ({@code sha256:<hex>}) of the update it sent; every key is a participant
+ * @param metrics round metrics by name (finite numbers)
+ * @param contributions contribution score by node (finite numbers)
+ * @param rewards reward by node (finite numbers)
+ */
+public record RoundCompleted(
+    String run,
+    long round,
+    String modelId,
+    List<String> participants,
+    Map<String, String> updateCommitments,
+    Map<String, Double> metrics,
+    Map<String, Double> contributions,
+    Map<String, Double> rewards) implements LedgerEntry {
+
+  /** The {@code type} of this entry. */
+  public static final String TYPE = "round_completed";
+
+  private static final Set<String> FIELDS = Set.of("type", "run", "round", "modelId", "participants",
+      "updateCommitments", "metrics", "contributions", "rewards");
+
+  public RoundCompleted {
+    EntryFields.name("run", run);
+    EntryFields.count("round", round);
+    EntryFields.contentId("modelId", modelId);
+    participants = EntryFields.distinctNames("participants", participants);
+    updateCommitments = EntryFields.contentIds("updateCommitments", updateCommitments);
+    for (String node : updateCommitments.keySet()) {
+      if (!participants.contains(node)) {
+        throw new IllegalArgumentException("updateCommitments names node \"" + node
+            + "\", which is not a participant: allowed are " + participants);
+      }
+    }
+    metrics = EntryFields.finite("metrics", metrics);
+    contributions = EntryFields.finite("contributions", contributions);
+    rewards = EntryFields.finite("rewards", rewards);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public byte[] toJson() {
+    ObjectNode node = EntryFields.object(TYPE);
+    node.put("run", run);
+    node.put("round", round);
+    node.put("modelId", modelId);
+    node.set("participants", EntryFields.strings(participants));
+    node.set("updateCommitments", EntryFields.stringMap(updateCommitments));
+    node.set("metrics", EntryFields.doubleMap(metrics));
+    node.set("contributions", EntryFields.doubleMap(contributions));
+    node.set("rewards", EntryFields.doubleMap(rewards));
+    return CanonicalJson.canonicalize(node);
+  }
+
+  static RoundCompleted fromJson(JsonNode node) {
+    EntryFields.onlyFields(node, TYPE, FIELDS);
+    return new RoundCompleted(
+        EntryFields.text(node, "run"),
+        EntryFields.integer(node, "round"),
+        EntryFields.text(node, "modelId"),
+        EntryFields.textList(node, "participants"),
+        EntryFields.textMap(node, "updateCommitments"),
+        EntryFields.numberMap(node, "metrics"),
+        EntryFields.numberMap(node, "contributions"),
+        EntryFields.numberMap(node, "rewards"));
+  }
+}
