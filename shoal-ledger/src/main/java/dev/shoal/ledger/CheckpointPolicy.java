@@ -1,7 +1,9 @@
 package dev.shoal.ledger;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a reader requires before trusting a checkpoint of one log: the log's origin, the log's
@@ -54,10 +56,15 @@ public record CheckpointPolicy(String origin, Ed25519NoteVerifier logKey, List<C
       throw new NoteVerificationException("checkpoint refused: its origin is \"" + checkpoint.origin()
           + "\", expected \"" + origin + "\"");
     }
-    if (verified.cosignatures().size() < quorum) {
-      throw new NoteVerificationException("checkpoint refused: " + verified.cosignatures().size()
+    // One vote per witness: several cosignatures by one key (e.g. from different times) count once.
+    Map<String, Cosignature> byWitness = new LinkedHashMap<>();
+    for (Cosignature c : verified.cosignatures()) {
+      byWitness.putIfAbsent(c.name() + "+" + c.keyHash(), c);
+    }
+    if (byWitness.size() < quorum) {
+      throw new NoteVerificationException("checkpoint refused: " + byWitness.size()
           + " trusted witnesses cosigned it, the policy requires " + quorum);
     }
-    return new VerifiedCheckpoint(checkpoint, verified.cosignatures());
+    return new VerifiedCheckpoint(checkpoint, List.copyOf(byWitness.values()));
   }
 }

@@ -53,6 +53,14 @@ class CheckpointPolicyTest {
   }
 
   @Test
+  void oneWitnessCountsOnceWhateverItsNumberOfCosignatures() {
+    SignedNote note = new SignedNote(checkpoint.body(), List.of(log.sign(checkpoint.body()),
+        w1.cosign(checkpoint.body(), 10), w1.cosign(checkpoint.body(), 11)));
+    assertThatThrownBy(() -> policy(2).verify(note.encode()))
+        .isInstanceOf(NoteVerificationException.class).hasMessageContaining("1 trusted witnesses cosigned it");
+  }
+
+  @Test
   void aNoteWithoutTheLogSignatureIsRefused() {
     SignedNote onlyWitnesses = new SignedNote(checkpoint.body(),
         List.of(w1.cosign(checkpoint.body(), 1), w2.cosign(checkpoint.body(), 2)));
