@@ -25,6 +25,28 @@ public record CheckpointPolicy(String origin, Ed25519NoteVerifier logKey, List<C
     }
   }
 
+  /**
+   * A policy from published key strings: the log's verifier key (type 0x01) and the witnesses'
+   * cosigner verifier keys (type 0x04).
+   *
+   * @throws IllegalArgumentException if a key string is malformed or of the wrong kind
+   */
+  public static CheckpointPolicy of(String origin, String logVerifierKey, List<String> witnessVerifierKeys, int quorum) {
+    if (!(NoteVerifier.parse(logVerifierKey) instanceof Ed25519NoteVerifier logKey)) {
+      throw new IllegalArgumentException("log verifier key " + logVerifierKey
+          + " is a cosigner key (type 0x04): the log signs with a note key (type 0x01)");
+    }
+    List<CosignatureVerifier> witnesses = new ArrayList<>();
+    for (String key : witnessVerifierKeys) {
+      if (!(NoteVerifier.parse(key) instanceof CosignatureVerifier witness)) {
+        throw new IllegalArgumentException("witness verifier key " + key
+            + " is a note key (type 0x01): witnesses cosign with a cosigner key (type 0x04)");
+      }
+      witnesses.add(witness);
+    }
+    return new CheckpointPolicy(origin, logKey, witnesses, quorum);
+  }
+
   /** A policy that trusts the log's signature alone. */
   public static CheckpointPolicy logOnly(String origin, Ed25519NoteVerifier logKey) {
     return new CheckpointPolicy(origin, logKey, List.of(), 0);
