@@ -47,7 +47,8 @@ public final class CanonicalJson {
    * null, lists, maps), converted with Jackson.
    */
   public static byte[] canonicalize(Map<String, ?> map) {
-    return canonicalize((JsonNode) MAPPER.valueToTree(map));
+    JsonNode tree = MAPPER.valueToTree(map);
+    return canonicalize(tree);
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.shoal.ledger;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a reader requires before trusting a checkpoint of one log: the log's origin, the log's
@@ -21,6 +23,28 @@ public record CheckpointPolicy(String origin, Ed25519NoteVerifier logKey, List<C
       throw new IllegalArgumentException("cosignature quorum " + quorum + " is out of range: allowed 0.."
           + witnesses.size() + " (the number of trusted witnesses)");
     }
+  }
+
+  /**
+   * A policy from published key strings: the log's verifier key (type 0x01) and the witnesses'
+   * cosigner verifier keys (type 0x04).
+   *
+   * @throws IllegalArgumentException if a key string is malformed or of the wrong kind
+   */
+  public static CheckpointPolicy of(String origin, String logVerifierKey, List<String> witnessVerifierKeys, int quorum) {
+    if (!(NoteVerifier.parse(logVerifierKey) instanceof Ed25519NoteVerifier logKey)) {
+      throw new IllegalArgumentException("log verifier key " + logVerifierKey
+          + " is a cosigner key (type 0x04): the log signs with a note key (type 0x01)");
+    }
+    List<CosignatureVerifier> witnesses = new ArrayList<>();
+    for (String key : witnessVerifierKeys) {
+      if (!(NoteVerifier.parse(key) instanceof CosignatureVerifier witness)) {
+        throw new IllegalArgumentException("witness verifier key " + key
+            + " is a note key (type 0x01): witnesses cosign with a cosigner key (type 0x04)");
+      }
+      witnesses.add(witness);
+    }
+    return new CheckpointPolicy(origin, logKey, witnesses, quorum);
   }
 
   /** A policy that trusts the log's signature alone. */
@@ -54,10 +78,15 @@ public record CheckpointPolicy(String origin, Ed25519NoteVerifier logKey, List<C
       throw new NoteVerificationException("checkpoint refused: its origin is \"" + checkpoint.origin()
           + "\", expected \"" + origin + "\"");
     }
-    if (verified.cosignatures().size() < quorum) {
-      throw new NoteVerificationException("checkpoint refused: " + verified.cosignatures().size()
+    // One vote per witness: several cosignatures by one key (e.g. from different times) count once.
+    Map<String, Cosignature> byWitness = new LinkedHashMap<>();
+    for (Cosignature c : verified.cosignatures()) {
+      byWitness.putIfAbsent(c.name() + "+" + c.keyHash(), c);
+    }
+    if (byWitness.size() < quorum) {
+      throw new NoteVerificationException("checkpoint refused: " + byWitness.size()
           + " trusted witnesses cosigned it, the policy requires " + quorum);
     }
-    return new VerifiedCheckpoint(checkpoint, verified.cosignatures());
+    return new VerifiedCheckpoint(checkpoint, List.copyOf(byWitness.values()));
   }
 }

@@ -219,8 +219,18 @@ public final class LedgerLog implements Closeable {
     record.putInt(crc(entry));
     record.put(entry);
     record.flip();
-    writeFully(channel, record, end);
-    channel.force(false);
+    try {
+      writeFully(channel, record, end);
+      channel.force(false);
+    } catch (IOException e) {
+      // Leave no partial record behind a later, shorter one: that would read as damage.
+      try {
+        channel.truncate(end);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     long index = offsets.size();
     offsets.add(end);
     leafHashes.add(MerkleTree.leafHash(entry));

@@ -70,7 +70,7 @@ public final class NoteSigner {
   }
 
   /** The verifier for this key. */
-  public NoteVerifier verifier() {
+  public Ed25519NoteVerifier verifier() {
     return verifier;
   }
 

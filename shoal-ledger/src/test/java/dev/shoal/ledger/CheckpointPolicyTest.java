@@ -29,7 +29,7 @@ class CheckpointPolicyTest {
   }
 
   private CheckpointPolicy policy(int quorum) {
-    return new CheckpointPolicy(ORIGIN, (Ed25519NoteVerifier) log.verifier(),
+    return new CheckpointPolicy(ORIGIN, log.verifier(),
         List.of(w1.verifier(), w2.verifier(), w3.verifier()), quorum);
   }
 
@@ -53,6 +53,14 @@ class CheckpointPolicyTest {
   }
 
   @Test
+  void oneWitnessCountsOnceWhateverItsNumberOfCosignatures() {
+    SignedNote note = new SignedNote(checkpoint.body(), List.of(log.sign(checkpoint.body()),
+        w1.cosign(checkpoint.body(), 10), w1.cosign(checkpoint.body(), 11)));
+    assertThatThrownBy(() -> policy(2).verify(note.encode()))
+        .isInstanceOf(NoteVerificationException.class).hasMessageContaining("1 trusted witnesses cosigned it");
+  }
+
+  @Test
   void aNoteWithoutTheLogSignatureIsRefused() {
     SignedNote onlyWitnesses = new SignedNote(checkpoint.body(),
         List.of(w1.cosign(checkpoint.body(), 1), w2.cosign(checkpoint.body(), 2)));
@@ -63,7 +71,7 @@ class CheckpointPolicyTest {
   @Test
   void anotherRunsCheckpointIsRefused() {
     Checkpoint other = new Checkpoint(Checkpoint.originFor("cifar-1"), checkpoint.size(), checkpoint.root());
-    assertThatThrownBy(() -> CheckpointPolicy.logOnly(ORIGIN, (Ed25519NoteVerifier) log.verifier())
+    assertThatThrownBy(() -> CheckpointPolicy.logOnly(ORIGIN, log.verifier())
         .verify(other.sign(log).encode()))
         .isInstanceOf(NoteVerificationException.class).hasMessageContaining("origin is \"shoal/cifar-1\"");
   }
@@ -71,7 +79,7 @@ class CheckpointPolicyTest {
   @Test
   void aTamperedSizeIsRefused() {
     String forged = checkpoint.sign(log).encode().replaceFirst("\n2\n", "\n3\n");
-    assertThatThrownBy(() -> CheckpointPolicy.logOnly(ORIGIN, (Ed25519NoteVerifier) log.verifier()).verify(forged))
+    assertThatThrownBy(() -> CheckpointPolicy.logOnly(ORIGIN, log.verifier()).verify(forged))
         .isInstanceOf(NoteVerificationException.class).hasMessageContaining("invalid signature");
   }
 
@@ -79,6 +87,18 @@ class CheckpointPolicyTest {
   void garbageIsRefusedAsAVerificationFailure() {
     assertThatThrownBy(() -> policy(0).verify("hello"))
         .isInstanceOf(NoteVerificationException.class).hasMessageContaining("checkpoint refused: malformed note");
+  }
+
+  @Test
+  void aPolicyReadsPublishedKeyStrings() throws Exception {
+    CheckpointPolicy fromStrings = CheckpointPolicy.of(ORIGIN, log.verifierKey(),
+        List.of(w1.verifierKey(), w2.verifierKey()), 1);
+    assertThat(fromStrings.verify(checkpoint.sign(log).withSignature(w2.cosign(checkpoint.body(), 7)).encode())
+        .cosignatures()).extracting(Cosignature::timestamp).containsExactly(7L);
+    assertThatThrownBy(() -> CheckpointPolicy.of(ORIGIN, w1.verifierKey(), List.of(), 0))
+        .hasMessageContaining("is a cosigner key");
+    assertThatThrownBy(() -> CheckpointPolicy.of(ORIGIN, log.verifierKey(), List.of(log.verifierKey()), 0))
+        .hasMessageContaining("is a note key");
   }
 
   @Test

@@ -3,10 +3,13 @@ package dev.shoal.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
 
@@ -54,13 +57,12 @@ class CheckpointTest {
   }
 
   @Test
-  void aLedgerCheckpointSignedAndCosignedVerifiesEndToEnd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void aLedgerCheckpointSignedAndCosignedVerifiesEndToEnd(@TempDir Path dir) throws Exception {
     NoteSigner logKey = NoteSigner.generate("shoal.example/run-1");
     Cosigner witness = Cosigner.generate("witness.example/w1");
     try (LedgerLog ledger = LedgerLog.open(dir)) {
       for (int i = 0; i < 5; i++) {
-        ledger.append(("entry " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ledger.append(("entry " + i).getBytes(StandardCharsets.UTF_8));
       }
       Checkpoint cp = new Checkpoint(Checkpoint.originFor("run-1"), ledger.size(), ledger.root());
       SignedNote note = cp.sign(logKey);

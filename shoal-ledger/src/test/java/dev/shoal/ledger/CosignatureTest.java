@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.Signature;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,7 @@ class CosignatureTest {
   void keyHashUsesTypeByte0x04() throws Exception {
     Cosigner witness = Cosigner.generate("witness.example/w1");
     String vkey = witness.verifierKey();
-    byte[] key = java.util.Base64.getDecoder().decode(vkey.split("\\+", 3)[2]);
+    byte[] key = Base64.getDecoder().decode(vkey.split("\\+", 3)[2]);
     assertThat(key[0]).isEqualTo((byte) 0x04);
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update("witness.example/w1\n".getBytes(StandardCharsets.UTF_8));
@@ -49,8 +53,8 @@ class CosignatureTest {
     byte[] bytes = sig.signature();
     assertThat(bytes).hasSize(72);
     assertThat(CosignatureVerifier.timestamp(bytes)).isEqualTo(1_700_000_123L);
-    byte[] ed = java.util.Arrays.copyOfRange(bytes, 8, 72);
-    java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+    byte[] ed = Arrays.copyOfRange(bytes, 8, 72);
+    Signature v = Signature.getInstance("Ed25519");
     v.initVerify(witness.verifier().publicKey());
     v.update(("cosignature/v1\ntime 1700000123\n" + CHECKPOINT.body()).getBytes(StandardCharsets.UTF_8));
     assertThat(v.verify(ed)).isTrue();
@@ -89,7 +93,7 @@ class CosignatureTest {
   @Test
   void aCosignatureIsNotANoteSignatureOfTheSameKey() {
     // The type byte separates the two uses of one Ed25519 key: the key hashes differ.
-    java.security.KeyPair pair = Ed25519.generate();
+    KeyPair pair = Ed25519.generate();
     NoteSigner asLog = NoteSigner.of("same.example", pair);
     Cosigner asWitness = Cosigner.of("same.example", pair);
     assertThat(asLog.keyHash()).isNotEqualTo(asWitness.keyHash());

@@ -86,21 +86,51 @@ class MerkleTreeTest {
         .isEqualTo("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
   }
 
-  @Test
-  void inclusionProofOfTheFirstLeafOfEightIsItsThreeSiblingSubtrees() {
+  // Proof vectors from transparency-dev/merkle, proof/verify_test.go (inclusionProofs and
+  // consistencyProofs; that file numbers leaves from 1, these indices are from 0).
+  private static final String A = "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7";
+  private static final String B = "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e";
+  private static final String C = "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4";
+  private static final String D = "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b";
+  private static final String E = "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0";
+  private static final String F = "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7";
+  private static final String G = "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125";
+  private static final String H = "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d";
+  private static final String I = "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a";
+  private static final String J = "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f";
+
+  private static void inclusion(int index, int size, String... expected) {
     List<byte[]> h = leafHashes(LEAVES);
-    List<byte[]> proof = MerkleTree.inclusionProof(h, 0, 8);
-    assertThat(proof).extracting(HEX::formatHex).containsExactly(
-        "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-        "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
+    List<byte[]> proof = MerkleTree.inclusionProof(h, index, size);
+    assertThat(proof).extracting(HEX::formatHex).as("leaf %d of %d", index, size).containsExactly(expected);
+    assertThat(MerkleTree.verifyInclusion(h.get(index), index, size, proof, HEX.parseHex(ROOTS.get(size)))).isTrue();
+  }
+
+  private static void consistency(int m, int n, String... expected) {
+    List<byte[]> h = leafHashes(LEAVES);
+    List<byte[]> proof = MerkleTree.consistencyProof(h, m, n);
+    assertThat(proof).extracting(HEX::formatHex).as("%d -> %d", m, n).containsExactly(expected);
+    assertThat(MerkleTree.verifyConsistency(m, n, proof, HEX.parseHex(ROOTS.get(m)), HEX.parseHex(ROOTS.get(n))))
+        .isTrue();
   }
 
   @Test
-  void consistencyProofFromFourToEightIsTheRightHalf() {
-    List<byte[]> h = leafHashes(LEAVES);
-    assertThat(MerkleTree.consistencyProof(h, 4, 8)).extracting(HEX::formatHex)
-        .containsExactly("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
+  void inclusionProofsMatchTheReferenceVectors() {
+    inclusion(0, 1);
+    inclusion(0, 8, A, B, C);
+    inclusion(5, 8, D, E, F);
+    inclusion(2, 3, G);
+    inclusion(1, 5, H, B, D);
+  }
+
+  @Test
+  void consistencyProofsMatchTheReferenceVectors() {
+    consistency(1, 1);
+    consistency(1, 8, A, B, C);
+    consistency(6, 8, I, E, F);
+    consistency(2, 5, B, D);
+    consistency(6, 7, I, J, F);
+    consistency(4, 8, C);
   }
 
   @Test
