@@ -81,7 +81,8 @@ final class Coordinator {
   static ParameterSet run(Job job, String runName, Path stateDir, Path outDir, FederatedData data, Network net,
       Optional<LocalNodes> local, PrintStream console) throws IOException {
     Federation federation = Federation.of(job);
-    try (StateDirectory state = StateDirectory.open(stateDir)) {
+    try (StateDirectory state = StateDirectory.open(stateDir);
+        RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
       Trainer trainer = ModelZoo.standard().newTrainer(job.model());
@@ -137,11 +138,11 @@ final class Coordinator {
             }
           }
         };
-        RunListener listener = RunListener.all(List.of(
+        RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job,
             new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
         ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
             new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),
-            Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit)).run(start, first);
+            Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit), job).run(start, first);
         Safetensors.write(result, outDir.resolve("model.safetensors"));
         console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
         clients.finish();

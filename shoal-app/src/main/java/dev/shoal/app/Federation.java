@@ -1,5 +1,7 @@
 package dev.shoal.app;
 
+import dev.shoal.contribution.Contributions;
+import dev.shoal.contribution.UtilityMeasure;
 import dev.shoal.privacy.DpConfig;
 import dev.shoal.privacy.DpFedAvg;
 import dev.shoal.round.RoundEngine;
@@ -20,9 +22,15 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
     return new Federation(strategy(job), secureRound(job));
   }
 
-  /** The engine with the job's secure aggregation, if any. */
-  RoundEngine apply(RoundEngine engine) {
+  /** The engine with the job's secure aggregation, if any, or else (without DP) its contribution scores. */
+  RoundEngine apply(RoundEngine engine, Job job) {
     secure.ifPresent(engine::withSecureAggregation);
+    Provenance p = job.provenance();
+    // scores of single updates would reveal what secure aggregation hides and DP bounds
+    if (secure.isEmpty() && job.privacy().differentialPrivacy().isEmpty()) {
+      p.contributions().ifPresent(method -> engine.withContributions(
+          new Contributions(method, p.rewardBudget(), job.seed()), UtilityMeasure.ACCURACY));
+    }
     return engine;
   }
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PkiCommand.class,
       PrivacyCommand.class,
+      LedgerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -38,6 +38,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin PrivacyOptions privacy;
 
+  @Mixin LedgerOptions ledger;
+
   @Mixin TransportOptions transport;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
@@ -49,7 +51,7 @@ final class SimulateCommand implements Callable<Integer> {
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
-        privacy.resolve());
+        privacy.resolve(), ledger.resolve());
     Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }

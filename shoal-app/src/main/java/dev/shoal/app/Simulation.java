@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 final class Simulation {
 
+  /** The run's name in its ledger. */
+  static final String RUN = "simulation";
+
   private Simulation() {}
 
   static ParameterSet run(Job job, Path out, PrintStream console) throws IOException {
@@ -61,10 +64,13 @@ final class Simulation {
     var strategy = federation.strategy();
     var clients = new InProcessClients(trainer, InProcessClients.named(parts), job.parallelism());
     var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
-    RunListener listener = RunListener.all(List.of(
-        new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
-    ParameterSet result = federation.apply(new RoundEngine(strategy, clients, config,
-        Optional.of(global -> trainer.evaluate(global, data.test())), listener)).run(initial);
+    ParameterSet result;
+    try (RunLedger ledger = job.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
+      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, job,
+          new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
+      result = federation.apply(new RoundEngine(strategy, clients, config,
+          Optional.of(global -> trainer.evaluate(global, data.test())), listener), job).run(initial);
+    }
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));

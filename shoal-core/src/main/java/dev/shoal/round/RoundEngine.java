@@ -1,5 +1,8 @@
 package dev.shoal.round;
 
+import dev.shoal.contribution.ContributionReport;
+import dev.shoal.contribution.Contributions;
+import dev.shoal.contribution.UtilityMeasure;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitInstruction;
@@ -37,6 +40,8 @@ public final class RoundEngine {
   private final RunListener listener;
   private final RoundCommit commit;
   private Optional<SecureRound> secure = Optional.empty();
+  private Optional<Contributions> contributions = Optional.empty();
+  private UtilityMeasure utility = UtilityMeasure.ACCURACY;
 
   public RoundEngine(
       Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
@@ -64,6 +69,19 @@ public final class RoundEngine {
           + strategy.name() + "' needs each update");
     }
     this.secure = Optional.of(round);
+    return this;
+  }
+
+  /**
+   * Scores every round's participants with the central evaluator and splits the round's reward
+   * (not in secure rounds, where no update is seen).
+   */
+  public RoundEngine withContributions(Contributions c, UtilityMeasure measure) {
+    if (central.isEmpty()) {
+      throw new IllegalArgumentException("contribution scores need the coordinator's own evaluation data");
+    }
+    this.contributions = Optional.of(c);
+    this.utility = measure;
     return this;
   }
 
@@ -103,13 +121,13 @@ public final class RoundEngine {
       global = r.global;
       history.add(r.metrics);
       commit.complete(r.metrics, global);
-      listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds(), global));
+      listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds(), global, r.record));
     }
     listener.on(new RunEvent.RunFinished(global, List.copyOf(history), seconds(start)));
     return global;
   }
 
-  private record RoundResult(ParameterSet global, RoundMetrics metrics) {}
+  private record RoundResult(ParameterSet global, RoundMetrics metrics, RoundRecord record) {}
 
   private RoundResult runRound(int round, ParameterSet global) {
     long start = System.nanoTime();
@@ -140,15 +158,18 @@ public final class RoundEngine {
     // Fold in client order, not arrival order, so the same updates always give the same bits.
     accepted.sort(Comparator.comparing(FitReply::clientId));
     FitAggregation aggregation = strategy.beginFit(round, global);
+    Map<String, String> commitments = new HashMap<>();
     if (secure.isPresent()) {
       List<String> holders = accepted.stream().map(FitReply::clientId).toList();
       secure.get().sum(round, global, holders, clients, config.roundTimeout()).ifPresent(sum -> {
-        sum.dropouts().forEach(d -> clientFailed(round, d.client(),
-            "dropped from secure aggregation at " + d.stage().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.reason()));
-        aggregation.addSum(sum.sum(), sum.survivors());
+        sum.result().dropouts().forEach(d -> clientFailed(round, d.client(), "dropped from secure aggregation at "
+            + d.stage().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.reason()));
+        aggregation.addSum(sum.result().sum(), sum.result().survivors());
+        commitments.putAll(sum.commitments());
       });
     } else {
       fold(round, aggregation, accepted);
+      accepted.forEach(r -> commitments.put(r.clientId(), RoundRecord.commitment(r.parameters())));
     }
     boolean aggregated = aggregation.count() >= config.minClients();
     ParameterSet next = aggregated ? aggregation.result() : global;
@@ -163,7 +184,10 @@ public final class RoundEngine {
     RoundMetrics metrics = new RoundMetrics(
         round, aggregation.count(), instructions.size() - aggregation.count(), aggregated, trainLoss, test.loss(),
         test.accuracy(), traffic.up(), traffic.down(), seconds(start), ContentId.of(next).value(), extra);
-    return new RoundResult(next, metrics);
+    Optional<ContributionReport> scored = aggregated && secure.isEmpty()
+        ? contributions.map(c -> c.score(round, global, accepted, central.get(), utility))
+        : Optional.empty();
+    return new RoundResult(next, metrics, new RoundRecord(commitments, scored));
   }
 
   private void fold(int round, FitAggregation aggregation, List<FitReply> accepted) {

@@ -13,7 +13,14 @@ public sealed interface RunEvent {
 
   record ClientFailed(int round, String clientId, String reason) implements RunEvent {}
 
-  record RoundFinished(RoundMetrics metrics, int totalRounds, ParameterSet model) implements RunEvent {}
+  /** A round is over; {@code record} says which updates it used and what they contributed. */
+  record RoundFinished(RoundMetrics metrics, int totalRounds, ParameterSet model, RoundRecord record)
+      implements RunEvent {
+
+    public RoundFinished(RoundMetrics metrics, int totalRounds, ParameterSet model) {
+      this(metrics, totalRounds, model, RoundRecord.NONE);
+    }
+  }
 
   /** The strategy ended the run before {@code round}, e.g. at its privacy budget; RunFinished follows. */
   record RunStopped(int round, String reason) implements RunEvent {}

@@ -5,6 +5,8 @@ import dev.shoal.secagg.SecAggCodec;
 import dev.shoal.secagg.SecAggParams;
 import dev.shoal.secagg.SecAggProtocol;
 import dev.shoal.secagg.SecAggResult;
+import dev.shoal.secagg.SecAggStage;
+import dev.shoal.tensor.ContentId;
 import dev.shoal.strategy.Outbound;
 import dev.shoal.strategy.UpdateVector;
 import dev.shoal.tensor.ParameterSet;
@@ -12,6 +14,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,15 +63,31 @@ public final class SecureRound {
     return new Outbound(true, settings.maxExamples(), requested.clipNorm(), requested.noiseStddev());
   }
 
+  /**
+   * The protocol's result and a commitment to each survivor's masked upload (the content id of
+   * its encoded bytes), for the ledger.
+   */
+  public record Sum(SecAggResult result, Map<String, String> commitments) {}
+
   /** The sum of the holders' update vectors, or empty when the protocol could not finish. */
-  public Optional<SecAggResult> sum(int round, ParameterSet global, List<String> holders, ClientPort clients,
+  public Optional<Sum> sum(int round, ParameterSet global, List<String> holders, ClientPort clients,
       Duration stageTimeout) {
+    Map<String, String> uploads = new ConcurrentHashMap<>();
     try {
       SecAggParams params = settings.params(holders.size());
-      return Optional.of(SecAggProtocol.run(round, params, holders, UpdateVector.length(global),
-          (client, request) -> SecAggCodec.decodeReply(clients.secagg(client, round,
-              request.stage().name().toLowerCase(Locale.ROOT), SecAggCodec.encode(request))),
-          stageTimeout, random));
+      SecAggResult result = SecAggProtocol.run(round, params, holders, UpdateVector.length(global),
+          (client, request) -> {
+            byte[] reply = clients.secagg(client, round, request.stage().name().toLowerCase(Locale.ROOT),
+                SecAggCodec.encode(request));
+            if (request.stage() == SecAggStage.MASKED_INPUT) {
+              uploads.put(client, ContentId.of(reply).value());
+            }
+            return SecAggCodec.decodeReply(reply);
+          },
+          stageTimeout, random);
+      Map<String, String> commitments = new TreeMap<>();
+      result.survivors().forEach(c -> commitments.put(c, uploads.get(c)));
+      return Optional.of(new Sum(result, commitments));
     } catch (SecAggAbortedException | IllegalArgumentException e) {
       log.warn("secure aggregation aborted round={} clients={} reason=\"{}\"", round, holders.size(), e.getMessage());
       return Optional.empty();

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,7 @@ public final class LedgerLog implements Closeable {
     try {
       List<Long> offsets = new ArrayList<>();
       List<byte[]> hashes = new ArrayList<>();
-      long end = scan(file, channel, offsets, hashes);
+      long end = scan(file, channel, offsets, hashes, null);
       log.debug("ledger opened file={} entries={} bytes={}", file, offsets.size(), end);
       return new LedgerLog(file, channel, lock, offsets, hashes, end);
     } catch (IOException | RuntimeException e) {
@@ -106,6 +107,37 @@ public final class LedgerLog implements Closeable {
       throw e;
     }
   }
+
+  /**
+   * What a reader finds in a log file: the complete records' entries, and, when the file ends in
+   * a record that is incomplete or fails its checksum, why (a writer would cut that tail on open).
+   */
+  public record Contents(List<byte[]> entries, Optional<String> damagedTail) {}
+
+  /**
+   * Reads every entry of the log in {@code dir} without changing anything or taking the writer's
+   * lock: for verifiers. A damaged last record is reported, not cut: whether it is a crash in the
+   * middle of an append or damage to a committed entry is for the reader to judge (for example
+   * against a checkpoint that covers it).
+   *
+   * @throws LedgerCorruptedException naming the first damaged record before the last
+   * @throws IOException if there is no Shoal ledger log in {@code dir} or it cannot be read
+   */
+  public static Contents read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    if (!Files.exists(file)) {
+      throw new java.nio.file.NoSuchFileException(file.toString(), null, "no ledger log here");
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      List<byte[]> entries = new ArrayList<>();
+      List<String> tail = new ArrayList<>();
+      scan(file, channel, new ArrayList<>(), new ArrayList<>(), new Reader(entries, tail));
+      return new Contents(entries, tail.stream().findFirst());
+    }
+  }
+
+  /** A reader's scan: the entries it collects and the damaged tail it found, if any. */
+  private record Reader(List<byte[]> entries, List<String> tail) {}
 
   private static void create(Path file) throws IOException {
     Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
@@ -127,8 +159,12 @@ public final class LedgerLog implements Closeable {
     }
   }
 
-  /** Reads every record, fills offsets and leaf hashes, cuts a torn tail; returns the end offset. */
-  private static long scan(Path file, FileChannel ch, List<Long> offsets, List<byte[]> hashes) throws IOException {
+  /**
+   * Reads every record, fills offsets and leaf hashes, and returns the end offset. A writer
+   * ({@code reader} null) cuts a torn tail; a reader collects the entries and notes it.
+   */
+  private static long scan(Path file, FileChannel ch, List<Long> offsets, List<byte[]> hashes, Reader reader)
+      throws IOException {
     long size = ch.size();
     ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
     readFully(ch, magic, 0);
@@ -142,7 +178,7 @@ public final class LedgerLog implements Closeable {
       long index = offsets.size();
       long remaining = size - pos;
       if (remaining < HEADER_BYTES) {
-        return cutTail(file, ch, pos, size, "incomplete record header");
+        return tail(file, ch, index, pos, size, "incomplete record header", reader);
       }
       header.clear();
       readFully(ch, header, pos);
@@ -152,28 +188,40 @@ public final class LedgerLog implements Closeable {
       int entryCrc = header.getInt();
       if (crc(ByteBuffer.allocate(4).putInt(length).array()) != headerCrc || length < 0 || length > MAX_ENTRY_BYTES) {
         if (allZero(ch, pos, size)) {
-          return cutTail(file, ch, pos, size, "zero-filled record");
+          return tail(file, ch, index, pos, size, "zero-filled record", reader);
         }
         throw new LedgerCorruptedException(file, index, pos, "the record header checksum does not match");
       }
       long recordEnd = pos + HEADER_BYTES + length;
       if (recordEnd > size) {
-        return cutTail(file, ch, pos, size, "incomplete entry");
+        return tail(file, ch, index, pos, size, "incomplete entry", reader);
       }
       ByteBuffer entry = ByteBuffer.allocate(length);
       readFully(ch, entry, pos + HEADER_BYTES);
       byte[] bytes = entry.array();
       if (crc(bytes) != entryCrc) {
         if (recordEnd == size) {
-          return cutTail(file, ch, pos, size, "entry checksum mismatch in the last record");
+          return tail(file, ch, index, pos, size, "entry checksum mismatch in the last record", reader);
         }
         throw new LedgerCorruptedException(file, index, pos, "the entry checksum does not match");
       }
       offsets.add(pos);
       hashes.add(MerkleTree.leafHash(bytes));
+      if (reader != null) {
+        reader.entries().add(bytes);
+      }
       pos = recordEnd;
     }
     return pos;
+  }
+
+  private static long tail(Path file, FileChannel ch, long index, long pos, long size, String reason, Reader reader)
+      throws IOException {
+    if (reader != null) {
+      reader.tail().add("record " + index + " at byte offset " + pos + ": " + reason);
+      return pos;
+    }
+    return cutTail(file, ch, pos, size, reason);
   }
 
   private static long cutTail(Path file, FileChannel ch, long pos, long size, String reason) throws IOException {

@@ -1,0 +1,143 @@
+package dev.shoal.app;
+
+import dev.shoal.ledger.Checkpoint;
+import dev.shoal.ledger.CheckpointPolicy;
+import dev.shoal.ledger.Ed25519NoteVerifier;
+import dev.shoal.ledger.LedgerCorruptedException;
+import dev.shoal.ledger.LedgerEntry;
+import dev.shoal.ledger.LedgerLog;
+import dev.shoal.ledger.MerkleTree;
+import dev.shoal.ledger.NoteVerificationException;
+import dev.shoal.ledger.NoteVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A run's ledger, read without changing it and checked end to end: every entry's record and
+ * canonical form, every checkpoint's signature, size and root against the entries, and the
+ * consistency of each checkpoint with the one before. The first problem found is a {@link
+ * UserError} naming the entry or checkpoint.
+ *
+ * @param entries the log's entries, as stored
+ * @param leafHashes their RFC 9162 leaf hashes
+ * @param checkpoints the signed checkpoints, by size
+ * @param notes the checkpoints' signed note texts, in the same order
+ * @param key the log's public key
+ * @param notices what a reader should know that is not an error (a crash's traces)
+ */
+record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoint> checkpoints, List<String> notes,
+    Ed25519NoteVerifier key, List<String> notices) {
+
+  /** Reads and checks the ledger of the run directory {@code runDir}. */
+  static LedgerCheck of(Path runDir) throws IOException {
+    Path dir = runDir.resolve(RunLedger.DIR);
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(runDir + " has no ledger (no " + dir + "); give a run directory of demo, simulate"
+          + " or the coordinator's state directory");
+    }
+    Ed25519NoteVerifier key = publicKey(dir);
+    LedgerLog.Contents contents;
+    try {
+      contents = LedgerLog.read(dir);
+    } catch (LedgerCorruptedException e) {
+      throw new UserError("entry " + e.recordIndex() + " is damaged: " + e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw new UserError("no ledger log in " + dir);
+    }
+    List<byte[]> entries = contents.entries();
+    List<byte[]> leaves = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        LedgerEntry.parse(entries.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("entry " + i + " is not a valid ledger entry: " + e.getMessage());
+      }
+      leaves.add(MerkleTree.leafHash(entries.get(i)));
+    }
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Checkpoint previous = null;
+    for (Path file : RunLedger.checkpointFiles(dir)) {
+      String note = Files.readString(file, StandardCharsets.UTF_8);
+      Checkpoint c;
+      try {
+        c = CheckpointPolicy.logOnly(originOf(key), key).verify(note).checkpoint();
+      } catch (NoteVerificationException e) {
+        throw new UserError("checkpoint " + file.getFileName() + ": " + e.getMessage());
+      }
+      if (!file.equals(RunLedger.checkpointFile(dir, c.size()))) {
+        throw new UserError("checkpoint " + file.getFileName() + " holds a tree of size " + c.size());
+      }
+      if (c.size() > entries.size() && contents.damagedTail().isPresent()) {
+        throw new UserError("entry " + entries.size() + " is damaged (" + contents.damagedTail().get()
+            + "), and checkpoint " + file.getFileName() + " covers it");
+      }
+      if (c.size() > entries.size()) {
+        throw new UserError("the log is truncated: checkpoint " + file.getFileName() + " covers " + c.size()
+            + " entries, the log holds " + entries.size());
+      }
+      if (!Arrays.equals(MerkleTree.root(leaves.subList(0, (int) c.size())), c.root())) {
+        long from = previous == null ? 0 : previous.size();
+        throw new UserError(from == c.size() - 1
+            ? "entry " + from + " was changed: it no longer matches checkpoint " + file.getFileName()
+            : "an entry in " + from + ".." + (c.size() - 1) + " was changed: the log no longer matches checkpoint "
+                + file.getFileName());
+      }
+      if (previous != null && previous.size() > 0 && !MerkleTree.verifyConsistency(previous.size(), c.size(),
+          MerkleTree.consistencyProof(leaves, previous.size(), c.size()), previous.root(), c.root())) {
+        throw new UserError("checkpoint " + file.getFileName() + " is not consistent with the one before it");
+      }
+      checkpoints.add(c);
+      notes.add(note);
+      previous = c;
+    }
+    List<String> notices = new ArrayList<>();
+    contents.damagedTail().ifPresent(t -> notices.add("ignored an incomplete last record, which no checkpoint covers ("
+        + t + "): a crash during an append leaves this, and the writer cuts it when the run resumes"));
+    long signed = previous == null ? 0 : previous.size();
+    if (signed < entries.size()) {
+      notices.add("entries " + signed + ".." + (entries.size() - 1) + " are not yet in a signed checkpoint: the writer"
+          + " stopped before signing; it signs them when the run resumes");
+    }
+    return new LedgerCheck(entries, leaves, checkpoints, notes, key, notices);
+  }
+
+  /** The latest checkpoint. */
+  Checkpoint latest() {
+    if (checkpoints.isEmpty()) {
+      throw new UserError("the ledger has no checkpoint yet");
+    }
+    return checkpoints.get(checkpoints.size() - 1);
+  }
+
+  String latestNote() {
+    latest();
+    return notes.get(notes.size() - 1);
+  }
+
+  private static Ed25519NoteVerifier publicKey(Path dir) throws IOException {
+    Path file = dir.resolve(RunLedger.PUBLIC_KEY);
+    if (!Files.exists(file)) {
+      throw new UserError("no log key in " + file);
+    }
+    try {
+      if (NoteVerifier.parse(Files.readString(file, StandardCharsets.US_ASCII).strip()) instanceof Ed25519NoteVerifier v) {
+        return v;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(file + ": not a verifier key: " + e.getMessage());
+    }
+    throw new UserError(file + ": not an Ed25519 log key");
+  }
+
+  /** The log key is named after the log's origin. */
+  private static String originOf(Ed25519NoteVerifier key) {
+    return key.name();
+  }
+}

@@ -1,0 +1,194 @@
+package dev.shoal.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.ledger.Checkpoint;
+import dev.shoal.ledger.LedgerEntry;
+import dev.shoal.ledger.MerkleTree;
+import dev.shoal.ledger.RoundCompleted;
+import dev.shoal.ledger.RunStarted;
+import dev.shoal.tensor.ContentId;
+import dev.shoal.tensor.Safetensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The run's tamper-evident ledger (see docs/ledger.md). DIR is a run's directory: the --out of",
+      "demo or simulate, or the coordinator's --state-dir; the ledger is DIR/ledger."
+    },
+    subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class, LedgerCommand.Prove.class,
+        LedgerCommand.Export.class, LedgerCommand.Provenance.class})
+final class LedgerCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "List the entries and the latest checkpoint.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR") Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      LedgerCheck l = LedgerCheck.of(dir);
+      System.out.printf(Locale.ROOT, "ledger %s: %d entries, %d checkpoints, log key %s%n",
+          dir.resolve(RunLedger.DIR), l.entries().size(), l.checkpoints().size(), l.key().keyId());
+      for (int i = 0; i < l.entries().size(); i++) {
+        System.out.printf(Locale.ROOT, "%5d  %s%n", i, describe(LedgerEntry.parse(l.entries().get(i))));
+      }
+      if (!l.checkpoints().isEmpty()) {
+        Checkpoint c = l.latest();
+        System.out.printf(Locale.ROOT, "latest checkpoint: size %d, root %s%n", c.size(), HEX.formatHex(c.root()));
+      }
+      return 0;
+    }
+
+    private static String describe(LedgerEntry e) {
+      return switch (e) {
+        case RunStarted s -> "run_started      run %s, strategy %s, job %s, at %s"
+            .formatted(s.run(), s.strategy(), s.jobConfigHash(), s.startedAt());
+        case RoundCompleted r -> "round_completed  round %d, model %s, %d participants%s%s".formatted(
+            r.round(), r.modelId(), r.participants().size(),
+            r.metrics().containsKey("test_accuracy")
+                ? String.format(Locale.ROOT, ", test_accuracy %.4f", r.metrics().get("test_accuracy")) : "",
+            r.rewards().isEmpty() ? "" : ", rewards " + r.rewards());
+      };
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = {
+      "Recompute every entry's hash, every checkpoint's root, signature and consistency with the one",
+      "before; exit 1 naming the first entry or checkpoint that fails."})
+  static final class Verify implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR") Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      LedgerCheck l = LedgerCheck.of(dir);
+      l.notices().forEach(n -> System.out.println("note: " + n));
+      String root = l.checkpoints().isEmpty() ? HEX.formatHex(MerkleTree.emptyRoot()) : HEX.formatHex(l.latest().root());
+      System.out.printf(Locale.ROOT, "ledger verified: %d entries, %d signed checkpoints, root %s, log key %s%n",
+          l.entries().size(), l.checkpoints().size(), root, l.key().keyId());
+      return 0;
+    }
+  }
+
+  @Command(name = "prove", mixinStandardHelpOptions = true, description = {
+      "Print entry I, its inclusion proof in the latest checkpoint, and that checkpoint, as JSON."})
+  static final class Prove implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR") Path dir;
+
+    @Option(names = "--entry", required = true, paramLabel = "I", description = "The entry's index.")
+    long entry;
+
+    @Override
+    public Integer call() throws Exception {
+      LedgerCheck l = LedgerCheck.of(dir);
+      Checkpoint c = l.latest();
+      if (entry < 0 || entry >= c.size()) {
+        throw new UserError("entry must be in 0.." + (c.size() - 1) + " (the latest checkpoint covers " + c.size()
+            + " entries), got " + entry);
+      }
+      List<byte[]> proof = MerkleTree.inclusionProof(l.leafHashes(), entry, c.size());
+      byte[] leaf = l.leafHashes().get((int) entry);
+      if (!MerkleTree.verifyInclusion(leaf, entry, c.size(), proof, c.root())) {
+        throw new UserError("entry " + entry + " does not verify against the latest checkpoint");
+      }
+      ObjectNode out = JSON.createObjectNode();
+      out.put("index", entry);
+      out.put("tree_size", c.size());
+      out.put("entry", new String(l.entries().get((int) entry), java.nio.charset.StandardCharsets.UTF_8));
+      out.put("leaf_hash", HEX.formatHex(leaf));
+      ArrayNode path = out.putArray("inclusion_proof");
+      proof.forEach(h -> path.add(HEX.formatHex(h)));
+      out.put("root", HEX.formatHex(c.root()));
+      out.put("checkpoint", l.latestNote());
+      out.put("log_key", l.key().verifierKey());
+      System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true, description = {
+      "One JSON line per leaf, {\"index\": I, \"leaf\": \"<base64 of the exact bytes hashed>\"},",
+      "then one per checkpoint, {\"checkpoint\": \"<the signed note>\"}."})
+  static final class Export implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR") Path dir;
+
+    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "jsonl", description = "Only jsonl (default).")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!format.equals("jsonl")) {
+        throw new UserError("format must be jsonl, got '" + format + "'");
+      }
+      LedgerCheck l = LedgerCheck.of(dir);
+      for (int i = 0; i < l.entries().size(); i++) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("index", i);
+        line.put("leaf", Base64.getEncoder().encodeToString(l.entries().get(i)));
+        System.out.println(JSON.writeValueAsString(line));
+      }
+      for (String note : l.notes()) {
+        System.out.println(JSON.writeValueAsString(JSON.createObjectNode().put("checkpoint", note)));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "provenance", mixinStandardHelpOptions = true, description = {
+      "Which round produced MODEL, from which contributors, with the entry's inclusion proof checked."})
+  static final class Provenance implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR") Path dir;
+
+    @Parameters(index = "1", paramLabel = "MODEL.safetensors") Path model;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isRegularFile(model)) {
+        throw new UserError(model + ": no such model file");
+      }
+      String id = ContentId.of(Safetensors.read(model)).value();
+      LedgerCheck l = LedgerCheck.of(dir);
+      Checkpoint c = l.latest();
+      for (int i = 0; i < c.size(); i++) {
+        if (LedgerEntry.parse(l.entries().get(i)) instanceof RoundCompleted r && r.modelId().equals(id)) {
+          boolean included = MerkleTree.verifyInclusion(l.leafHashes().get(i), i, c.size(),
+              MerkleTree.inclusionProof(l.leafHashes(), i, c.size()), c.root());
+          System.out.printf(Locale.ROOT, "%s is the global model of round %d of run %s (ledger entry %d)%n",
+              id, r.round(), r.run(), i);
+          System.out.printf(Locale.ROOT, "contributors: %s%n", r.participants().isEmpty()
+              ? "none (the round kept the model before it)" : String.join(", ", r.participants()));
+          r.participants().forEach(p -> System.out.printf(Locale.ROOT, "  %s  update %s%s%s%n", p,
+              r.updateCommitments().getOrDefault(p, "-"),
+              r.contributions().containsKey(p) ? String.format(Locale.ROOT, "  contribution %.4f", r.contributions().get(p)) : "",
+              r.rewards().containsKey(p) ? String.format(Locale.ROOT, "  reward %s", r.rewards().get(p)) : ""));
+          System.out.printf(Locale.ROOT, "inclusion in the signed checkpoint of size %d: %s%n", c.size(),
+              included ? "verified" : "FAILED");
+          return included ? 0 : 1;
+        }
+      }
+      throw new UserError("no round in this ledger produced " + id);
+    }
+  }
+}

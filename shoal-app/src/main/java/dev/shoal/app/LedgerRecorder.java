@@ -1,0 +1,75 @@
+package dev.shoal.app;
+
+import dev.shoal.contribution.ContributionReport;
+import dev.shoal.ledger.RoundCompleted;
+import dev.shoal.ledger.RunStarted;
+import dev.shoal.round.RoundMetrics;
+import dev.shoal.round.RunEvent;
+import dev.shoal.round.RunListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a run into its ledger: a {@code run_started} entry when the run starts (again, after a
+ * resume), a {@code round_completed} entry after every round, each followed by a signed
+ * checkpoint. A failed append is logged as an error; the run goes on.
+ */
+final class LedgerRecorder implements RunListener {
+
+  private static final Logger log = LoggerFactory.getLogger(LedgerRecorder.class);
+
+  private final RunLedger ledger;
+  private final String run;
+  private final String jobConfigHash;
+
+  LedgerRecorder(RunLedger ledger, String run, String jobConfigHash) {
+    this.ledger = ledger;
+    this.run = run;
+    this.jobConfigHash = jobConfigHash;
+  }
+
+  @Override
+  public void on(RunEvent event) {
+    try {
+      switch (event) {
+        case RunEvent.RunStarted s -> ledger.append(new RunStarted(run, jobConfigHash, s.strategy(), Instant.now()));
+        case RunEvent.RoundFinished f -> ledger.append(roundCompleted(f));
+        default -> { }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("ledger append failed run={} event={} reason=\"{}\"", run, event.getClass().getSimpleName(), e.getMessage());
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  private RoundCompleted roundCompleted(RunEvent.RoundFinished f) {
+    RoundMetrics m = f.metrics();
+    Map<String, Double> metrics = new TreeMap<>();
+    put(metrics, "clients", m.clients());
+    put(metrics, "failures", m.failures());
+    put(metrics, "train_loss", m.trainLoss());
+    put(metrics, "test_loss", m.testLoss());
+    put(metrics, "test_accuracy", m.testAccuracy());
+    m.extra().forEach((k, v) -> put(metrics, k, v));
+    var report = f.record().contributions();
+    Map<String, Double> scores = report.map(ContributionReport::scores).orElse(Map.of());
+    report.ifPresent(r -> r.leaveOneOut().forEach((node, v) -> put(metrics, "loo:" + node, v)));
+    Map<String, Double> rewards = new TreeMap<>();
+    report.ifPresent(r -> r.rewards().forEach((node, amount) -> rewards.put(node, amount.doubleValue())));
+    List<String> participants = List.copyOf(f.record().commitments().keySet());
+    return new RoundCompleted(run, m.round(), m.modelId(), participants, f.record().commitments(), metrics, scores,
+        rewards);
+  }
+
+  private static void put(Map<String, Double> metrics, String name, double value) {
+    if (Double.isFinite(value)) {
+      metrics.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.shoal.app;
+
+import dev.shoal.round.RunListener;
+import dev.shoal.tensor.ContentId;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The listeners of a run, with its ledger recorder when the run keeps a ledger. */
+final class Ledgers {
+
+  private Ledgers() {}
+
+  static List<RunListener> with(RunLedger ledger, String run, Job job, RunListener... reporters) {
+    List<RunListener> all = new ArrayList<>(List.of(reporters));
+    if (ledger != null) {
+      all.add(new LedgerRecorder(ledger, run, configHash(job)));
+    }
+    return all;
+  }
+
+  /** The content id of the job's canonical settings, as the coordinator checks them on resume. */
+  static String configHash(Job job) {
+    return ContentId.of(Coordinator.describe(job).getBytes(StandardCharsets.UTF_8)).value();
+  }
+}

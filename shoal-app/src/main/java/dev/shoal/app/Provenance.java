@@ -1,0 +1,11 @@
+package dev.shoal.app;
+
+import dev.shoal.contribution.Method;
+import java.util.Optional;
+
+/** What a run records: its ledger, and how each round's participants are scored and rewarded. */
+record Provenance(boolean ledger, Optional<Method> contributions, double rewardBudget) {
+
+  /** The default: a ledger, both contribution scores, a budget of 100 per round. */
+  static final Provenance DEFAULT = new Provenance(true, Optional.of(Method.BOTH), 100);
+}
