@@ -1,0 +1,162 @@
+package dev.shoal.anchor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deploys and uses the ShoalAnchor contract on a real ganache chain. */
+class LedgerAnchorIT {
+
+    private static Ganache ganache;
+
+    @BeforeAll
+    static void startChain() throws Exception {
+        ganache = Ganache.start();
+    }
+
+    @AfterAll
+    static void stopChain() {
+        if (ganache != null) {
+            ganache.close();
+        }
+    }
+
+    private static LedgerAnchor deploy() {
+        return LedgerAnchor.deploy(ganache.web3j(), Ganache.owner(), Ganache.CHAIN_ID);
+    }
+
+    private static byte[] root(String text) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anchorsCheckpointsOfTwoRunsAndReadsThemBackInOrder() throws Exception {
+        LedgerAnchor anchor = deploy();
+
+        anchor.anchor("mnist-a", 3, root("a3"));
+        anchor.anchor("mnist-b", 2, root("b2"));
+        anchor.anchor("mnist-a", 7, root("a7"));
+        String tx = anchor.anchor("mnist-a", 12, root("a12"));
+        anchor.anchor("mnist-b", 5, root("b5"));
+
+        assertThat(tx).matches("0x[0-9a-f]{64}");
+        List<AnchoredCheckpoint> a = anchor.checkpoints("mnist-a");
+        assertThat(a).extracting(AnchoredCheckpoint::run, AnchoredCheckpoint::index, AnchoredCheckpoint::treeSize)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("mnist-a", 0, 3L),
+                        org.assertj.core.groups.Tuple.tuple("mnist-a", 1, 7L),
+                        org.assertj.core.groups.Tuple.tuple("mnist-a", 2, 12L));
+        assertThat(a).extracting(AnchoredCheckpoint::root).containsExactly(root("a3"), root("a7"), root("a12"));
+        assertThat(a).extracting(AnchoredCheckpoint::anchoredAt).isSorted();
+
+        List<AnchoredCheckpoint> b = anchor.checkpoints("mnist-b");
+        assertThat(b).extracting(AnchoredCheckpoint::treeSize).containsExactly(2L, 5L);
+        assertThat(b).extracting(AnchoredCheckpoint::root).containsExactly(root("b2"), root("b5"));
+
+        assertThat(anchor.latest("mnist-a")).contains(a.get(2));
+        assertThat(anchor.latest("mnist-b")).contains(b.get(1));
+        assertThat(anchor.checkpoints("never-anchored")).isEmpty();
+        assertThat(anchor.latest("never-anchored")).isEmpty();
+    }
+
+    @Test
+    void rejectsATreeSizeThatDoesNotGrowWithTheContractsReason() throws Exception {
+        LedgerAnchor anchor = deploy();
+        anchor.anchor("run", 10, root("r10"));
+
+        assertThatThrownBy(() -> anchor.anchor("run", 4, root("r4")))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("run 'run' at tree size 4")
+                .extracting(e -> ((AnchorRejectedException) e).reason())
+                .isEqualTo("ShoalAnchor: tree size must be larger than the latest anchored size");
+        assertThatThrownBy(() -> anchor.anchor("run", 10, root("r10 again")))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("tree size must be larger than the latest anchored size");
+
+        assertThat(anchor.checkpoints("run")).extracting(AnchoredCheckpoint::treeSize).containsExactly(10L);
+    }
+
+    @Test
+    void addsRewardsOverTwoRoundsIntoCumulativeBalances() {
+        LedgerAnchor anchor = deploy();
+
+        anchor.addRewards("run", 1, Map.of("alice", new BigDecimal("1.5"), "bob", new BigDecimal("0.25")));
+        anchor.addRewards("run", 2, Map.of("alice", new BigDecimal("2"), "carol", new BigDecimal("0.000001")));
+
+        assertThat(anchor.balanceOf("alice")).isEqualTo(BigInteger.valueOf(3_500_000));
+        assertThat(anchor.balanceOf("bob")).isEqualTo(BigInteger.valueOf(250_000));
+        assertThat(anchor.balanceOf("carol")).isEqualTo(BigInteger.ONE);
+        assertThat(anchor.balanceOf("dave")).isZero();
+        assertThat(RewardScale.toUnits(anchor.balanceOf("alice"))).isEqualByComparingTo("3.5");
+        assertThat(anchor.rewardsAdded("run", 1)).isTrue();
+        assertThat(anchor.rewardsAdded("run", 3)).isFalse();
+    }
+
+    @Test
+    void refusesToRewardTheSameRoundTwice() {
+        LedgerAnchor anchor = deploy();
+        anchor.addRewards("run", 1, Map.of("alice", BigDecimal.ONE));
+
+        assertThatThrownBy(() -> anchor.addRewards("run", 1, Map.of("alice", BigDecimal.ONE)))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("ShoalAnchor: rewards for this round were already added");
+        assertThat(anchor.balanceOf("alice")).isEqualTo(BigInteger.valueOf(1_000_000));
+    }
+
+    @Test
+    void anAccountOtherThanTheOwnerCannotWrite() {
+        LedgerAnchor owned = deploy();
+        LedgerAnchor asStranger = LedgerAnchor.at(owned.address(), ganache.web3j(), Ganache.stranger(), Ganache.CHAIN_ID);
+
+        assertThat(owned.owner()).isEqualToIgnoringCase(Ganache.owner().getAddress());
+        assertThatThrownBy(() -> asStranger.anchor("run", 1, new byte[32]))
+                .isInstanceOf(AnchorRejectedException.class)
+                .extracting(e -> ((AnchorRejectedException) e).reason())
+                .isEqualTo("ShoalAnchor: only the owner may write");
+        assertThatThrownBy(() -> asStranger.addRewards("run", 1, Map.of("mallory", BigDecimal.TEN)))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("only the owner may write");
+        assertThat(owned.checkpoints("run")).isEmpty();
+        assertThat(owned.balanceOf("mallory")).isZero();
+    }
+
+    @Test
+    void reopensTheContractWithAKeyFileAndReadsWithoutOne(@TempDir Path dir) throws Exception {
+        LedgerAnchor deployed = deploy();
+        deployed.anchor("run", 4, root("r4"));
+        Path keyFile = dir.resolve("owner.key");
+        Files.writeString(keyFile, "0x" + Ganache.KEY_0 + "\n");
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+
+        LedgerAnchor reopened = LedgerAnchor.at(deployed.address(), ganache.web3j(), KeyFile.load(keyFile), Ganache.CHAIN_ID);
+        reopened.anchor("run", 9, root("r9"));
+        LedgerAnchor reader = LedgerAnchor.readOnly(deployed.address(), ganache.web3j(), Ganache.CHAIN_ID);
+
+        assertThat(reader.checkpoints("run")).extracting(AnchoredCheckpoint::treeSize).containsExactly(4L, 9L);
+        assertThatThrownBy(() -> reader.anchor("run", 10, root("r10")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read-only");
+    }
+
+    @Test
+    void refusesANodeOfAnotherChainAndAnAddressWithoutTheContract() {
+        assertThatThrownBy(() -> LedgerAnchor.deploy(ganache.web3j(), Ganache.owner(), 1))
+                .isInstanceOf(AnchorException.class)
+                .hasMessageContaining("serves chain id " + Ganache.CHAIN_ID + " but chain id 1 was configured");
+        assertThatThrownBy(() -> LedgerAnchor.at("0x" + "12".repeat(20), ganache.web3j(), Ganache.owner(), Ganache.CHAIN_ID))
+                .isInstanceOf(AnchorException.class)
+                .hasMessageContaining("there is no contract at 0x1212");
+    }
+}
