@@ -53,18 +53,23 @@ public final class LedgerAnchor {
     /** Opens the ShoalAnchor contract at {@code address}; writes are signed with {@code credentials}. */
     public static LedgerAnchor at(String address, Web3j web3j, Credentials credentials, long chainId) {
         Objects.requireNonNull(credentials, "credentials");
+        checkAddress(address);
         return open(address, ChainClient.connect(web3j, credentials, chainId));
     }
 
     /** Opens the ShoalAnchor contract at {@code address} for reading only. */
     public static LedgerAnchor readOnly(String address, Web3j web3j, long chainId) {
+        checkAddress(address);
         return open(address, ChainClient.connect(web3j, null, chainId));
     }
 
-    private static LedgerAnchor open(String address, ChainClient chain) {
+    private static void checkAddress(String address) {
         if (address == null || !address.matches("0x[0-9a-fA-F]{40}")) {
             throw new IllegalArgumentException("contract address must be 0x followed by 40 hex digits, got " + address);
         }
+    }
+
+    private static LedgerAnchor open(String address, ChainClient chain) {
         if (!chain.hasCode(address)) {
             throw new AnchorException("there is no contract at " + address + " on chain id " + chain.chainId()
                     + "; check the address, or deploy one first");
