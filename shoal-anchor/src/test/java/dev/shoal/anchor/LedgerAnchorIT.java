@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +71,39 @@ class LedgerAnchorIT {
         assertThat(anchor.latest("mnist-b")).contains(b.get(1));
         assertThat(anchor.checkpoints("never-anchored")).isEmpty();
         assertThat(anchor.latest("never-anchored")).isEmpty();
+    }
+
+    @Test
+    void aThirdPartyReadsAnchoredRootsWithPlainJsonRpcCalls() throws Exception {
+        LedgerAnchor anchor = deploy();
+        anchor.anchor("mnist-a", 5, root("a5"));
+        anchor.anchor("mnist-a", 9, root("a9"));
+        String runId = HexFormat.of().formatHex(RunId.of("mnist-a"));
+        assertThat(runId).isEqualTo("ebfa1357ca6eb93c40221eb202a3567f7ef32427c8f4b6c1c357c5ec8bd55fe0");
+
+        byte[] count = rawCall(anchor.address(), "0xbcb3e709" + runId);
+        byte[] second = rawCall(anchor.address(), "0x7373710c" + runId + "%064x".formatted(1));
+
+        assertThat(new BigInteger(1, count)).isEqualTo(2);
+        assertThat(second).hasSize(96);
+        assertThat(new BigInteger(1, Arrays.copyOfRange(second, 0, 32))).isEqualTo(9);
+        assertThat(Arrays.copyOfRange(second, 32, 64)).isEqualTo(root("a9"));
+        assertThat(new BigInteger(1, Arrays.copyOfRange(second, 64, 96)).longValueExact())
+                .isEqualTo(anchor.checkpoints("mnist-a").get(1).anchoredAt().getEpochSecond());
+
+        anchor.addRewards("mnist-a", 1, Map.of("hospital-a", new BigDecimal("1.5")));
+        String name = HexFormat.of().formatHex("hospital-a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String padded = name + "0".repeat(64 - name.length());
+        byte[] balance = rawCall(anchor.address(), "0x35ee5f87" + "%064x".formatted(32) + "%064x".formatted(10) + padded);
+        assertThat(new BigInteger(1, balance)).isEqualTo(1_500_000);
+    }
+
+    private static byte[] rawCall(String contract, String data) throws Exception {
+        String result = ganache.web3j().ethCall(
+                        org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null, contract, data),
+                        org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+                .send().getValue();
+        return HexFormat.of().parseHex(result.substring(2));
     }
 
     @Test
