@@ -131,7 +131,10 @@ final class ChainClient {
             throw unreachable(what, e);
         }
         if (sent.hasError()) {
-            throw new AnchorException(what + " failed: the node refused the transaction: " + describe(sent.getError()));
+            String refusal = describe(sent.getError());
+            String hint = refusal.contains("insufficient funds")
+                    ? "; account " + sender() + " needs ether on chain id " + chainId + " to pay for gas" : "";
+            throw new AnchorException(what + " failed: the node refused the transaction: " + refusal + hint);
         }
         String hash = sent.getTransactionHash();
         TransactionReceipt receipt;

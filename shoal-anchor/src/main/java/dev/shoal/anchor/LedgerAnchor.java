@@ -104,7 +104,16 @@ public final class LedgerAnchor {
                     + (root == null ? "none" : root.length + " bytes"));
         }
         String what = "anchoring run '" + run + "' at tree size " + size;
-        String tx = chain.transact(address, ShoalAnchorAbi.anchor(runId, size, root), what).getTransactionHash();
+        String tx;
+        try {
+            tx = chain.transact(address, ShoalAnchorAbi.anchor(runId, size, root), what).getTransactionHash();
+        } catch (AnchorRejectedException e) {
+            if (e.reason().contains("tree size must be larger")) {
+                long latest = latest(run).map(AnchoredCheckpoint::treeSize).orElse(0L);
+                throw new AnchorRejectedException(what + " (its latest anchored size is " + latest + ")", e.reason());
+            }
+            throw e;
+        }
         log.info("checkpoint anchored run={} size={} root={} tx={}", run, size, HexFormat.of().formatHex(root), tx);
         return tx;
     }

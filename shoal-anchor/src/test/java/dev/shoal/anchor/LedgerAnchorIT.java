@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
 
 /** Deploys and uses the ShoalAnchor contract on a real ganache chain. */
 class LedgerAnchorIT {
@@ -113,7 +114,7 @@ class LedgerAnchorIT {
 
         assertThatThrownBy(() -> anchor.anchor("run", 4, root("r4")))
                 .isInstanceOf(AnchorRejectedException.class)
-                .hasMessageContaining("run 'run' at tree size 4")
+                .hasMessageContaining("run 'run' at tree size 4 (its latest anchored size is 10)")
                 .extracting(e -> ((AnchorRejectedException) e).reason())
                 .isEqualTo("ShoalAnchor: tree size must be larger than the latest anchored size");
         assertThatThrownBy(() -> anchor.anchor("run", 10, root("r10 again")))
@@ -183,6 +184,39 @@ class LedgerAnchorIT {
         assertThatThrownBy(() -> reader.anchor("run", 10, root("r10")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("read-only");
+    }
+
+    @Test
+    void theContractRefusesMismatchedOrEmptyRewardListsThatJavaCannotSend() {
+        LedgerAnchor anchor = deploy();
+        ChainClient chain = ChainClient.connect(ganache.web3j(), Ganache.owner(), Ganache.CHAIN_ID);
+        byte[] runId = RunId.of("run");
+
+        assertThatThrownBy(() -> chain.transact(anchor.address(), ShoalAnchorAbi.addRewards(runId, 1,
+                        List.of("alice", "bob"), List.of(BigInteger.ONE)), "mismatched rewards"))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("ShoalAnchor: names and amounts differ in length");
+        assertThatThrownBy(() -> chain.transact(anchor.address(), ShoalAnchorAbi.addRewards(runId, 1,
+                        List.of(), List.of()), "no rewards"))
+                .hasMessageContaining("ShoalAnchor: no rewards given");
+        assertThatThrownBy(() -> chain.transact(anchor.address(), ShoalAnchorAbi.addRewards(runId, 1,
+                        List.of(""), List.of(BigInteger.ONE)), "empty name"))
+                .hasMessageContaining("ShoalAnchor: participant name is empty");
+        assertThatThrownBy(() -> chain.call(anchor.address(), ShoalAnchorAbi.checkpointAt(runId, 0)))
+                .isInstanceOf(AnchorRejectedException.class)
+                .hasMessageContaining("ShoalAnchor: checkpoint index out of range");
+        assertThat(anchor.rewardsAdded("run", 1)).isFalse();
+    }
+
+    @Test
+    void anAccountWithoutEtherGetsTheNodesReason() {
+        Credentials broke = Credentials.create("11".repeat(32));
+
+        assertThatThrownBy(() -> LedgerAnchor.deploy(ganache.web3j(), broke, Ganache.CHAIN_ID))
+                .isInstanceOf(AnchorException.class)
+                .hasMessageContaining("deploying the ShoalAnchor contract failed")
+                .hasMessageContaining("insufficient funds")
+                .hasMessageContaining("account " + broke.getAddress() + " needs ether on chain id " + Ganache.CHAIN_ID);
     }
 
     @Test
