@@ -35,11 +35,15 @@ final class Ganache implements AutoCloseable {
     private final int port;
     private final List<String> output = new ArrayList<>();
     private final Web3j web3j;
+    /** Stops ganache even when the test JVM is interrupted before {@link #close()}. */
+    private final Thread stopOnExit;
 
     private Ganache(Process process, int port) {
         this.process = process;
         this.port = port;
         this.web3j = Web3j.build(new HttpService(url()));
+        this.stopOnExit = new Thread(process::destroyForcibly, "ganache-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     static Ganache start() throws IOException, InterruptedException {
@@ -118,6 +122,11 @@ final class Ganache implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or will run; it stops ganache
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
