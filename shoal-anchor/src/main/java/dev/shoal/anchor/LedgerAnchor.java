@@ -74,7 +74,14 @@ public final class LedgerAnchor {
             throw new AnchorException("there is no contract at " + address + " on chain id " + chain.chainId()
                     + "; check the address, or deploy one first");
         }
-        return new LedgerAnchor(chain, address.toLowerCase());
+        LedgerAnchor anchor = new LedgerAnchor(chain, address.toLowerCase());
+        String owner = anchor.owner();
+        if (chain.sender() != null && !owner.equalsIgnoreCase(chain.sender())) {
+            log.warn("signing account is not the anchor contract's owner; writes will be refused address={} owner={} account={}",
+                    anchor.address, owner, chain.sender());
+        }
+        log.info("anchor contract opened address={} chainId={} owner={}", anchor.address, chain.chainId(), owner);
+        return anchor;
     }
 
     /** The contract's address, 0x-prefixed lowercase hex. */

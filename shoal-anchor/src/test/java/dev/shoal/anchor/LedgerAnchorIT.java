@@ -228,4 +228,17 @@ class LedgerAnchorIT {
                 .isInstanceOf(AnchorException.class)
                 .hasMessageContaining("there is no contract at 0x1212");
     }
+
+    @Test
+    void refusesAContractThatIsNotAShoalAnchor() throws Exception {
+        // a contract whose code only stops: it answers every call with no data
+        String stop = "0x" + "600a600c600039600a6000f3" + "00".repeat(10);
+        ChainClient chain = ChainClient.connect(ganache.web3j(), Ganache.owner(), Ganache.CHAIN_ID);
+        String other = chain.deploy(stop);
+
+        assertThatThrownBy(() -> LedgerAnchor.readOnly(other, ganache.web3j(), Ganache.CHAIN_ID))
+                .isInstanceOf(AnchorException.class)
+                .hasMessageContaining("returned no data for owner")
+                .hasMessageContaining("is it a ShoalAnchor contract on chain id " + Ganache.CHAIN_ID);
+    }
 }
