@@ -25,7 +25,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * JSON-RPC plumbing: read-only calls, and signed EIP-155 transactions that are simulated first
- * so that a revert surfaces with its reason before any gas is spent.
+ * so that a revert surfaces with its reason before any gas is spent. Writes are sent one at a
+ * time, so that concurrent callers never reuse a nonce.
  */
 final class ChainClient {
 
@@ -111,7 +112,7 @@ final class ChainClient {
         return transact(contract, FunctionEncoder.encode(function), what);
     }
 
-    private TransactionReceipt transact(String to, String data, String what) {
+    private synchronized TransactionReceipt transact(String to, String data, String what) {
         if (transactions == null) {
             throw new IllegalStateException(what + " needs a signing key, but this anchor was opened read-only");
         }

@@ -75,6 +75,27 @@ class LedgerAnchorIT {
     }
 
     @Test
+    void writesFromSeveralThreadsAllLand() throws Exception {
+        LedgerAnchor anchor = deploy();
+        List<String> runs = List.of("t0", "t1", "t2", "t3");
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+            for (String run : runs) {
+                writes.add(executor.submit(() -> {
+                    anchor.anchor(run, 1, root(run + "1"));
+                    return anchor.anchor(run, 2, root(run + "2"));
+                }));
+            }
+            for (var write : writes) {
+                write.get();
+            }
+        }
+        for (String run : runs) {
+            assertThat(anchor.checkpoints(run)).extracting(AnchoredCheckpoint::treeSize).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
     void aThirdPartyReadsAnchoredRootsWithPlainJsonRpcCalls() throws Exception {
         LedgerAnchor anchor = deploy();
         anchor.anchor("mnist-a", 5, root("a5"));
