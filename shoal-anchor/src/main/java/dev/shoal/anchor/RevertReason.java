@@ -26,7 +26,9 @@ final class RevertReason {
         if (hex.startsWith("\"") && hex.endsWith("\"") && hex.length() >= 2) {
             hex = hex.substring(1, hex.length() - 1);
         }
-        if (!hex.toLowerCase().startsWith(ERROR_SELECTOR) || hex.length() <= ERROR_SELECTOR.length()) {
+        // 4 selector bytes and whole 32-byte words: never the shape of a plain return value (whole words only)
+        int payload = hex.length() - ERROR_SELECTOR.length();
+        if (!hex.toLowerCase().startsWith(ERROR_SELECTOR) || payload <= 0 || payload % 64 != 0) {
             return Optional.empty();
         }
         try {

@@ -28,5 +28,7 @@ class RevertReasonTest {
         assertThat(RevertReason.decode("0x")).isEmpty();
         assertThat(RevertReason.decode("0x" + "00".repeat(32))).isEmpty();
         assertThat(RevertReason.decode(RevertReason.ERROR_SELECTOR + "zz")).isEmpty();
+        // a plain return value (whole words) that happens to begin with the selector's bytes
+        assertThat(RevertReason.decode(RevertReason.ERROR_SELECTOR + "00".repeat(60))).isEmpty();
     }
 }
