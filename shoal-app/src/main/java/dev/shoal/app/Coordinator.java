@@ -145,6 +145,7 @@ final class Coordinator {
             Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit), job).run(start, first);
         Safetensors.write(result, outDir.resolve("model.safetensors"));
         console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
+        Ledgers.report(job, outDir, console);
         clients.finish();
         linger(local);
         sweeper.interrupt();
@@ -158,7 +159,8 @@ final class Coordinator {
     return "model=%s\nrounds=%d\nfraction=%s\nmin-clients=%d\nlocal-epochs=%d\nbatch-size=%d\nlr=%s\nseed=%d\nfraction-evaluate=%s\n"
         .formatted(job.model(), job.rounds(), job.fraction(), job.minClients(), job.localEpochs(), job.batchSize(),
             job.lr(), job.seed(), job.fractionEvaluate())
-        + (job.privacy().equals(Privacy.NONE) ? "" : "privacy=" + job.privacy() + "\n");
+        + (job.privacy().equals(Privacy.NONE) ? "" : "privacy=" + job.privacy() + "\n")
+        + (job.provenance().equals(Provenance.DEFAULT) ? "" : "provenance=" + job.provenance() + "\n");
   }
 
   static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {

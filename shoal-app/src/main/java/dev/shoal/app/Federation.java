@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.contribution.Contributions;
+import dev.shoal.contribution.GtgShapley;
 import dev.shoal.contribution.UtilityMeasure;
 import dev.shoal.privacy.DpConfig;
 import dev.shoal.privacy.DpFedAvg;
@@ -29,7 +30,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
     // scores of single updates would reveal what secure aggregation hides and DP bounds
     if (secure.isEmpty() && job.privacy().differentialPrivacy().isEmpty()) {
       p.contributions().ifPresent(method -> engine.withContributions(
-          new Contributions(method, p.rewardBudget(), job.seed()), UtilityMeasure.ACCURACY));
+          new Contributions(method, p.rewardBudget(), GtgShapley.quick(job.seed())), UtilityMeasure.ACCURACY));
     }
     return engine;
   }

@@ -59,12 +59,12 @@ final class LedgerRecorder implements RunListener {
     m.extra().forEach((k, v) -> put(metrics, k, v));
     var report = f.record().contributions();
     Map<String, Double> scores = report.map(ContributionReport::scores).orElse(Map.of());
-    report.ifPresent(r -> r.leaveOneOut().forEach((node, v) -> put(metrics, "loo:" + node, v)));
     Map<String, Double> rewards = new TreeMap<>();
     report.ifPresent(r -> r.rewards().forEach((node, amount) -> rewards.put(node, amount.doubleValue())));
     List<String> participants = List.copyOf(f.record().commitments().keySet());
+    Map<String, Double> leaveOneOut = report.map(ContributionReport::leaveOneOut).orElse(Map.of());
     return new RoundCompleted(run, m.round(), m.modelId(), participants, f.record().commitments(), metrics, scores,
-        rewards);
+        leaveOneOut, rewards);
   }
 
   private static void put(Map<String, Double> metrics, String name, double value) {

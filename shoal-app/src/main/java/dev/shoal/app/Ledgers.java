@@ -19,6 +19,13 @@ final class Ledgers {
     return all;
   }
 
+  /** Tells where the run's ledger is and how to check it. */
+  static void report(Job job, java.nio.file.Path runDir, java.io.PrintStream console) {
+    if (job.provenance().ledger()) {
+      console.printf("ledger in %s; check it with: shoal ledger verify %s%n", runDir.resolve(RunLedger.DIR), runDir);
+    }
+  }
+
   /** The content id of the job's canonical settings, as the coordinator checks them on resume. */
   static String configHash(Job job) {
     return ContentId.of(Coordinator.describe(job).getBytes(StandardCharsets.UTF_8)).value();

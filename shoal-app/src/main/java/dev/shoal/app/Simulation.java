@@ -74,6 +74,7 @@ final class Simulation {
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));
+    Ledgers.report(job, out, console);
     return result;
   }
 

@@ -35,6 +35,9 @@ class DemoIT {
     ParameterSet model = Safetensors.read(dir.resolve("demo/model.safetensors"));
     assertThat(model.parameterCount()).isEqualTo(199_210);
     assertThat(model.metadata()).containsEntry("model", "mlp").containsEntry("round", "15");
+    Shoal.Result verified = Shoal.run(dir, "ledger", "verify", "demo");
+    assertThat(verified.exitCode()).as("stderr:%n%s", verified.err()).isZero();
+    assertThat(verified.out()).contains("ledger verified: 16 entries, 16 signed checkpoints");
     System.out.println("demo final round: " + lines.get(14));
   }
 }

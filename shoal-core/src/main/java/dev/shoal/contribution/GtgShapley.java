@@ -72,6 +72,15 @@ public record GtgShapley(
     return new GtgShapley(0.001, 0.001, 0.05, 10, 30, 500, seed);
   }
 
+  /**
+   * Settings cheap enough to run every round of a training run: the reference epsilons and
+   * tolerance, convergence judged over the last 5 permutations, at least 10 (and at least one led
+   * by each participant) and at most 20 permutations.
+   */
+  public static GtgShapley quick(long seed) {
+    return new GtgShapley(0.001, 0.001, 0.05, 5, 10, 20, seed);
+  }
+
   public GtgShapley withSeed(long newSeed) {
     return new GtgShapley(
         betweenRoundEpsilon, withinRoundEpsilon, tolerance, window, minPermutations, maxPermutations, newSeed);

@@ -10,7 +10,7 @@ import java.util.Set;
  * A completed training round: the new global model, who took part, what each participant
  * committed to, and the round's metrics, contribution scores and rewards.
  * <pre>
- * {"contributions":{"n1":0.6,"n2":0.4},"metrics":{"accuracy":0.91,"loss":0.27},
+ * {"contributions":{"n1":0.6,"n2":0.4},"leaveOneOut":{"n1":0.02,"n2":0.01},"metrics":{"accuracy":0.91,"loss":0.27},
  *  "modelId":"sha256:…","participants":["n1","n2"],"rewards":{"n1":6,"n2":4},
  *  "round":3,"run":"mnist-7","type":"round_completed",
  *  "updateCommitments":{"n1":"sha256:…","n2":"sha256:…"}}
@@ -23,7 +23,9 @@ import java.util.Set;
  * @param updateCommitments for participants that committed to their update: node to the
  *     content id ({@code sha256:<hex>}) of the update it sent; every key is a participant
  * @param metrics round metrics by name (finite numbers)
- * @param contributions contribution score by node (finite numbers)
+ * @param contributions contribution score by node, the one rewards follow (GTG-Shapley when
+ *     computed, else leave-one-out; finite numbers)
+ * @param leaveOneOut leave-one-out score by node, when computed (finite numbers)
  * @param rewards reward by node (finite numbers)
  */
 public record RoundCompleted(
@@ -34,13 +36,14 @@ public record RoundCompleted(
     Map<String, String> updateCommitments,
     Map<String, Double> metrics,
     Map<String, Double> contributions,
+    Map<String, Double> leaveOneOut,
     Map<String, Double> rewards) implements LedgerEntry {
 
   /** The {@code type} of this entry. */
   public static final String TYPE = "round_completed";
 
   private static final Set<String> FIELDS = Set.of("type", "run", "round", "modelId", "participants",
-      "updateCommitments", "metrics", "contributions", "rewards");
+      "updateCommitments", "metrics", "contributions", "leaveOneOut", "rewards");
 
   public RoundCompleted {
     EntryFields.name("run", run);
@@ -56,6 +59,7 @@ public record RoundCompleted(
     }
     metrics = EntryFields.finite("metrics", metrics);
     contributions = EntryFields.finite("contributions", contributions);
+    leaveOneOut = EntryFields.finite("leaveOneOut", leaveOneOut);
     rewards = EntryFields.finite("rewards", rewards);
   }
 
@@ -74,6 +78,7 @@ public record RoundCompleted(
     node.set("updateCommitments", EntryFields.stringMap(updateCommitments));
     node.set("metrics", EntryFields.doubleMap(metrics));
     node.set("contributions", EntryFields.doubleMap(contributions));
+    node.set("leaveOneOut", EntryFields.doubleMap(leaveOneOut));
     node.set("rewards", EntryFields.doubleMap(rewards));
     return CanonicalJson.canonicalize(node);
   }
@@ -88,6 +93,7 @@ public record RoundCompleted(
         EntryFields.textMap(node, "updateCommitments"),
         EntryFields.numberMap(node, "metrics"),
         EntryFields.numberMap(node, "contributions"),
+        EntryFields.numberMap(node, "leaveOneOut"),
         EntryFields.numberMap(node, "rewards"));
   }
 }

@@ -43,7 +43,7 @@ class LedgerEntryProperties {
       return;
     }
     RoundCompleted r = new RoundCompleted("run", round, "sha256:" + "a".repeat(64), List.of("n1"),
-        Map.of(), Map.of("loss", loss), Map.of(), Map.of("n1", reward));
+        Map.of(), Map.of("loss", loss), Map.of(), Map.of(), Map.of("n1", reward));
     assertThat(LedgerEntry.parse(r.toJson())).isEqualTo(r);
     assertThat(new String(r.toJson(), StandardCharsets.UTF_8)).doesNotContain(" ");
   }

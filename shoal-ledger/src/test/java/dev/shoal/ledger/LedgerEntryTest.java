@@ -20,7 +20,7 @@ class LedgerEntryTest {
   static final RunStarted STARTED = new RunStarted("mnist-7", H1, "fedavg", Instant.parse("2026-11-23T14:00:00Z"));
   static final RoundCompleted ROUND = new RoundCompleted("mnist-7", 3, H2, List.of("n2", "n1"),
       Map.of("n1", H3, "n2", H1), Map.of("loss", 0.27, "accuracy", 0.91), Map.of("n1", 0.6, "n2", 0.4),
-      Map.of("n1", 6.0, "n2", 4.0));
+      Map.of("n1", 0.02, "n2", 0.01), Map.of("n1", 6.0, "n2", 4.0));
 
   private static String json(LedgerEntry e) {
     return new String(e.toJson(), StandardCharsets.UTF_8);
@@ -39,7 +39,7 @@ class LedgerEntryTest {
 
   @Test
   void roundCompletedIsCanonicalJsonWithItsType() {
-    assertThat(json(ROUND)).isEqualTo("{\"contributions\":{\"n1\":0.6,\"n2\":0.4},"
+    assertThat(json(ROUND)).isEqualTo("{\"contributions\":{\"n1\":0.6,\"n2\":0.4},\"leaveOneOut\":{\"n1\":0.02,\"n2\":0.01},"
         + "\"metrics\":{\"accuracy\":0.91,\"loss\":0.27},\"modelId\":\"" + H2 + "\",\"participants\":[\"n2\",\"n1\"],"
         + "\"rewards\":{\"n1\":6,\"n2\":4},\"round\":3,\"run\":\"mnist-7\",\"type\":\"round_completed\","
         + "\"updateCommitments\":{\"n1\":\"" + H3 + "\",\"n2\":\"" + H1 + "\"}}");
@@ -49,10 +49,10 @@ class LedgerEntryTest {
   void everyEntryReadsBackEqual() {
     assertThat(LedgerEntry.parse(STARTED.toJson())).isEqualTo(STARTED);
     assertThat(LedgerEntry.parse(ROUND.toJson())).isEqualTo(ROUND);
-    RoundCompleted empty = new RoundCompleted("r", 0, H1, List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    RoundCompleted empty = new RoundCompleted("r", 0, H1, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     assertThat(LedgerEntry.parse(empty.toJson())).isEqualTo(empty);
     RoundCompleted negativeZero = new RoundCompleted("r", 1, H1, List.of("a"), Map.of(), Map.of("x", -0.0),
-        Map.of("a", 1e-7), Map.of("a", 1e21));
+        Map.of("a", 1e-7), Map.of(), Map.of("a", 1e21));
     assertThat(LedgerEntry.parse(negativeZero.toJson())).isEqualTo(negativeZero);
   }
 
@@ -93,13 +93,13 @@ class LedgerEntryTest {
 
   @Test
   void invalidValuesAreRefusedAtConstruction() {
-    assertThatThrownBy(() -> new RoundCompleted("r", 1, H1, List.of("a", "a"), Map.of(), Map.of(), Map.of(), Map.of()))
+    assertThatThrownBy(() -> new RoundCompleted("r", 1, H1, List.of("a", "a"), Map.of(), Map.of(), Map.of(), Map.of(), Map.of()))
         .hasMessageContaining("lists a name twice");
-    assertThatThrownBy(() -> new RoundCompleted("r", 1, H1, List.of("a"), Map.of("b", H2), Map.of(), Map.of(), Map.of()))
+    assertThatThrownBy(() -> new RoundCompleted("r", 1, H1, List.of("a"), Map.of("b", H2), Map.of(), Map.of(), Map.of(), Map.of()))
         .hasMessageContaining("\"b\", which is not a participant");
     assertThatThrownBy(() -> new RoundCompleted("r", 1, H1, List.of("a"), Map.of(), Map.of("loss", Double.NaN),
-        Map.of(), Map.of())).hasMessageContaining("metrics.loss is NaN");
-    assertThatThrownBy(() -> new RoundCompleted("r", -1, H1, List.of(), Map.of(), Map.of(), Map.of(), Map.of()))
+        Map.of(), Map.of(), Map.of())).hasMessageContaining("metrics.loss is NaN");
+    assertThatThrownBy(() -> new RoundCompleted("r", -1, H1, List.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of()))
         .hasMessageContaining("allowed 0..2^53");
     assertThatThrownBy(() -> new RunStarted("has space", H1, "fedavg", Instant.EPOCH)).hasMessageContaining("whitespace");
     assertThatThrownBy(() -> new RunStarted("r", H1, "fedavg", null)).hasMessageContaining("startedAt");
