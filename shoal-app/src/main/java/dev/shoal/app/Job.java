@@ -27,7 +27,7 @@ record Job(
   /** The main job: the FedAvg paper's 2NN on IID MNIST across 10 clients. */
   static Job demo() {
     return new Job("mlp", 10, 15, 1.0, 2, "iid", 0.5, 2, 10, 0.1, 42, 0.0,
-        Duration.ofMinutes(10), 1, Optional.empty(), Privacy.NONE, Provenance.DEFAULT);
+        Duration.ofMinutes(10), 1, Optional.empty(), Privacy.NONE, Provenance.DEMO);
   }
 
   Job {

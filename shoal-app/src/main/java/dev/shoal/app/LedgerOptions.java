@@ -11,8 +11,9 @@ final class LedgerOptions {
       description = "Keep a tamper-evident ledger of the run in DIR/ledger (default: on; --no-ledger turns it off).")
   boolean ledger;
 
-  @Option(names = "--contribution", defaultValue = "both", paramLabel = "loo|gtg|both|off",
-      description = "Score each round's participants on the coordinator's test data: leave-one-out, GTG-Shapley,"
+  @Option(names = "--contribution", defaultValue = "loo", paramLabel = "loo|gtg|both|off",
+      description = "Score each round's participants on the coordinator's test data: leave-one-out (one evaluation"
+          + " per participant), GTG-Shapley (many more),"
           + " both, or off (default: ${DEFAULT-VALUE}; off with --secagg or --dp-*: scores of single updates would reveal what they protect).")
   String contribution;
 
