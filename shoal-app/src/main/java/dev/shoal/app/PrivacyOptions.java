@@ -1,5 +1,8 @@
 package dev.shoal.app;
 
+import dev.shoal.privacy.Conversion;
+import dev.shoal.privacy.DpConfig;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,10 +51,10 @@ final class PrivacyOptions {
   @Option(names = "--dp-sampling", defaultValue = "fixed", paramLabel = "fixed|poisson", description = "fixed: --fraction of the clients each round; poisson: each client independently with probability --fraction (default: ${DEFAULT-VALUE}).")
   String dpSampling;
 
-  private dev.shoal.privacy.DpConfig.Sampling sampling() {
+  private DpConfig.Sampling sampling() {
     return switch (dpSampling) {
-      case "fixed" -> dev.shoal.privacy.DpConfig.Sampling.FIXED;
-      case "poisson" -> dev.shoal.privacy.DpConfig.Sampling.POISSON;
+      case "fixed" -> DpConfig.Sampling.FIXED;
+      case "poisson" -> DpConfig.Sampling.POISSON;
       default -> throw new UserError("dp-sampling must be fixed or poisson, got '" + dpSampling + "'");
     };
   }
@@ -64,18 +67,21 @@ final class PrivacyOptions {
 
   @Option(names = "--dp-conversion", defaultValue = "balle", paramLabel = "balle|classic", converter = PrivacyCommand.ConversionName.class,
       description = "RDP to (epsilon, delta) conversion: balle (Balle et al. 2020) or classic (Mironov 2017) (default: ${DEFAULT-VALUE}).")
-  dev.shoal.privacy.Conversion dpConversion;
+  Conversion dpConversion;
 
   Privacy resolve() {
     if (secaggMaxExamples < 1) {
       throw new UserError("secagg-max-examples must be >= 1, got " + secaggMaxExamples);
     }
-    var secure = secagg ? java.util.Optional.of(new Privacy.SecureAggregation(
-        secaggDegree, secaggThreshold, secaggBits, secaggClip, secaggMaxExamples)) : java.util.Optional.<Privacy.SecureAggregation>empty();
-    var dp = dpNoiseMultiplier == null ? java.util.Optional.<Privacy.DifferentialPrivacy>empty()
-        : java.util.Optional.of(new Privacy.DifferentialPrivacy(dpNoiseMultiplier, dpClip, dpAdaptiveClip, dpTargetQuantile,
-            dpClipLearningRate, java.util.Optional.ofNullable(dpClipCountNoise), sampling(), dpDelta,
-            java.util.Optional.ofNullable(dpTargetEpsilon), dpConversion));
+    Optional<Privacy.SecureAggregation> secure = secagg
+        ? Optional.of(new Privacy.SecureAggregation(secaggDegree, secaggThreshold, secaggBits, secaggClip,
+            secaggMaxExamples))
+        : Optional.empty();
+    Optional<Privacy.DifferentialPrivacy> dp = dpNoiseMultiplier == null
+        ? Optional.empty()
+        : Optional.of(new Privacy.DifferentialPrivacy(dpNoiseMultiplier, dpClip, dpAdaptiveClip, dpTargetQuantile,
+            dpClipLearningRate, Optional.ofNullable(dpClipCountNoise), sampling(), dpDelta,
+            Optional.ofNullable(dpTargetEpsilon), dpConversion));
     return new Privacy(secure, dp);
   }
 }
