@@ -6,15 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The listeners of a run, with its ledger recorder when the run keeps a ledger. */
+/** The listeners of a run, with its ledger recorder when the run keeps a ledger, and its anchoring. */
 final class Ledgers {
 
   private Ledgers() {}
 
-  static List<RunListener> with(RunLedger ledger, String run, Job job, RunListener... reporters) {
+  /**
+   * The reporters, then the ledger recorder when the run keeps a ledger in {@code runDir}, then,
+   * when the job anchors, the listener that anchors the ledger the recorder just wrote.
+   */
+  static List<RunListener> with(RunLedger ledger, String run, Job job, java.nio.file.Path runDir,
+      RunListener... reporters) {
     List<RunListener> all = new ArrayList<>(List.of(reporters));
     if (ledger != null) {
       all.add(new LedgerRecorder(ledger, run, configHash(job)));
+      job.anchoring().ifPresent(schedule -> all.add(new AnchorListener(runDir, schedule)));
     }
     return all;
   }
