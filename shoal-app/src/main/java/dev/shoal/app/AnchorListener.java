@@ -45,7 +45,7 @@ final class AnchorListener implements RunListener {
         report.mismatches().forEach(m -> log.error("anchor disagrees with ledger round={} mismatch=\"{}\"", round, m));
       }
     } catch (Exception e) {
-      log.error("anchoring failed round={} rpc={} reason=\"{}\"; the run goes on and the next anchor retries",
+      log.error("anchoring failed, the run goes on and the next anchor retries round={} rpc={} reason=\"{}\"",
           round, schedule.chain().rpc(), e.getMessage());
     }
   }
