@@ -135,6 +135,38 @@ class AnchorCommandIT {
   }
 
   @Test
+  void anotherLedgerUnderTheSameRunNameOrForeignBalancesAreNamedAsMismatches() throws Exception {
+    Path other = dir.resolve("other");
+    Shoal.Result second = Shoal.run(dir, "simulate", "--model", "logreg", "--clients", "3", "--rounds", "2",
+        "--contribution", "loo", "--seed", "7", "--out", other.toString());
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    String key = keyFile.toString();
+    String chainId = Long.toString(Ganache.CHAIN_ID);
+
+    // the first run's contract holds other roots for run 'simulation': nothing is sent, the difference is named
+    BigInteger blockBefore = ganache.web3j().ethBlockNumber().send().getBlockNumber();
+    Shoal.Result clash = Shoal.run(dir, "ledger", "anchor", other.toString(), "--rpc", ganache.url(),
+        "--key-file", key, "--chain-id", chainId, "--contract", contract());
+    assertThat(clash.exitCode()).as(clash.err()).isEqualTo(1);
+    assertThat(clash.out()).contains("mismatch: the chain's checkpoint of run 'simulation' at size 2 has root "
+        + chain().checkpoints(RUN).getFirst().rootHex() + "; the ledger's has root");
+    assertThat(ganache.web3j().ethBlockNumber().send().getBlockNumber()).as("no transaction sent").isEqualTo(blockBefore);
+
+    // a contract where client-000 already earned 1 unit in another run: anchored, but its balance is named
+    LedgerAnchor shared = LedgerAnchor.deploy(ganache.web3j(), Ganache.owner(), Ganache.CHAIN_ID);
+    shared.addRewards("another-run", 1, Map.of("client-000", BigDecimal.ONE));
+    Shoal.Result foreign = Shoal.run(dir, "ledger", "anchor", other.toString(), "--rpc", ganache.url(),
+        "--key-file", key, "--chain-id", chainId, "--contract", shared.address());
+    assertThat(foreign.exitCode()).as(foreign.err()).isEqualTo(1);
+    BigInteger ledgerSum = ledgerRewards(LedgerCheck.of(other)).get("client-000");
+    assertThat(foreign.out()).contains("(anchored now)")
+        .contains("mismatch: participant 'client-000' has a balance of " + ledgerSum.add(BigInteger.valueOf(1_000_000))
+            + " micro-units on chain; its rewards in the ledger sum to " + ledgerSum)
+        .doesNotContain("mismatch: participant 'client-001'");
+    assertThat(shared.latest(RUN).orElseThrow().root()).isEqualTo(LedgerCheck.of(other).latest().root());
+  }
+
+  @Test
   void aMissingKeyFileOrAnUnreachableNodeIsOneLine() throws Exception {
     Path missing = dir.resolve("no-such.key");
     Shoal.Result noKey = Shoal.run(dir, "ledger", "anchor", run.toString(), "--rpc", ganache.url(),
