@@ -30,6 +30,17 @@ final class Ledgers {
     if (job.provenance().ledger()) {
       console.printf("ledger in %s; check it with: shoal ledger verify %s%n", runDir.resolve(RunLedger.DIR), runDir);
     }
+    job.anchoring().ifPresent(a -> {
+      String contract;
+      try {
+        contract = AnchorMemory.read(runDir).map(m -> "contract " + m.contract()).orElse("no contract yet");
+      } catch (java.io.IOException | UserError e) {
+        contract = "contract unknown (" + e.getMessage() + ")";
+      }
+      console.printf("ledger anchored to %s on chain id %d; check or retry with: shoal ledger anchor %s --rpc %s"
+          + " --key-file %s --chain-id %d%n", contract, a.chain().chainId(), runDir, a.chain().rpc(),
+          a.chain().keyFile(), a.chain().chainId());
+    });
   }
 
   /** The content id of the job's canonical settings, as the coordinator checks them on resume. */

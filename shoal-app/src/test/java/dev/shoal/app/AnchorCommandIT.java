@@ -80,6 +80,8 @@ class AnchorCommandIT {
   void everyRoundsCheckpointIsOnChainAndBalancesAreTheLedgersRewards() throws Exception {
     assertThat(simulation.exitCode()).as(simulation.err()).isZero();
     assertThat(simulation.err()).doesNotContain("anchoring failed");
+    assertThat(simulation.out()).contains("ledger anchored to contract " + contract() + " on chain id 31337;"
+        + " check or retry with: shoal ledger anchor " + run);
     LedgerCheck ledger = LedgerCheck.of(run);
     LedgerAnchor anchor = chain();
 
