@@ -104,6 +104,24 @@ class AnchorCommandIT {
   }
 
   @Test
+  void theCoordinatorOfAGrpcSimulationAnchorsEveryNthRoundAndTheLast() throws Exception {
+    Path grpc = dir.resolve("grpc");
+    Shoal.Result result = Shoal.run(dir, "simulate", "--transport", "grpc", "--model", "logreg", "--clients", "3",
+        "--rounds", "3", "--contribution", "loo", "--out", grpc.toString(),
+        "--anchor-rpc", ganache.url(), "--anchor-key-file", keyFile.toString(),
+        "--anchor-chain-id", Long.toString(Ganache.CHAIN_ID), "--anchor-every", "2");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+
+    JsonNode memory = new ObjectMapper().readTree(grpc.resolve("ledger/anchor.json").toFile());
+    LedgerAnchor anchor = LedgerAnchor.readOnly(memory.get("contract").asText(), ganache.web3j(), Ganache.CHAIN_ID);
+    LedgerCheck ledger = LedgerCheck.of(grpc);
+    // after round 2 (size 3) and after the last round, 3 (size 4)
+    assertThat(anchor.checkpoints(RUN)).extracting(AnchoredCheckpoint::treeSize).containsExactly(3L, 4L);
+    assertThat(anchor.latest(RUN).orElseThrow().root()).isEqualTo(ledger.latest().root());
+    ledgerRewards(ledger).forEach((node, sum) -> assertThat(anchor.balanceOf(node)).as(node).isEqualTo(sum));
+  }
+
+  @Test
   void anchoringAgainSendsNothingAndStillVerifies() throws Exception {
     BigInteger blockBefore = ganache.web3j().ethBlockNumber().send().getBlockNumber();
 
