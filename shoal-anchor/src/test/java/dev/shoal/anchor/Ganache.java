@@ -21,13 +21,13 @@ import org.web3j.protocol.http.HttpService;
  * A real ganache chain from the pinned tools install, on 127.0.0.1 and a free port, with a
  * fixed chain id and ganache's deterministic accounts.
  */
-final class Ganache implements AutoCloseable {
+public final class Ganache implements AutoCloseable {
 
-  static final long CHAIN_ID = 31337;
+  public static final long CHAIN_ID = 31337;
 
   /** The private keys of ganache's deterministic accounts 0 and 1 (public test keys, never for real funds). */
-  static final String KEY_0 = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
-  static final String KEY_1 = "6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1";
+  public static final String KEY_0 = "4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
+  public static final String KEY_1 = "6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1";
 
   private static final long STARTUP_LIMIT_SECONDS = 120;
 
@@ -46,7 +46,7 @@ final class Ganache implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
-  static Ganache start() throws IOException, InterruptedException {
+  public static Ganache start() throws IOException, InterruptedException {
     Path cli = Tools.root().resolve("tools/node_modules/ganache/dist/node/cli.js");
     if (!Files.isRegularFile(cli)) {
       throw new IllegalStateException("ganache is not installed (no " + Tools.root().relativize(cli)
@@ -67,19 +67,19 @@ final class Ganache implements AutoCloseable {
     return ganache;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  Web3j web3j() {
+  public Web3j web3j() {
     return web3j;
   }
 
-  static Credentials owner() {
+  public static Credentials owner() {
     return Credentials.create(KEY_0);
   }
 
-  static Credentials stranger() {
+  public static Credentials stranger() {
     return Credentials.create(KEY_1);
   }
 

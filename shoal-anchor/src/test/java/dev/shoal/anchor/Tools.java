@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the repository and its pinned npm tools (tools/node_modules) are. */
-final class Tools {
+public final class Tools {
 
   private Tools() {
   }
 
   /** The repository root, passed by the build as {@code shoal.root}. */
-  static Path root() {
+  public static Path root() {
     String root = System.getProperty("shoal.root");
     if (root == null) {
       throw new IllegalStateException("system property shoal.root is not set; run the tests through Maven");
@@ -24,7 +24,7 @@ final class Tools {
   }
 
   /** The {@code node} executable; fails with what to install when there is none on PATH. */
-  static String node() {
+  public static String node() {
     try {
       Process probe = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
       probe.getInputStream().readAllBytes();

@@ -138,7 +138,7 @@ final class Coordinator {
             }
           }
         };
-        RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job,
+        RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job, outDir,
             new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
         ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
             new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),

@@ -52,6 +52,8 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Mixin LedgerOptions ledger;
 
+  @Mixin AnchorOptions anchor;
+
   @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often nodes must show they are alive (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
 
@@ -66,7 +68,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     int minClients = t.minClients(Integer.MAX_VALUE);
     Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
         t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve());
+        privacy.resolve(), ledger.resolve(), anchor.resolve());
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes));

@@ -22,12 +22,13 @@ record Job(
     int parallelism,
     Optional<Path> dataDir,
     Privacy privacy,
-    Provenance provenance) {
+    Provenance provenance,
+    Optional<AnchorSchedule> anchoring) {
 
   /** The main job: the FedAvg paper's 2NN on IID MNIST across 10 clients. */
   static Job demo() {
     return new Job("mlp", 10, 15, 1.0, 2, "iid", 0.5, 2, 10, 0.1, 42, 0.0,
-        Duration.ofMinutes(10), 1, Optional.empty(), Privacy.NONE, Provenance.DEMO);
+        Duration.ofMinutes(10), 1, Optional.empty(), Privacy.NONE, Provenance.DEMO, Optional.empty());
   }
 
   Job {
@@ -39,6 +40,9 @@ record Job(
     }
     if (parallelism < 1) {
       throw new UserError("parallelism must be >= 1, got " + parallelism);
+    }
+    if (anchoring.isPresent() && !provenance.ledger()) {
+      throw new UserError("--anchor-rpc anchors the run's ledger, but --no-ledger turns the ledger off; drop one of them");
     }
   }
 }

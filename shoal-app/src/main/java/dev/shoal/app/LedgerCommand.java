@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
       "demo or simulate, or the coordinator's --state-dir; the ledger is DIR/ledger."
     },
     subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class, LedgerCommand.Prove.class,
-        LedgerCommand.Export.class, LedgerCommand.Provenance.class})
+        LedgerCommand.Export.class, LedgerCommand.Provenance.class, AnchorCommand.class})
 final class LedgerCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -6,15 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The listeners of a run, with its ledger recorder when the run keeps a ledger. */
+/** The listeners of a run, with its ledger recorder when the run keeps a ledger, and its anchoring. */
 final class Ledgers {
 
   private Ledgers() {}
 
-  static List<RunListener> with(RunLedger ledger, String run, Job job, RunListener... reporters) {
+  /**
+   * The reporters, then the ledger recorder when the run keeps a ledger in {@code runDir}, then,
+   * when the job anchors, the listener that anchors the ledger the recorder just wrote.
+   */
+  static List<RunListener> with(RunLedger ledger, String run, Job job, java.nio.file.Path runDir,
+      RunListener... reporters) {
     List<RunListener> all = new ArrayList<>(List.of(reporters));
     if (ledger != null) {
       all.add(new LedgerRecorder(ledger, run, configHash(job)));
+      job.anchoring().ifPresent(schedule -> all.add(new AnchorListener(runDir, schedule)));
     }
     return all;
   }
@@ -24,6 +30,17 @@ final class Ledgers {
     if (job.provenance().ledger()) {
       console.printf("ledger in %s; check it with: shoal ledger verify %s%n", runDir.resolve(RunLedger.DIR), runDir);
     }
+    job.anchoring().ifPresent(a -> {
+      String contract;
+      try {
+        contract = AnchorMemory.read(runDir).map(m -> "contract " + m.contract()).orElse("no contract yet");
+      } catch (java.io.IOException | UserError e) {
+        contract = "contract unknown (" + e.getMessage() + ")";
+      }
+      console.printf("ledger anchored to %s on chain id %d; check or retry with: shoal ledger anchor %s --rpc %s"
+          + " --key-file %s --chain-id %d%n", contract, a.chain().chainId(), runDir, a.chain().rpc(),
+          a.chain().keyFile(), a.chain().chainId());
+    });
   }
 
   /** The content id of the job's canonical settings, as the coordinator checks them on resume. */

@@ -40,6 +40,8 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin LedgerOptions ledger;
 
+  @Mixin AnchorOptions anchor;
+
   @Mixin TransportOptions transport;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
@@ -51,7 +53,7 @@ final class SimulateCommand implements Callable<Integer> {
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve());
+        privacy.resolve(), ledger.resolve(), anchor.resolve());
     Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }

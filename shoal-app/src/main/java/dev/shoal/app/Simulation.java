@@ -66,7 +66,7 @@ final class Simulation {
     var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
     ParameterSet result;
     try (RunLedger ledger = job.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
-      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, job,
+      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, job, out,
           new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
       result = federation.apply(new RoundEngine(strategy, clients, config,
           Optional.of(global -> trainer.evaluate(global, data.test())), listener), job).run(initial);
