@@ -55,4 +55,9 @@ final class TimedClients implements ClientPort {
   public Traffic traffic() {
     return delegate.traffic();
   }
+
+  @Override
+  public byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception {
+    return delegate.secagg(clientId, round, stage, request);
+  }
 }

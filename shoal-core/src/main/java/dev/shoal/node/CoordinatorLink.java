@@ -31,18 +31,13 @@ public interface CoordinatorLink {
    * Reports a fit whose update the node holds for secure aggregation: how many examples it trained
    * on and its metrics, but no update. Returns the coordinator's verdict.
    */
-  default String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics)
-      throws IOException {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry secure aggregation");
-  }
+  String submitHeldFit(String node, int round, long numExamples, Map<String, Double> metrics) throws IOException;
 
   /**
    * Sends the node's reply (the protocol's encoded message) to the secure-aggregation stage {@code
    * stage} of {@code round}. Returns the coordinator's verdict.
    */
-  default String submitSecAgg(String node, int round, String stage, byte[] reply) throws IOException {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot carry secure aggregation");
-  }
+  String submitSecAgg(String node, int round, String stage, byte[] reply) throws IOException;
 
   String submitEvaluation(String node, int round, Evaluation evaluation) throws IOException;
 

@@ -31,9 +31,7 @@ public interface ClientPort {
    * fit} (its instruction's {@link dev.shoal.strategy.Outbound#secureAggregation()}): sends the
    * encoded request, returns the client's encoded reply.
    */
-  default byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take part in secure aggregation");
-  }
+  byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception;
 
   /** Bytes sent to and received from clients so far. */
   Traffic traffic();
