@@ -1,5 +1,7 @@
 package dev.shoal.app;
 
+import dev.shoal.app.ops.LiveRun;
+import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.report.MetricsJsonl;
@@ -40,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -60,7 +63,7 @@ final class Coordinator {
    * admits any node.
    */
   record Network(String host, int port, Duration heartbeat, Duration livenessTimeout, Security security,
-      Set<String> allowNodes) {}
+      Set<String> allowNodes, Optional<Operations.Address> http) {}
 
   /**
    * Nodes that a simulation starts itself on loopback once the coordinator listens: {@code start}
@@ -99,8 +102,13 @@ final class Coordinator {
       // no node is connected to this process yet; each is online again when it registers
       state.runs().markOffline(Duration.ZERO);
       StoreJournal journal = new StoreJournal(state.runs(), run.id(), StoreJournal.LAST_SEEN_EVERY);
-      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), journal);
       AtomicInteger current = new AtomicInteger(first);
+      AtomicReference<RemoteClients> serving = new AtomicReference<>();
+      Operations ops = Operations.start(net.http(), new LiveRun(runName, job.rounds(),
+          () -> status(run, job.rounds(), current.get(), state, serving.get()),
+          Optional.ofNullable(ledger).map(RunLedger::dir)));
+      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
+      serving.set(clients);
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
           .admitOnly(net.allowNodes())
@@ -108,13 +116,14 @@ final class Coordinator {
               journal.received(Result.of(run.id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
           .limitUploads(2 * Safetensors.encodedSize(start) + (1 << 20));
-      try (journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
+      try (ops; journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
         if (!net.security().isTls()) {
           log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
         }
         log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
             net.allowNodes().isEmpty() ? "any" : net.allowNodes());
         console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
+        ops.url().ifPresent(url -> console.printf("metrics and dashboard at %s/%n", url));
         if (local.isPresent()) {
           local.get().start().accept(server.port());
           awaitRegistration(clients, local.get(), console);
@@ -139,7 +148,7 @@ final class Coordinator {
           }
         };
         RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job, outDir,
-            new ConsoleProgress(console), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
+            new ConsoleProgress(console), ops.events(), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
         ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
             new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),
             Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit), job).run(start, first);

@@ -35,6 +35,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1:7470", paramLabel = "HOST:PORT", description = "Address to serve on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
   String listen;
 
+  @Option(names = "--http", defaultValue = "127.0.0.1:7471", paramLabel = "HOST:PORT|off", description = "Serve /metrics (Prometheus), the live dashboard and /healthz over plain HTTP here; port 0 picks a free one; 'off' serves none (default: ${DEFAULT-VALUE}).")
+  String http;
+
   @Mixin SecurityOptions security;
 
   @Option(names = "--crl", paramLabel = "FILE", description = "Revocation list to enforce, re-read whenever it changes (default: the kit's crl.pem).")
@@ -71,7 +74,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         privacy.resolve(), ledger.resolve(), anchor.resolve());
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
-        Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes));
+        Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
+        "off".equals(http) ? Optional.empty() : Optional.of(HostPort.parse(http, "--http").operations()));
     Coordinator.run(job, runName, stateDir, data, net, System.out);
     return 0;
   }

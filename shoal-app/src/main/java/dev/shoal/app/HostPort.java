@@ -18,4 +18,8 @@ record HostPort(String host, int port) {
       throw new UserError("%s: port must be a number from 0 to 65535, got '%s'".formatted(option, value.substring(colon + 1)));
     }
   }
+
+  dev.shoal.app.ops.Operations.Address operations() {
+    return new dev.shoal.app.ops.Operations.Address(host, port);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.shoal.app;
 
+import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.pki.CertificateAuthority;
 import dev.shoal.pki.Role;
@@ -53,7 +54,8 @@ final class LoopbackFederation {
     deleteRecursively(pki);
     CertificateAuthority ca = provision(pki, parts.keySet());
     var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS,
-        Security.coordinator(pki.resolve("coordinator"), ca.crlFile()), Set.of());
+        Security.coordinator(pki.resolve("coordinator"), ca.crlFile()), Set.of(),
+        Optional.of(new Operations.Address(HOST, 0)));
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
         ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
         : new NodeThreads(job, parts, pki)) {

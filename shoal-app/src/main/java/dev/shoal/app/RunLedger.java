@@ -41,6 +41,11 @@ final class RunLedger implements Closeable {
     this.signer = signer;
   }
 
+  /** The ledger's directory. */
+  Path dir() {
+    return dir;
+  }
+
   /** Opens the ledger of the run in {@code runDir}, creating it (and its key) the first time. */
   static RunLedger open(Path runDir, String run) throws IOException {
     Path dir = runDir.resolve(DIR);

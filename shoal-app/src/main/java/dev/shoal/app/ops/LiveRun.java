@@ -1,0 +1,14 @@
+package dev.shoal.app.ops;
+
+import dev.shoal.transport.proto.StatusReply;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What a running coordinator lets its operations parts look at, besides the event streams they
+ * are given: the run's name and length, its current status (the same reply {@code shoal status}
+ * gets: rounds, nodes online and offline, last seen, rounds contributed), and its ledger
+ * directory when the run keeps one.
+ */
+public record LiveRun(String name, int totalRounds, Supplier<StatusReply> status, Optional<Path> ledgerDir) {}
