@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the operations tests drive as real programs, when missing:
+# prometheus (scrapes a live coordinator), chromium (the dashboard test), systemd (systemd-analyze
+# verify of the unit files). Run by the shoal-app build before its integration tests.
+set -euo pipefail
+declare -A wanted=([prometheus]=prometheus [chromium]=chromium [systemd-analyze]=systemd)
+missing=()
+for cmd in "${!wanted[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "the operations tests need these Debian packages: ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
+  exit 1
+fi
+echo "installing Debian packages for the operations tests: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
