@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the operations tests drive as real programs, when missing:
-# prometheus (scrapes a live coordinator), chromium (the dashboard test), systemd (systemd-analyze
+# prometheus (scrapes a live coordinator), chromium and chromedriver (the dashboard test), systemd (systemd-analyze
 # verify of the unit files). Run by the shoal-app build before its integration tests.
 set -euo pipefail
-declare -A wanted=([prometheus]=prometheus [chromium]=chromium [systemd-analyze]=systemd)
+declare -A wanted=([prometheus]=prometheus [chromium]=chromium [chromedriver]=chromium-driver [systemd-analyze]=systemd)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
