@@ -43,4 +43,13 @@ public interface CoordinatorLink {
 
   /** Tells the coordinator this node could not complete an assignment (of any kind but stop), and why. */
   void fail(String node, Assignment assignment, String reason) throws IOException;
+
+  /**
+   * The coordinator's latest ledger checkpoint with proofs for a node that last saw {@code
+   * lastSize} entries; empty when the run keeps no ledger or it has not grown.
+   */
+  Optional<LedgerWitness.Offer> checkpoint(String node, long lastSize) throws IOException;
+
+  /** Sends the node's cosignature of a checkpoint; returns the coordinator's verdict. */
+  String cosign(String node, LedgerWitness.Cosignature cosignature) throws IOException;
 }

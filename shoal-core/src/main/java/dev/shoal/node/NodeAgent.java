@@ -37,7 +37,9 @@ public final class NodeAgent implements Runnable {
   private final FederatedData data;
   private final Timing timing;
   private final SecureAggregation secure;
+  private LedgerWitness witness;
   private volatile String refusal;
+  private volatile String inconsistency;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff;
 
@@ -64,9 +66,24 @@ public final class NodeAgent implements Runnable {
     this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(seed));
   }
 
+  /**
+   * Witnesses the coordinator's ledger: before each fit and at the run's end the agent checks the
+   * coordinator's latest checkpoint with {@code witness} and cosigns it; an inconsistent log stops
+   * the agent (see {@link #inconsistency()}).
+   */
+  public NodeAgent witnessing(LedgerWitness witness) {
+    this.witness = witness;
+    return this;
+  }
+
   /** Why the coordinator refused this node, if it did; the loop has stopped then. */
   public java.util.Optional<String> refusal() {
     return java.util.Optional.ofNullable(refusal);
+  }
+
+  /** Why this node found the coordinator's ledger inconsistent, if it did; the loop has stopped then. */
+  public java.util.Optional<String> inconsistency() {
+    return java.util.Optional.ofNullable(inconsistency);
   }
 
   /** Asks the loop to finish after the current step. */
@@ -112,6 +129,7 @@ public final class NodeAgent implements Runnable {
 
   private void carryOut(Assignment a) throws IOException {
     if (a.kind() == Assignment.Kind.STOP) {
+      witnessLedger();
       log.info("run finished, stopping node={}", name);
       stop();
       return;
@@ -122,6 +140,9 @@ public final class NodeAgent implements Runnable {
     }
     if (a.kind() == Assignment.Kind.FIT && a.outbound().secureAggregation() && secure == null) {
       failed(a, NO_SECURE_AGGREGATION);
+      return;
+    }
+    if (a.kind() == Assignment.Kind.FIT && !witnessLedger()) {
       return;
     }
     ParameterSet global = link.model(a.baseModel());
@@ -146,6 +167,32 @@ public final class NodeAgent implements Runnable {
     } catch (RuntimeException e) {
       failed(a, String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * Checks and cosigns the coordinator's latest checkpoint, if it has grown since the last one;
+   * false when the log is inconsistent, and the agent stops without doing more work.
+   */
+  private boolean witnessLedger() throws IOException {
+    if (witness == null) {
+      return true;
+    }
+    Optional<LedgerWitness.Offer> offer = link.checkpoint(name, witness.size());
+    if (offer.isEmpty()) {
+      return true;
+    }
+    LedgerWitness.Cosignature cosignature;
+    try {
+      cosignature = witness.witness(offer.get());
+    } catch (LedgerWitness.Inconsistent e) {
+      inconsistency = e.getMessage();
+      log.error("the coordinator's ledger is inconsistent, stopping node={} reason=\"{}\"", name, e.getMessage());
+      stop();
+      return false;
+    }
+    String verdict = link.cosign(name, cosignature);
+    log.info("ledger checkpoint cosigned node={} size={} verdict={}", name, cosignature.size(), verdict);
+    return true;
   }
 
   /** Answers a stage of secure aggregation with the hook; a failing hook fails the stage. */

@@ -54,6 +54,16 @@ class NodeAgentTest {
     }
 
     @Override
+    public Optional<LedgerWitness.Offer> checkpoint(String node, long lastSize) {
+      return Optional.empty();
+    }
+
+    @Override
+    public String cosign(String node, LedgerWitness.Cosignature cosignature) {
+      throw new IllegalStateException("this link offers no checkpoint to cosign");
+    }
+
+    @Override
     public void heartbeat(String node) {
       port.heartbeat(node);
     }

@@ -38,6 +38,35 @@ public final class Cosigner {
     return new Cosigner(name, ed25519);
   }
 
+  /**
+   * Reads a key written by {@link #signerKey()}: {@code PRIVATE+KEY+<name>+<hex key
+   * hash>+<base64(0x04 || 32-byte seed)>}.
+   *
+   * @throws IllegalArgumentException saying which part is malformed
+   */
+  public static Cosigner fromSignerKey(String signerKey) {
+    String prefix = "PRIVATE+KEY+";
+    String[] parts = signerKey.startsWith(prefix) ? signerKey.substring(prefix.length()).split("\\+", 3) : new String[0];
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("cosigner key must be PRIVATE+KEY+<name>+<hex key hash>+<base64 key>");
+    }
+    byte[] key = VerifierKeys.decodeKey(parts[2], "cosigner key");
+    if (key.length != 1 + Ed25519.KEY_BYTES || key[0] != KeyNames.COSIGNATURE_V1) {
+      throw new IllegalArgumentException("cosigner key must hold type 0x04 (cosignature v1) and a 32-byte seed");
+    }
+    Cosigner cosigner = new Cosigner(parts[0], Ed25519.fromSeed(java.util.Arrays.copyOfRange(key, 1, key.length)));
+    VerifierKeys.requireHash(parts[1], cosigner.keyHash(), "cosigner key");
+    return cosigner;
+  }
+
+  /** The secret key string; store it like any private key and never log it. */
+  public String signerKey() {
+    byte[] key = ByteBuffer.allocate(1 + Ed25519.KEY_BYTES).put(KeyNames.COSIGNATURE_V1)
+        .put(Ed25519.rawSeed(keyPair.getPrivate())).array();
+    return "PRIVATE+KEY+" + name + "+" + HexFormat.of().toHexDigits(keyHash()) + "+"
+        + java.util.Base64.getEncoder().encodeToString(key);
+  }
+
   /** The cosigner's name. */
   public String name() {
     return name;

@@ -14,7 +14,10 @@ import dev.shoal.transport.tls.CallerIdentity;
 import dev.shoal.transport.tls.Identity;
 import dev.shoal.transport.proto.Assignment;
 import dev.shoal.transport.proto.BlobRef;
+import dev.shoal.transport.proto.CheckpointReply;
+import dev.shoal.transport.proto.CheckpointRequest;
 import dev.shoal.transport.proto.Chunk;
+import dev.shoal.transport.proto.CosignRequest;
 import dev.shoal.transport.proto.DownloadRequest;
 import dev.shoal.transport.proto.EvaluationResult;
 import dev.shoal.transport.proto.FailureReport;
@@ -42,6 +45,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -63,6 +67,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration poll;
   private Set<String> allowed = Set.of();
   private long maxUploadBytes = Long.MAX_VALUE;
+  private CheckpointService checkpoints;
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
   private ContentId lastModelId;
@@ -90,6 +95,12 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
   public FederationService limitUploads(long bytes) {
     this.maxUploadBytes = bytes;
+    return this;
+  }
+
+  /** Serves the run's ledger checkpoints to nodes and takes their cosignatures. */
+  public FederationService witnessedBy(CheckpointService checkpoints) {
+    this.checkpoints = checkpoints;
     return this;
   }
 
@@ -470,6 +481,42 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> out) {
     reply(out, status.get());
+  }
+
+  @Override
+  public void checkpoint(CheckpointRequest request, StreamObserver<CheckpointReply> out) {
+    if (!authorized("Checkpoint", request.getNode(), out)) {
+      return;
+    }
+    try {
+      reply(out, LedgerWire.reply(checkpoints == null ? Optional.empty()
+          : checkpoints.offer(request.getNode(), request.getLastSize())));
+    } catch (IOException e) {
+      log.error("cannot read the ledger node={} reason=\"{}\"", request.getNode(), e.getMessage());
+      out.onError(Status.INTERNAL.withDescription("cannot read the ledger").asRuntimeException());
+    }
+  }
+
+  @Override
+  public void cosign(CosignRequest request, StreamObserver<Receipt> out) {
+    if (!authorized("Cosign", request.getNode(), out)) {
+      return;
+    }
+    if (checkpoints == null) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription("this run keeps no ledger").asRuntimeException());
+      return;
+    }
+    try {
+      checkpoints.cosign(request.getNode(), LedgerWire.cosignature(request));
+      log.info("checkpoint cosigned node={} size={}", request.getNode(), request.getSize());
+      reply(out, Wire.receipt(RemoteClients.Receipt.ACCEPTED));
+    } catch (IllegalArgumentException e) {
+      log.warn("cosignature rejected node={} size={} reason=\"{}\"", request.getNode(), request.getSize(), e.getMessage());
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (IOException e) {
+      log.error("cannot record a cosignature node={} reason=\"{}\"", request.getNode(), e.getMessage());
+      out.onError(Status.INTERNAL.withDescription("cannot record the cosignature").asRuntimeException());
+    }
   }
 
   private static <T> void reply(StreamObserver<T> out, T value) {

@@ -1,6 +1,7 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
+import dev.shoal.node.LedgerWitness;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
@@ -11,6 +12,7 @@ import dev.shoal.transport.tls.KitMaterial;
 import dev.shoal.transport.tls.Tls;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
+import dev.shoal.transport.proto.CheckpointRequest;
 import dev.shoal.transport.proto.BlobRef;
 import dev.shoal.transport.proto.Chunk;
 import dev.shoal.transport.proto.DownloadRequest;
@@ -263,6 +265,17 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       default -> Wire.evaluate(a.round(), a.baseModel());
     };
     call(() -> unary().fail(FailureReport.newBuilder().setNode(node).setAssignment(assignment).setReason(reason).build()));
+  }
+
+  @Override
+  public Optional<LedgerWitness.Offer> checkpoint(String node, long lastSize) throws IOException {
+    return LedgerWire.offer(call(() -> unary().checkpoint(
+        CheckpointRequest.newBuilder().setNode(node).setLastSize(lastSize).build())));
+  }
+
+  @Override
+  public String cosign(String node, LedgerWitness.Cosignature cosignature) throws IOException {
+    return call(() -> unary().cosign(LedgerWire.request(node, cosignature))).getVerdict().name();
   }
 
   /** The coordinator's view of runs and nodes. */
