@@ -112,6 +112,7 @@ final class Coordinator {
       var service = new FederationService(clients, state.blobs(),
           () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
           .admitOnly(net.allowNodes())
+          .witnessedBy(ledger == null ? null : new CheckpointServing(ledger))
           .onResult((node, round, update, examples, metrics) ->
               journal.received(Result.of(run.id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough

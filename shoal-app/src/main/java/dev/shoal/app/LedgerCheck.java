@@ -1,5 +1,10 @@
 package dev.shoal.app;
 
+import java.util.TreeMap;
+import java.util.Map;
+import dev.shoal.ledger.NoteSignature;
+import dev.shoal.ledger.SignedNote;
+import dev.shoal.ledger.VerifiedCheckpoint;
 import dev.shoal.ledger.Checkpoint;
 import dev.shoal.ledger.CheckpointPolicy;
 import dev.shoal.ledger.Ed25519NoteVerifier;
@@ -32,7 +37,7 @@ import java.util.List;
  * @param notices what a reader should know that is not an error (a crash's traces)
  */
 record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoint> checkpoints, List<String> notes,
-    Ed25519NoteVerifier key, List<String> notices) {
+    Ed25519NoteVerifier key, Map<String, Long> cosigned, List<String> notices) {
 
   /** Reads and checks the ledger of the run directory {@code runDir}. */
   static LedgerCheck of(Path runDir) throws IOException {
@@ -62,12 +67,16 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
     }
     List<Checkpoint> checkpoints = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<String, Long> cosigned = new TreeMap<>();
+    CheckpointPolicy policy = policy(dir, key);
     Checkpoint previous = null;
     for (Path file : RunLedger.checkpointFiles(dir)) {
       String note = Files.readString(file, StandardCharsets.UTF_8);
       Checkpoint c;
       try {
-        c = CheckpointPolicy.logOnly(originOf(key), key).verify(note).checkpoint();
+        VerifiedCheckpoint v = policy.verify(note);
+        c = v.checkpoint();
+        v.cosignatures().forEach(w -> cosigned.merge(w.name(), c.size(), Math::max));
       } catch (NoteVerificationException e) {
         throw new UserError("checkpoint " + file.getFileName() + ": " + e.getMessage());
       }
@@ -80,7 +89,7 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
       }
       if (c.size() > entries.size()) {
         throw new UserError("the log is truncated: checkpoint " + file.getFileName() + " covers " + c.size()
-            + " entries, the log holds " + entries.size());
+            + " entries, the log holds " + entries.size() + cosigners(policy, note));
       }
       if (!Arrays.equals(MerkleTree.root(leaves.subList(0, (int) c.size())), c.root())) {
         long from = previous == null ? 0 : previous.size();
@@ -105,7 +114,59 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
       notices.add("entries " + signed + ".." + (entries.size() - 1) + " are not yet in a signed checkpoint: the writer"
           + " stopped before signing; it signs them when the run resumes");
     }
-    return new LedgerCheck(entries, leaves, checkpoints, notes, key, notices);
+    return new LedgerCheck(entries, leaves, checkpoints, notes, key, cosigned, notices);
+  }
+
+  /** The log's key, with the cosigner keys of the nodes that cosigned as trusted witnesses. */
+  private static CheckpointPolicy policy(Path dir, Ed25519NoteVerifier key) throws IOException {
+    try {
+      return CheckpointPolicy.of(originOf(key), key.verifierKey(), RunLedger.cosignerKeys(dir), 0);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(dir.resolve(RunLedger.COSIGNERS) + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Checks this ledger against a checkpoint a node kept ({@code witness/checkpoint.note} in its
+   * state directory): it must be signed by this log's key, and the log must still hold the tree it
+   * describes. Returns who cosigned it; a truncated or changed log is a {@link UserError} saying so.
+   */
+  String checkAgainst(Path witnessNote) throws IOException {
+    String note;
+    try {
+      note = Files.readString(witnessNote, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new UserError("no witnessed checkpoint at " + witnessNote);
+    }
+    Checkpoint c;
+    List<String> witnesses;
+    try {
+      c = CheckpointPolicy.logOnly(originOf(key), key).verify(note).checkpoint();
+      witnesses = SignedNote.parse(note).signatures().stream().map(NoteSignature::name)
+          .filter(n -> !n.equals(key.name())).toList();
+    } catch (NoteVerificationException | IllegalArgumentException e) {
+      throw new UserError(witnessNote + " is not a checkpoint of this log: " + e.getMessage());
+    }
+    String who = witnesses.isEmpty() ? "no node" : String.join(", ", witnesses);
+    if (c.size() > entries.size()) {
+      throw new UserError("the log is truncated: " + who + " cosigned a checkpoint of " + c.size() + " entries ("
+          + witnessNote + "), the log holds " + entries.size());
+    }
+    if (!Arrays.equals(MerkleTree.root(leafHashes.subList(0, (int) c.size())), c.root())) {
+      throw new UserError("the log was changed: its first " + c.size() + " entries no longer match the checkpoint "
+          + who + " cosigned (" + witnessNote + ")");
+    }
+    return who + " at " + c.size() + " entries";
+  }
+
+  /** ", cosigned by ..." when nodes cosigned the note. */
+  private static String cosigners(CheckpointPolicy policy, String note) {
+    try {
+      List<String> names = policy.verify(note).cosignatures().stream().map(w -> w.name()).toList();
+      return names.isEmpty() ? "" : " (the checkpoint is cosigned by " + String.join(", ", names) + ")";
+    } catch (NoteVerificationException e) {
+      return "";
+    }
   }
 
   /** The latest checkpoint. */

@@ -1,5 +1,6 @@
 package dev.shoal.app;
 
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,18 +77,32 @@ final class LedgerCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-      "Recompute every entry's hash, every checkpoint's root, signature and consistency with the one",
-      "before; exit 1 naming the first entry or checkpoint that fails."})
+      "Recompute every entry's hash, every checkpoint's root, signature, cosignatures and consistency",
+      "with the one before; with --witness, also check the log against checkpoints that nodes kept;",
+      "exit 1 naming the first entry or checkpoint that fails."})
   static final class Verify implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
+
+    @Option(names = "--witness", paramLabel = "FILE", description = "A checkpoint a node cosigned and kept"
+        + " (witness/checkpoint.note in its state directory); the log must still hold its tree. Repeatable.")
+    List<Path> witnesses = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
       LedgerCheck l = LedgerCheck.of(dir);
+      List<String> kept = new ArrayList<>();
+      for (Path w : witnesses) {
+        kept.add(l.checkAgainst(w));
+      }
       l.notices().forEach(n -> System.out.println("note: " + n));
       String root = l.checkpoints().isEmpty() ? HEX.formatHex(MerkleTree.emptyRoot()) : HEX.formatHex(l.latest().root());
       System.out.printf(Locale.ROOT, "ledger verified: %d entries, %d signed checkpoints, root %s, log key %s%n",
           l.entries().size(), l.checkpoints().size(), root, l.key().keyId());
+      if (!l.cosigned().isEmpty()) {
+        System.out.printf(Locale.ROOT, "cosigned by %d node(s), each up to: %s%n", l.cosigned().size(),
+            String.join(", ", l.cosigned().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      }
+      kept.forEach(k -> System.out.println("consistent with the checkpoint kept by " + k));
       return 0;
     }
   }

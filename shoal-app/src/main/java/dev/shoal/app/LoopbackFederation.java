@@ -52,13 +52,14 @@ final class LoopbackFederation {
     Path pki = out.resolve("pki");
     deleteRecursively(state);
     deleteRecursively(pki);
+    deleteRecursively(out.resolve("nodes"));
     CertificateAuthority ca = provision(pki, parts.keySet());
     var net = new Coordinator.Network(HOST, 0, HEARTBEAT, LIVENESS,
         Security.coordinator(pki.resolve("coordinator"), ca.crlFile()), Set.of(),
         Optional.of(new Operations.Address(HOST, 0)));
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
         ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
-        : new NodeThreads(job, parts, pki)) {
+        : new NodeThreads(job, parts, pki, out.resolve("nodes"))) {
       var local = new Coordinator.LocalNodes(nodes::start, nodes::alive, REGISTRATION);
       ParameterSet result = Coordinator.run(job, "simulation", state, out, data, net, Optional.of(local), console);
       nodes.awaitExit(Duration.ofSeconds(10));

@@ -34,7 +34,7 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--name", description = "This node's name, unique in the federation (default with --kit: the name in its certificate).")
   String name;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the model cache here, so a restarted node does not download the current global model again (default: a temporary directory, removed on exit).")
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep the model cache and the ledger witness here: a restarted node does not download the current global model again, and goes on checking the coordinator's ledger from the last checkpoint it cosigned (default: a temporary directory, removed on exit, and the witness in memory).")
   Path stateDir;
 
   @Mixin SecurityOptions security;
@@ -60,10 +60,14 @@ final class NodeCommand implements Callable<Integer> {
       var agent = new NodeAgent(name, link,
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata"))),
-          data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()));
+          data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
+          .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();
       agent.refusal().ifPresent(reason -> {
         throw new UserError("the coordinator refused node " + name + ": " + reason);
+      });
+      agent.inconsistency().ifPresent(reason -> {
+        throw new UserError("node " + name + " stopped: the coordinator's ledger is inconsistent: " + reason);
       });
     }
     System.out.printf("node %s: the run is over%n", name);

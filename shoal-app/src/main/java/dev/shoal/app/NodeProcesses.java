@@ -57,6 +57,7 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
       List<String> command = new ArrayList<>(jvm());
       command.addAll(List.of(Main.class.getName(), "node", "--coordinator", LoopbackFederation.HOST + ":" + port,
           "--kit", kits.resolve(name).toAbsolutePath().toString(), "--data-path", data.toAbsolutePath().toString(),
+          "--state-dir", dir.resolve(name + ".state").toAbsolutePath().toString(),
           "--heartbeat-interval", Long.toString(LoopbackFederation.HEARTBEAT.toSeconds()), "--reconnect-max", "2"));
       try {
         // Nodes keep PyTorch's default thread count, as in-process clients do: another count can

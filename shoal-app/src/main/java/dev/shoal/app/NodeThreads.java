@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -37,11 +38,16 @@ final class NodeThreads implements LoopbackFederation.Nodes {
   private final List<Thread> threads = new ArrayList<>();
 
   private final Path kits;
+  private final Path states;
 
-  /** One node thread per client in {@code parts}, each with its kit {@code kits/NAME}. */
-  NodeThreads(Job job, Map<String, FederatedData> parts, Path kits) {
+  /**
+   * One node thread per client in {@code parts}, each with its kit {@code kits/NAME} and its
+   * ledger witness in {@code states/NAME}.
+   */
+  NodeThreads(Job job, Map<String, FederatedData> parts, Path kits, Path states) {
     this.parts = parts;
     this.kits = kits;
+    this.states = states;
     this.workers = Executors.newFixedThreadPool(job.parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
     this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), workers);
   }
@@ -55,7 +61,8 @@ final class NodeThreads implements LoopbackFederation.Nodes {
   private void run(String name, FederatedData data, int port) {
     try (var link = Security.tls(kits.resolve(name)).dial(LoopbackFederation.HOST, port, null)) {
       NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode(),
-          new SecAggParticipant(new java.security.SecureRandom()));
+          new SecAggParticipant(new java.security.SecureRandom()))
+          .witnessing(NodeWitness.open(name, Optional.of(states.resolve(name))));
       synchronized (agents) {
         agents.add(agent);
       }

@@ -28,6 +28,8 @@ final class RunLedger implements Closeable {
   static final String KEY = "log.key";
   static final String PUBLIC_KEY = "log.pub";
   static final String CHECKPOINTS = "checkpoints";
+  /** The cosigner verifier keys of the nodes that cosigned checkpoints, one a line. */
+  static final String COSIGNERS = "cosigners";
 
   private final Path dir;
   private final String origin;
@@ -90,6 +92,53 @@ final class RunLedger implements Closeable {
 
   long size() {
     return log.size();
+  }
+
+  /** The log's verifier key. */
+  String verifierKey() {
+    return signer.verifierKey();
+  }
+
+  byte[] entry(long index) throws IOException {
+    return log.entry(index);
+  }
+
+  List<byte[]> inclusionProof(long index, long size) {
+    return log.inclusionProof(index, size);
+  }
+
+  List<byte[]> consistencyProof(long from, long to) {
+    return log.consistencyProof(from, to);
+  }
+
+  /** The signed checkpoint of {@code size} entries, with the cosignatures it has so far. */
+  synchronized String checkpoint(long size) throws IOException {
+    return Files.readString(checkpointFile(dir, size), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Replaces the checkpoint of {@code size} entries with {@code addCosignature} applied to it (the
+   * same note with a node's cosignature added), and remembers the node's cosigner key.
+   */
+  synchronized void cosign(long size, java.util.function.UnaryOperator<String> addCosignature, String cosignerKey)
+      throws IOException {
+    String cosigned = addCosignature.apply(checkpoint(size));
+    AtomicFile.write(checkpointFile(dir, size), cosigned.getBytes(StandardCharsets.UTF_8));
+    Path keys = dir.resolve(COSIGNERS);
+    List<String> known = cosignerKeys(dir);
+    if (!known.contains(cosignerKey)) {
+      List<String> all = new ArrayList<>(known);
+      all.add(cosignerKey);
+      AtomicFile.write(keys, (String.join("\n", all) + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /** The cosigner keys recorded in a ledger directory. */
+  static List<String> cosignerKeys(Path ledgerDir) throws IOException {
+    Path keys = ledgerDir.resolve(COSIGNERS);
+    return Files.exists(keys)
+        ? Files.readAllLines(keys, StandardCharsets.US_ASCII).stream().map(String::strip).filter(l -> !l.isEmpty()).toList()
+        : List.of();
   }
 
   static Path checkpointFile(Path ledgerDir, long size) {
