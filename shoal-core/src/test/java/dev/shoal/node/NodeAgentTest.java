@@ -32,6 +32,8 @@ class NodeAgentTest {
     final AtomicInteger dropNext = new AtomicInteger();
     final AtomicInteger registrations = new AtomicInteger();
     volatile String refuse;
+    volatile LedgerWitness.Offer offer;
+    final List<LedgerWitness.Cosignature> cosignatures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LocalLink(RemoteClients port) {
       this.port = port;
@@ -55,12 +57,13 @@ class NodeAgentTest {
 
     @Override
     public Optional<LedgerWitness.Offer> checkpoint(String node, long lastSize) {
-      return Optional.empty();
+      return Optional.ofNullable(offer);
     }
 
     @Override
     public String cosign(String node, LedgerWitness.Cosignature cosignature) {
-      throw new IllegalStateException("this link offers no checkpoint to cosign");
+      cosignatures.add(cosignature);
+      return "ACCEPTED";
     }
 
     @Override
@@ -186,6 +189,47 @@ class NodeAgentTest {
     t.join(Duration.ofSeconds(10));
     assertThat(t.isAlive()).as("the agent stops instead of retrying").isFalse();
     assertThat(a.refusal()).hasValue("UNAUTHENTICATED: certificate revoked: a (node, serial 1f)");
+  }
+
+  /** A witness that cosigns the checkpoint "good" and finds any other inconsistent. */
+  static final class CheckpointWitness implements LedgerWitness {
+    volatile long size;
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public Cosignature witness(Offer offer) throws Inconsistent {
+      if (!offer.checkpoint().equals("good")) {
+        throw new Inconsistent("the log shrank");
+      }
+      size++;
+      return new Cosignature(size, "key", "line\n");
+    }
+  }
+
+  @Test
+  void anAgentCosignsBeforeEachFitAndStopsWithoutTrainingOnAnInconsistentLog() throws Exception {
+    link.offer = new LedgerWitness.Offer("log", "good", List.of(), List.of());
+    CheckpointWitness witness = new CheckpointWitness();
+    NodeAgent a = new NodeAgent("a", link, p -> trainer, RoundEngineTest.data(2, 10), FAST, 1).witnessing(witness);
+    Thread t = Thread.ofVirtual().start(a);
+    awaitNodes(1);
+    run(2, 1);
+    assertThat(link.cosignatures).hasSize(2);
+    assertThat(a.inconsistency()).isEmpty();
+
+    link.offer = new LedgerWitness.Offer("log", "bad", List.of(), List.of());
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 1, 0.0), port,
+        new RunConfig(1, 1, Duration.ofSeconds(2), 1), Optional.empty(), e -> { });
+    engine.run(trainer.initialParameters(0));
+    t.join(Duration.ofSeconds(10));
+    assertThat(t.isAlive()).as("the agent stops instead of training").isFalse();
+    assertThat(a.inconsistency()).hasValue("the log shrank");
+    assertThat(link.cosignatures).hasSize(2);
+    assertThat(port.nodes()).extracting(RemoteClients.NodeView::roundsContributed).containsExactly(2);
   }
 
   /** Keeps the trained update's first value; answers a stage with that value appended to the request. */
