@@ -62,6 +62,11 @@ final class NodeWitness implements LedgerWitness {
   }
 
   @Override
+  public void sent(long round, String commitment) {
+    witness.sent(round, commitment);
+  }
+
+  @Override
   public Cosignature witness(Offer offer) throws Inconsistent {
     Witness.Cosigned c;
     try {

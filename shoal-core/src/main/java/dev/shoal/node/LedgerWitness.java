@@ -14,6 +14,12 @@ public interface LedgerWitness {
   long size();
 
   /**
+   * The node sent, in the clear, the update with content id {@code commitment} for {@code round}:
+   * an entry of that round that lists the node must record exactly that commitment.
+   */
+  void sent(long round, String commitment);
+
+  /**
    * Checks {@code offer} and returns this node's cosignature of its checkpoint.
    *
    * @throws Inconsistent when the checkpoint or a proof does not hold: the reason says which

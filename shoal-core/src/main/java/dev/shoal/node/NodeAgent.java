@@ -1,6 +1,7 @@
 package dev.shoal.node;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
@@ -157,6 +158,9 @@ public final class NodeAgent implements Runnable {
             verdict = link.submitHeldFit(name, a.round(), out.numExamples(), out.metrics());
           } else {
             verdict = link.submitFit(name, a.round(), out.parameters(), out.numExamples(), out.metrics());
+            if (witness != null) {
+              witness.sent(a.round(), ContentId.of(out.parameters()).value());
+            }
           }
           log.info("update submitted node={} round={} examples={} held={} verdict={}", name, a.round(),
               out.numExamples(), a.outbound().secureAggregation(), verdict);

@@ -194,6 +194,12 @@ class NodeAgentTest {
   /** A witness that cosigns the checkpoint "good" and finds any other inconsistent. */
   static final class CheckpointWitness implements LedgerWitness {
     volatile long size;
+    final Map<Long, String> sent = new ConcurrentHashMap<>();
+
+    @Override
+    public void sent(long round, String commitment) {
+      sent.put(round, commitment);
+    }
 
     @Override
     public long size() {
@@ -220,6 +226,7 @@ class NodeAgentTest {
     run(2, 1);
     assertThat(link.cosignatures).hasSize(2);
     assertThat(a.inconsistency()).isEmpty();
+    assertThat(witness.sent).containsOnlyKeys(1L, 2L);
 
     link.offer = new LedgerWitness.Offer("log", "bad", List.of(), List.of());
     var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 1, 0.0), port,

@@ -16,7 +16,8 @@ import java.util.Optional;
  *   <li>it does not shrink the tree, and a tree of the same size has the same root;
  *   <li>a consistency proof (RFC 9162 §2.1.4) links it to the last cosigned checkpoint;
  *   <li>each entry offered as the node's own lies in the new part of the tree, is proved included
- *       (RFC 9162 §2.1.3), and names the node as a participant.
+ *       (RFC 9162 §2.1.3), and names the node as a participant; when the node told the witness
+ *       which update it sent in that round, the entry records exactly that commitment.
  * </ul>
  *
  * Anything else is an {@link InconsistentLogException} that says what does not hold.
@@ -33,6 +34,7 @@ public final class Witness {
 
   private final String node;
   private final Cosigner cosigner;
+  private final java.util.Map<Long, String> sent = new java.util.HashMap<>();
   private String logKey;
   private Cosigned last;
 
@@ -60,6 +62,11 @@ public final class Witness {
         throw new IllegalArgumentException("the kept checkpoint does not verify: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** The node sent the update with content id {@code commitment} in {@code round}. */
+  public synchronized void sent(long round, String commitment) {
+    sent.put(round, commitment);
   }
 
   /** The tree size of the last cosigned checkpoint, 0 before the first. */
@@ -126,10 +133,7 @@ public final class Witness {
         throw new InconsistentLogException("entry " + e.index() + " is not in the checkpoint of " + next.size()
             + " entries: its inclusion proof fails");
       }
-      if (!namesThisNode(e.json())) {
-        throw new InconsistentLogException("entry " + e.index() + " was offered as this node's, but it does not name "
-            + node + " as a participant");
-      }
+      checkOwn(e);
     }
     NoteSignature cosignature = cosigner.cosign(next, now);
     String note = SignedNote.parse(signedNote).withSignature(cosignature).encode();
@@ -149,17 +153,27 @@ public final class Witness {
     }
   }
 
-  private boolean namesThisNode(byte[] json) {
+  /** The entry names this node, and records the update it sent in that round, if it said which. */
+  private void checkOwn(Included e) throws InconsistentLogException {
+    JsonNode entry;
     try {
-      JsonNode participants = JSON.readTree(json).path("participants");
-      for (JsonNode p : participants) {
-        if (p.asText().equals(node)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (IOException e) {
-      return false;
+      entry = JSON.readTree(e.json());
+    } catch (IOException x) {
+      throw new InconsistentLogException("entry " + e.index() + " is not JSON");
+    }
+    boolean named = false;
+    for (JsonNode p : entry.path("participants")) {
+      named |= p.asText().equals(node);
+    }
+    if (!named) {
+      throw new InconsistentLogException("entry " + e.index() + " was offered as this node's, but it does not name "
+          + node + " as a participant");
+    }
+    String mine = sent.get(entry.path("round").asLong(-1));
+    String recorded = entry.path("updateCommitments").path(node).asText(null);
+    if (mine != null && !mine.equals(recorded)) {
+      throw new InconsistentLogException("entry " + e.index() + " records update " + recorded + " for this node in round "
+          + entry.path("round").asLong() + ", but it sent " + mine);
     }
   }
 }

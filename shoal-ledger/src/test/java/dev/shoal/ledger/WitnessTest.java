@@ -127,6 +127,17 @@ class WitnessTest {
   }
 
   @Test
+  void anEntryThatRecordsAnotherUpdateThanTheNodeSentIsRefused() throws Exception {
+    log.entries.add(("{\"participants\":[\"n1\"],\"round\":1,\"type\":\"round_completed\","
+        + "\"updateCommitments\":{\"n1\":\"sha256:aa\"}}").getBytes(StandardCharsets.UTF_8));
+    witness.sent(1, "sha256:bb");
+    assertThatThrownBy(() -> log.offerTo(witness, "n1"))
+        .hasMessage("entry 0 records update sha256:aa for this node in round 1, but it sent sha256:bb");
+    witness.sent(1, "sha256:aa");
+    assertThat(log.offerTo(witness, "n1").checkpoint().size()).isEqualTo(1);
+  }
+
+  @Test
   void anEntryThatDoesNotNameTheNodeIsRefused() throws Exception {
     log.add("n2");
     List<Witness.Included> notMine = log.own("n2", 0);
