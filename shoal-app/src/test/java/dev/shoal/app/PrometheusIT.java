@@ -103,6 +103,10 @@ class PrometheusIT {
     // the nodes' metrics too, and the coordinator's gauges (a finished process no longer serves: its last values)
     await("both nodes' shoal_node_rounds_trained_total above 0 in Prometheus", Duration.ofMinutes(2), prometheus,
         "prometheus", () -> query(api, "last_over_time(shoal_node_rounds_trained_total[10m]) > 0").size() == 2);
+    for (String metric : List.of("shoal_node_training_seconds_total", "shoal_node_received_bytes_total",
+        "shoal_node_sent_bytes_total", "shoal_node_updates_submitted_total{verdict=\"accepted\"}")) {
+      assertThat(query(api, "last_over_time(" + metric + "[10m]) > 0")).as("%s of both nodes", metric).hasSize(2);
+    }
     JsonNode online = query(api, "last_over_time(shoal_nodes_known{run=\"watched\"}[10m])");
     assertThat(online.get(0).get("value").get(1).asDouble()).isEqualTo(2);
     assertThat(query(api, "last_over_time(shoal_planned_rounds{run=\"watched\"}[10m])").get(0).get("value").get(1).asDouble()).isEqualTo(8);
