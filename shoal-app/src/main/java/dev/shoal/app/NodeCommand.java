@@ -1,5 +1,6 @@
 package dev.shoal.app;
 
+import dev.shoal.app.ops.NodeMetrics;
 import dev.shoal.data.FederatedData;
 import dev.shoal.data.MnistDirectory;
 import dev.shoal.djl.ModelZoo;
@@ -45,21 +46,26 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--reconnect-max", defaultValue = "30", paramLabel = "SECONDS", description = "Longest wait between attempts to reach an absent coordinator (default: ${DEFAULT-VALUE}).")
   long reconnectMaxSeconds;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at /metrics (and /healthz) over plain HTTP here; port 0 picks a free one (default: off, the node listens on nothing).")
+  String metrics;
+
   @Override
   public Integer call() throws Exception {
     Security sec = security.resolve();
     name = sec.nodeName(name);
     HostPort address = HostPort.parse(coordinator, "--coordinator");
+    HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, "--metrics");
     FederatedData data = MnistDirectory.load(dataPath);
     ModelZoo zoo = ModelZoo.standard();
     var timing = new NodeAgent.Timing(Duration.ofMillis(500), Duration.ofSeconds(heartbeatSeconds),
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
         name, data.train().size(), data.test().size(), coordinator);
-    try (var link = sec.dial(address.host(), address.port(), stateDir)) {
-      var agent = new NodeAgent(name, link,
+    try (var measured = metrics == null ? NodeMetrics.unserved(name) : served(metricsAt);
+        var link = sec.dial(address.host(), address.port(), stateDir)) {
+      var agent = new NodeAgent(name, measured.link(link), measured.trainers(
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
-              "the coordinator's model names no architecture in its 'model' metadata"))),
+              "the coordinator's model names no architecture in its 'model' metadata")))),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();
@@ -72,5 +78,16 @@ final class NodeCommand implements Callable<Integer> {
     }
     System.out.printf("node %s: the run is over%n", name);
     return 0;
+  }
+
+  private NodeMetrics served(HostPort at) {
+    NodeMetrics m;
+    try {
+      m = NodeMetrics.serve(name, at.host(), at.port());
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserError("--metrics: " + e.getMessage());
+    }
+    System.out.printf("node %s: metrics at %s/metrics%n", name, m.url().orElseThrow());
+    return m;
   }
 }
