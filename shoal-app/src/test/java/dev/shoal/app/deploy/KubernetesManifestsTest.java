@@ -109,7 +109,9 @@ class KubernetesManifestsTest {
     assertThat(site0.at("/nodeSelector").toString()).contains("site-0");
     assertThat(site0.at("/containers/0/resources/limits/memory").asText()).isEqualTo("1536Mi");
     assertThat(site0.at("/containers/0/volumeMounts").size()).as("mounts kept by the merge").isEqualTo(4);
-    assertThat(edge.stream().filter(m -> m.kind().equals("PersistentVolumeClaim"))).isEmpty();
+    assertThat(edge.stream().filter(m -> m.kind().equals("PersistentVolumeClaim")).map(Manifest::name))
+        .as("the data claims are gone, the nodes' state claims stay")
+        .containsExactlyInAnyOrder("shoal-node-state-site-0", "shoal-node-state-site-1");
     JsonNode coordinator = find(edge, "StatefulSet", "shoal-coordinator").json().at("/spec");
     assertThat(coordinator.at("/volumeClaimTemplates/0/spec/storageClassName").asText()).isEqualTo("local-path");
     assertThat(coordinator.at("/template/spec/containers/0/resources/limits/memory").asText()).isEqualTo("2Gi");
