@@ -128,6 +128,10 @@ class ContainerFilesTest {
       String where = "compose.yaml: services." + s.getKey();
       CommandLine.ParseResult r = commands.get(s.getKey());
       assertThat(s.getValue().path("image").asText()).as(where + ".image").startsWith("shoal:");
+      if (s.getValue().path("read_only").asBoolean()) {
+        // a read-only container writes only to volumes and tmpfs; /tmp must allow loading native libraries
+        assertThat(s.getValue().path("tmpfs").toString()).as(where + ".tmpfs").contains("/tmp:exec");
+      }
       Map<String, String> mounts = new HashMap<>();
       for (JsonNode v : s.getValue().path("volumes")) {
         String[] parts = v.asText().split(":");
