@@ -19,8 +19,9 @@ final class BookkeepingRows {
   private BookkeepingRows() {}
 
   /**
-   * Writes one entry; one that no longer applies changes nothing: its round or run is gone, or a
-   * result arrives for a round no longer started or is one already recorded.
+   * Writes one entry; one that no longer applies changes nothing: its round or run is gone, or it
+   * is a result already recorded. A result the engine accepted just before its round completed
+   * may be written after the round: it is kept, since the engine decides what is late.
    */
   static void write(Connection c, Bookkeeping e) throws SQLException {
     switch (e) {
@@ -38,8 +39,7 @@ final class BookkeepingRows {
         Result x = r.result();
         Rows.update(c, "INSERT OR IGNORE INTO results"
             + " (run_id, round, node, update_id, num_examples, metrics, received)"
-            + " SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS"
-            + " (SELECT 1 FROM rounds WHERE run_id = ? AND round = ? AND status = 'started')"
+            + " SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rounds WHERE run_id = ? AND round = ?)"
             + " AND EXISTS (SELECT 1 FROM nodes WHERE name = ?)",
             x.runId(), x.round(), x.node(), x.updateId().value(), x.numExamples(), JsonMaps.numbers(x.metrics()),
             Timestamps.format(r.at()), x.runId(), x.round(), x.node());

@@ -127,16 +127,19 @@ class RunStoreBookkeepingTest {
   }
 
   @Test
-  void aResultIsRecordedOnlyWhileItsRoundIsStarted() {
-    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE), new NodeSeen("late", at(0), NodeStatus.ONLINE)));
+  void aResultAcceptedJustBeforeItsRoundCompletedIsKeptWhenWrittenAfter() {
+    // the transport hands the engine a result, then tells the journal: the engine may complete the
+    // round before the journal writes it
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
     store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(1), 1, Map.of()), at(1))));
     store.startRound(run.id(), 1);
-    store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(2), 1, Map.of()), at(2))));
+    store.record(List.of(new Instructed(run.id(), 1, "a", FIT, model(0), Map.of(), at(2)),
+        new Resolved(run.id(), 1, "a", FIT, InstructionStatus.DONE, null, at(3))));
     store.completeRound(run.id(), metrics(1, model(1)), model(1));
-    store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "late", model(3), 1, Map.of()), at(3))));
-    assertThat(StoredRows.results(dir, run.id(), 1)).extracting(Result::node, Result::updateId)
-        .containsExactly(tuple("a", model(2)));
-    assertThat(store.node("late").orElseThrow().roundsContributed()).isZero();
+    store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(2), 1, Map.of()), at(4))));
+    assertThat(StoredRows.results(dir, run.id(), 1)).as("the result before the round started is skipped")
+        .extracting(Result::node, Result::updateId).containsExactly(tuple("a", model(2)));
+    assertThat(store.node("a").orElseThrow().roundsContributed()).as("credited once, for its done fit").isEqualTo(1);
   }
 
   @Test
