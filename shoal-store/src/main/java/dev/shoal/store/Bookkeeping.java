@@ -22,6 +22,9 @@ public sealed interface Bookkeeping {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(status, "status");
+      if (node.isBlank()) {
+        throw new IllegalArgumentException("node name must not be blank");
+      }
     }
   }
 

@@ -25,10 +25,4 @@ public record Instruction(
   public Instruction {
     config = Map.copyOf(config);
   }
-
-  /** A fit instruction. */
-  public Instruction(long runId, int round, String node, ContentId baseModelId, Map<String, String> config,
-      InstructionStatus status, Optional<String> reason) {
-    this(runId, round, node, baseModelId, config, status, reason, InstructionKind.FIT);
-  }
 }

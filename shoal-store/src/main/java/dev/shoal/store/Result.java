@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param updateId the blob holding the update
  * @param metrics the node's training metrics; NaN when not measured
- * @param received when the coordinator stored it (ignored on insert; the store sets it)
+ * @param received when the coordinator received it, as read back from the store (on write, the
+ *     time of the {@link Bookkeeping.Received} entry is stored instead)
  */
 public record Result(
     long runId,
@@ -31,7 +32,7 @@ public record Result(
     }
   }
 
-  /** A result to record now. */
+  /** A result to record in a {@link Bookkeeping.Received} entry. */
   public static Result of(
       long runId, int round, String node, ContentId updateId, long numExamples, Map<String, Double> metrics) {
     return new Result(runId, round, node, updateId, numExamples, metrics, Instant.EPOCH);

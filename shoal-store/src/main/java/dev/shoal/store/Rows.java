@@ -8,9 +8,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
-/** Reading rows of the state database into records, and the few statements shared by writers. */
+/** Reading rows of the state database into records, and the statements every writer shares. */
 final class Rows {
 
   static final String RUN_COLUMNS = "id, name, config_hash, config, seed, total_rounds, status, created";
@@ -113,25 +115,56 @@ final class Rows {
     }
   }
 
-  static Optional<Instruction> instruction(Connection c, long runId, int round, String node)
-      throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + INSTRUCTION_COLUMNS
-        + " FROM instructions WHERE run_id = ? AND round = ? AND node = ? AND kind = 'fit'")) {
+  static List<RoundRecord> rounds(Connection c, long runId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT " + ROUND_COLUMNS + " FROM rounds WHERE run_id = ? ORDER BY round")) {
       s.setLong(1, runId);
-      s.setInt(2, round);
-      s.setString(3, node);
-      return one(s, Rows::instructionRow);
+      return list(s, Rows::roundRow);
     }
   }
 
-  static Optional<Result> result(Connection c, long runId, int round, String node) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + RESULT_COLUMNS
-        + " FROM results WHERE run_id = ? AND round = ? AND node = ?")) {
+  static List<Instruction> instructions(Connection c, long runId, int round) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + INSTRUCTION_COLUMNS
+        + " FROM instructions WHERE run_id = ? AND round = ? ORDER BY node, kind")) {
       s.setLong(1, runId);
       s.setInt(2, round);
-      s.setString(3, node);
-      return one(s, Rows::resultRow);
+      return list(s, Rows::instructionRow);
     }
+  }
+
+  /** The results of a round, in the order they were received. */
+  static List<Result> results(Connection c, long runId, int round) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + RESULT_COLUMNS
+        + " FROM results WHERE run_id = ? AND round = ? ORDER BY id")) {
+      s.setLong(1, runId);
+      s.setInt(2, round);
+      return list(s, Rows::resultRow);
+    }
+  }
+
+  static List<Bookkeeping.Ignored> ignoredResults(Connection c, long runId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT run_id, round, node, kind, receipt, received"
+        + " FROM ignored_results WHERE run_id = ? ORDER BY id")) {
+      s.setLong(1, runId);
+      return list(s, rs -> new Bookkeeping.Ignored(rs.getLong(1), rs.getInt(2), rs.getString(3),
+          parse(InstructionKind.class, rs.getString(4)), parse(Bookkeeping.Receipt.class, rs.getString(5)),
+          Timestamps.parse(rs.getString(6))));
+    }
+  }
+
+  /** Per node, its fit instructions in a run that ended done. */
+  static Map<String, Integer> roundsContributed(Connection c, long runId) throws SQLException {
+    Map<String, Integer> counts = new TreeMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT node, count(*) FROM instructions"
+        + " WHERE run_id = ? AND kind = 'fit' AND status = 'done' GROUP BY node")) {
+      s.setLong(1, runId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          counts.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    return counts;
   }
 
   static Run runRow(ResultSet rs) throws SQLException {

@@ -7,6 +7,7 @@ import dev.shoal.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public final class CrashLoop {
     try (StateDirectory state = StateDirectory.open(Path.of(args[0]))) {
       RunStore runs = state.runs();
       Run run = runs.openRun(spec());
-      int next = runs.nextRound(run.id());
+      int next = nextRound(runs, run);
       System.out.println("resume " + next);
       System.out.flush();
       ContentId base = runs.lastCompletedRound(run.id()).map(CompletedRound::modelId)
@@ -55,18 +56,30 @@ public final class CrashLoop {
     }
   }
 
-  /** One round as a coordinator does it: instruct, receive a result, store the model, complete. */
+  /**
+   * One round as a coordinator does it: start it, journal the node's instruction, then its
+   * result and outcome (two batches, as the journal writes them), store the model, complete.
+   */
   static ContentId completeRound(StateDirectory state, Run run, int round, ContentId base) throws IOException {
     RunStore runs = state.runs();
     BlobStore blobs = state.blobs();
-    runs.heartbeat(NODE);
     runs.startRound(run.id(), round);
-    runs.addInstruction(run.id(), round, NODE, base, Map.of("round", Integer.toString(round)));
+    Instant now = Instant.now();
+    runs.record(List.of(new Bookkeeping.NodeSeen(NODE, now, NodeStatus.ONLINE),
+        new Bookkeeping.Instructed(run.id(), round, NODE, InstructionKind.FIT, base,
+            Map.of("round", Integer.toString(round)), now)));
     ContentId update = blobs.put(("update of round " + round).getBytes(StandardCharsets.UTF_8));
-    runs.recordResult(Result.of(run.id(), round, NODE, update, 100, Map.of("loss", 1.0 / round)));
+    runs.record(List.of(
+        new Bookkeeping.Received(Result.of(run.id(), round, NODE, update, 100, Map.of("loss", 1.0 / round)), now),
+        new Bookkeeping.Resolved(run.id(), round, NODE, InstructionKind.FIT, InstructionStatus.DONE, null, now)));
     ContentId model = blobs.putModel(model(round));
     runs.completeRound(run.id(), new RoundMetrics(round, 1, 0, true, 1.0 / round, Double.NaN,
         Double.NaN, 10, 10, 0.01, model.value(), Map.of()), model);
     return model;
+  }
+
+  /** The round a resumed run continues with: one after the last completed round. */
+  static int nextRound(RunStore runs, Run run) {
+    return runs.lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0) + 1;
   }
 }

@@ -2,6 +2,7 @@ package dev.shoal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shoal.tensor.ContentId;
 import java.io.BufferedReader;
@@ -61,7 +62,7 @@ class CrashSafetyTest {
     try (StateDirectory reopened = StateDirectory.open(state)) {
       RunStore runs = reopened.runs();
       Run run = runs.openRun(CrashLoop.spec());
-      assertThat(runs.nextRound(run.id())).isEqualTo(completed + 1);
+      assertThat(CrashLoop.nextRound(runs, run)).isEqualTo(completed + 1);
       CrashLoop.completeRound(reopened, run, completed + 1, runs.lastCompletedRound(run.id()).orElseThrow().modelId());
       assertThat(verify(reopened, "after the final resume")).isEqualTo(completed + 1);
     }
@@ -84,7 +85,7 @@ class CrashSafetyTest {
         assertThat(k).as(context).isGreaterThanOrEqualTo(child.lastReportedRound());
         RunStore runs = reopened.runs();
         Run run = runs.openRun(CrashLoop.spec());
-        assertThat(runs.nextRound(run.id())).as(context).isEqualTo(k + 1);
+        assertThat(CrashLoop.nextRound(runs, run)).as(context).isEqualTo(k + 1);
         ContentId base = runs.lastCompletedRound(run.id()).map(CompletedRound::modelId)
             .orElseGet(() -> ContentId.of(new byte[0]));
         CrashLoop.completeRound(reopened, run, k + 1, base);
@@ -119,7 +120,12 @@ class CrashSafetyTest {
     }
     for (RoundRecord r : rounds.subList(0, k)) {
       state.blobs().verify(r.modelId().orElseThrow());
-      assertThat(runs.results(run.id(), r.round())).as("results of round " + r.round() + ", " + context).hasSize(1);
+      assertThat(StoredRows.results(state.dir(), run.id(), r.round()))
+          .as("the result of round " + r.round() + " is there, once, " + context).hasSize(1);
+      assertThat(runs.instructions(run.id(), r.round()))
+          .as("the instruction of round " + r.round() + " is there and done, " + context)
+          .extracting(Instruction::node, Instruction::status)
+          .containsExactly(tuple(CrashLoop.NODE, InstructionStatus.DONE));
     }
     assertThat(runs.node(CrashLoop.NODE).map(Node::roundsContributed).orElse(0))
         .as("the node is credited once per completed round, " + context)

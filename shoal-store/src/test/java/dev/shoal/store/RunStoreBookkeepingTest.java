@@ -3,6 +3,7 @@ package dev.shoal.store;
 import static dev.shoal.store.Rounds.metrics;
 import static dev.shoal.store.Rounds.model;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shoal.store.Bookkeeping.Ignored;
@@ -95,9 +96,88 @@ class RunStoreBookkeepingTest {
         new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(2), 41, Map.of()), at(2)),
         new Bookkeeping.Received(Result.of(run.id(), 9, "a", model(1), 40, Map.of()), at(3)),
         new Bookkeeping.Received(Result.of(run.id(), 1, "ghost", model(1), 40, Map.of()), at(4))));
-    assertThat(store.results(run.id(), 1)).extracting(Result::node, Result::updateId, Result::numExamples,
-        Result::metrics).containsExactly(tuple("a", model(1), 40L, Map.of("train_loss", 0.5)));
-    assertThat(store.results(run.id(), 9)).isEmpty();
+    assertThat(StoredRows.results(dir, run.id(), 1)).extracting(Result::node, Result::updateId, Result::numExamples,
+        Result::metrics, Result::received).containsExactly(tuple("a", model(1), 40L, Map.of("train_loss", 0.5), at(1)));
+    assertThat(StoredRows.results(dir, run.id(), 9)).isEmpty();
+  }
+
+  @Test
+  void aRetriedResultIsCountedOnceInTheSameBatchOrALaterOne() {
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
+    store.startRound(run.id(), 1);
+    Result result = Result.of(run.id(), 1, "a", model(100), 600, Map.of("train_loss", 0.3, "acc", Double.NaN));
+    store.record(List.of(new Instructed(run.id(), 1, "a", FIT, model(0), Map.of(), at(1)),
+        new Bookkeeping.Received(result, at(2)), new Bookkeeping.Received(result, at(3)),
+        new Resolved(run.id(), 1, "a", FIT, InstructionStatus.DONE, null, at(3))));
+    store.record(List.of(new Bookkeeping.Received(result, at(4)),
+        new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(101), 600, Map.of()), at(5)),
+        new Ignored(run.id(), 1, "a", FIT, Receipt.DUPLICATE, at(5))));
+    List<Result> results = StoredRows.results(dir, run.id(), 1);
+    assertThat(results).hasSize(1);
+    Result stored = results.get(0);
+    assertThat(stored.updateId()).as("the first upload is kept").isEqualTo(model(100));
+    assertThat(stored.numExamples()).isEqualTo(600);
+    assertThat(stored.metrics()).containsEntry("train_loss", 0.3);
+    assertThat(stored.metrics().get("acc")).isNaN();
+    assertThat(stored.received()).isEqualTo(at(2));
+    assertThat(store.ignoredResults(run.id())).hasSize(1);
+    store.completeRound(run.id(), metrics(1, model(1)), model(1));
+    assertThat(store.node("a").orElseThrow().roundsContributed()).isEqualTo(1);
+    assertThat(store.roundsContributed(run.id())).isEqualTo(Map.of("a", 1));
+  }
+
+  @Test
+  void aResultAcceptedJustBeforeItsRoundCompletedIsKeptWhenWrittenAfter() {
+    // the transport hands the engine a result, then tells the journal: the engine may complete the
+    // round before the journal writes it
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
+    store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(1), 1, Map.of()), at(1))));
+    store.startRound(run.id(), 1);
+    store.record(List.of(new Instructed(run.id(), 1, "a", FIT, model(0), Map.of(), at(2)),
+        new Resolved(run.id(), 1, "a", FIT, InstructionStatus.DONE, null, at(3))));
+    store.completeRound(run.id(), metrics(1, model(1)), model(1));
+    store.record(List.of(new Bookkeeping.Received(Result.of(run.id(), 1, "a", model(2), 1, Map.of()), at(4))));
+    assertThat(StoredRows.results(dir, run.id(), 1)).as("the result before the round started is skipped")
+        .extracting(Result::node, Result::updateId).containsExactly(tuple("a", model(2)));
+    assertThat(store.node("a").orElseThrow().roundsContributed()).as("credited once, for its done fit").isEqualTo(1);
+  }
+
+  @Test
+  void anInstructionGivenAgainIsPendingAgainWithItsNewConfig() {
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
+    store.startRound(run.id(), 1);
+    store.record(List.of(new Instructed(run.id(), 1, "a", FIT, model(0), Map.of("epochs", "2", "seed", "17"), at(1)),
+        new Resolved(run.id(), 1, "a", FIT, InstructionStatus.FAILED, "timed out after 60s", at(2))));
+    assertThat(store.instructions(run.id(), 1)).containsExactly(new Instruction(run.id(), 1, "a", model(0),
+        Map.of("epochs", "2", "seed", "17"), InstructionStatus.FAILED, Optional.of("timed out after 60s"), FIT));
+    store.record(List.of(new Instructed(run.id(), 1, "a", FIT, model(0), Map.of("epochs", "1"), at(3))));
+    assertThat(store.instructions(run.id(), 1)).containsExactly(new Instruction(run.id(), 1, "a", model(0),
+        Map.of("epochs", "1"), InstructionStatus.PENDING, Optional.empty(), FIT));
+  }
+
+  @Test
+  void workForANodeNeverSeenFailsTheWholeBatchNamingTheNode() {
+    store.startRound(run.id(), 1);
+    List<Bookkeeping> instructed = List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE),
+        new Instructed(run.id(), 1, "ghost", FIT, model(0), Map.of(), at(1)));
+    assertThatThrownBy(() -> store.record(instructed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown node 'ghost': a node is registered by its first heartbeat");
+    assertThat(store.nodes()).as("nothing of a failed batch is written").isEmpty();
+    assertThatThrownBy(() -> store.record(List.of(new Ignored(run.id(), 1, "ghost", FIT, Receipt.LATE, at(2)))))
+        .hasMessage("unknown node 'ghost': a node is registered by its first heartbeat");
+    assertThat(store.ignoredResults(run.id())).isEmpty();
+  }
+
+  @Test
+  void anOutcomeWithoutItsInstructionChangesNothingAndPendingIsNoOutcome() {
+    store.record(List.of(new NodeSeen("a", at(0), NodeStatus.ONLINE)));
+    store.startRound(run.id(), 1);
+    store.record(List.of(new Resolved(run.id(), 1, "a", FIT, InstructionStatus.DONE, null, at(1))));
+    assertThat(store.instructions(run.id(), 1)).isEmpty();
+    assertThatThrownBy(() -> new Resolved(run.id(), 1, "a", FIT, InstructionStatus.PENDING, null, at(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an instruction is resolved as done, failed, timed out or offline");
   }
 
   @Test

@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.shoal.store.Bookkeeping.Instructed;
+import dev.shoal.store.Bookkeeping.NodeSeen;
+import dev.shoal.store.Bookkeeping.Received;
+import dev.shoal.store.Bookkeeping.Resolved;
 import dev.shoal.tensor.ContentId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,9 +64,7 @@ class RunStoreTest {
     assertThat(resumed).isEqualTo(created);
     assertThat(store.runs()).containsExactly(created);
     assertThat(store.run("mnist")).contains(created);
-    assertThat(store.run(created.id())).contains(created);
     assertThat(store.run("other")).isEmpty();
-    assertThat(store.run(999)).isEmpty();
   }
 
   @Test
@@ -104,10 +107,10 @@ class RunStoreTest {
   }
 
   @Test
-  void aFailedRunRunsAgainWhenOpenedAgain() {
+  void aRunAnEarlierShoalMarkedFailedRunsAgainWhenOpenedAgain() {
     Run run = run();
-    store.setRunStatus(run.id(), RunStatus.FAILED);
-    assertThat(store.run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+    StoredRows.execute(dir, "UPDATE runs SET status = 'failed' WHERE id = ?", run.id());
+    assertThat(store.run("mnist").orElseThrow().status()).isEqualTo(RunStatus.FAILED);
     assertThatThrownBy(() -> store.startRound(run.id(), 1))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("run 'mnist' cannot start round 1: it is failed; open it again to resume");
@@ -122,7 +125,6 @@ class RunStoreTest {
         .hasMessage("no run with id 77 in the state database");
     assertThatThrownBy(() -> store.startRound(77, 1)).hasMessageContaining("no run with id 77");
     assertThatThrownBy(() -> store.completeRound(77, metrics(1, model(1)), model(1))).hasMessageContaining("no run with id 77");
-    assertThatThrownBy(() -> store.setRunStatus(77, RunStatus.FAILED)).hasMessageContaining("no run with id 77");
     assertThatThrownBy(() -> store.rounds(77)).hasMessageContaining("no run with id 77");
   }
 
@@ -132,7 +134,6 @@ class RunStoreTest {
   void completesRoundsInOrderAndRemembersTheLastModel() {
     Run run = run();
     assertThat(store.lastCompletedRound(run.id())).isEmpty();
-    assertThat(store.nextRound(run.id())).isEqualTo(1);
     RoundRecord started = store.startRound(run.id(), 1);
     assertThat(started.status()).isEqualTo(RoundStatus.STARTED);
     assertThat(started.attempts()).isEqualTo(1);
@@ -143,7 +144,6 @@ class RunStoreTest {
     assertThat(one).isEqualTo(new CompletedRound(1, model(1)));
     store.completeRound(run.id(), metrics(2, model(2)), model(2));
     assertThat(store.lastCompletedRound(run.id())).contains(new CompletedRound(2, model(2)));
-    assertThat(store.nextRound(run.id())).isEqualTo(3);
 
     RoundRecord first = store.round(run.id(), 1).orElseThrow();
     assertThat(first.status()).isEqualTo(RoundStatus.COMPLETED);
@@ -177,9 +177,9 @@ class RunStoreTest {
   void theLastRoundCompletesTheRun() {
     Run run = store.openRun(RunSpec.of("short", "rounds: 2", 1, 2));
     store.completeRound(run.id(), metrics(1, model(1)), model(1));
-    assertThat(store.run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(store.run("short").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
     store.completeRound(run.id(), metrics(2, model(2)), model(2));
-    assertThat(store.run(run.id()).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(store.run("short").orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
     assertThatThrownBy(() -> store.startRound(run.id(), 3))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("run 'short' cannot start round 3: it is completed (all 2 rounds are done)");
@@ -187,35 +187,38 @@ class RunStoreTest {
   }
 
   @Test
-  void aRoundPastTheLastIsRefused() {
+  void aRoundPastTheLastIsRefusedEvenIfTheRunWasSetRunningByHand() {
     Run run = store.openRun(RunSpec.of("one", "rounds: 1", 1, 1));
-    store.setRunStatus(run.id(), RunStatus.RUNNING);
     store.completeRound(run.id(), metrics(1, model(1)), model(1));
-    store.setRunStatus(run.id(), RunStatus.RUNNING);
+    StoredRows.execute(dir, "UPDATE runs SET status = 'running' WHERE id = ?", run.id());
     assertThatThrownBy(() -> store.startRound(run.id(), 2)).hasMessage("run 'one' cannot start round 2: it has only 1 rounds");
   }
 
   @Test
   void restartingARoundCountsAnAttemptAndDiscardsTheEarlierOne() {
     Run run = run();
-    store.heartbeat("n1");
+    store.record(List.of(new NodeSeen("n1", clock.instant(), NodeStatus.ONLINE)));
     store.startRound(run.id(), 1);
-    store.addInstruction(run.id(), 1, "n1", model(0), Map.of("epochs", "1"));
-    store.recordResult(Result.of(run.id(), 1, "n1", model(11), 10, Map.of()));
+    Result result = Result.of(run.id(), 1, "n1", model(11), 10, Map.of());
+    store.record(List.of(
+        new Instructed(run.id(), 1, "n1", InstructionKind.FIT, model(0), Map.of("epochs", "1"), clock.instant()),
+        new Received(result, clock.instant())));
     // the coordinator is killed here and started again
     RoundRecord again = store.startRound(run.id(), 1);
     assertThat(again.attempts()).isEqualTo(2);
     assertThat(again.status()).isEqualTo(RoundStatus.STARTED);
     assertThat(store.instructions(run.id(), 1)).isEmpty();
-    assertThat(store.results(run.id(), 1)).isEmpty();
-    assertThat(store.recordResult(Result.of(run.id(), 1, "n1", model(11), 10, Map.of()))).isTrue();
+    assertThat(StoredRows.results(dir, run.id(), 1)).isEmpty();
+    store.record(List.of(new Received(result, clock.instant())));
+    assertThat(StoredRows.results(dir, run.id(), 1)).extracting(Result::updateId).containsExactly(model(11));
   }
 
   @Test
-  void aFailedRoundKeepsItsReasonAndCanBeStartedAgain() {
+  void aRoundAnEarlierShoalMarkedFailedKeepsItsReasonAndCanBeStartedAgain() {
     Run run = run();
     store.startRound(run.id(), 1);
-    store.failRound(run.id(), 1, "only 1 of 2 nodes answered");
+    StoredRows.execute(dir, "UPDATE rounds SET status = 'failed', error = ?, finished = ? WHERE run_id = ? AND round = 1",
+        "only 1 of 2 nodes answered", "2026-01-02T03:04:06.000Z", run.id());
     RoundRecord failed = store.round(run.id(), 1).orElseThrow();
     assertThat(failed.status()).isEqualTo(RoundStatus.FAILED);
     assertThat(failed.error()).contains("only 1 of 2 nodes answered");
@@ -230,38 +233,27 @@ class RunStoreTest {
   }
 
   @Test
-  void onlyAStartedRoundCanFail() {
-    Run run = run();
-    assertThatThrownBy(() -> store.failRound(run.id(), 1, "x"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("round 1 of run 'mnist' cannot fail: it was never started");
-    store.completeRound(run.id(), metrics(1, model(1)), model(1));
-    assertThatThrownBy(() -> store.failRound(run.id(), 1, "x"))
-        .hasMessage("round 1 of run 'mnist' cannot fail: it is completed, not started");
-  }
-
-  // --------------------------------------------------------------------------------- nodes
-
-  @Test
-  void aHeartbeatRegistersANodeAndKeepsItOnline() {
-    Node first = store.heartbeat("n1");
-    assertThat(first).isEqualTo(new Node("n1", clock.instant(), clock.instant(), NodeStatus.ONLINE, 0));
+  void aNodeIsRegisteredWhenFirstSeenAndKeepsItsFirstSeenTime() {
+    store.record(List.of(new NodeSeen("n1", clock.instant(), NodeStatus.ONLINE)));
+    assertThat(store.node("n1")).contains(new Node("n1", clock.instant(), clock.instant(), NodeStatus.ONLINE, 0));
     Instant registered = clock.instant();
     clock.advance(Duration.ofSeconds(30));
-    Node again = store.heartbeat("n1");
+    store.record(List.of(new NodeSeen("n1", clock.instant(), NodeStatus.ONLINE)));
+    Node again = store.node("n1").orElseThrow();
     assertThat(again.firstSeen()).isEqualTo(registered);
     assertThat(again.lastSeen()).isEqualTo(clock.instant());
-    assertThat(store.node("n1")).contains(again);
     assertThat(store.node("n2")).isEmpty();
-    assertThatThrownBy(() -> store.heartbeat(" ")).hasMessage("node name must not be blank");
+    assertThatThrownBy(() -> new NodeSeen(" ", clock.instant(), NodeStatus.ONLINE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("node name must not be blank");
   }
 
   @Test
-  void nodesGoOfflineWhenToldOrWhenSilent() {
-    store.heartbeat("a");
-    store.heartbeat("b");
+  void nodesGoOfflineWhenSeenOfflineOrWhenSilent() {
+    store.record(List.of(new NodeSeen("a", clock.instant(), NodeStatus.ONLINE),
+        new NodeSeen("b", clock.instant(), NodeStatus.ONLINE)));
     clock.advance(Duration.ofSeconds(20));
-    store.heartbeat("c");
+    store.record(List.of(new NodeSeen("c", clock.instant(), NodeStatus.ONLINE)));
     clock.advance(Duration.ofSeconds(20));
     assertThat(store.markOffline(Duration.ofSeconds(30))).containsExactly("a", "b");
     assertThat(store.markOffline(Duration.ofSeconds(30))).isEmpty();
@@ -269,137 +261,30 @@ class RunStoreTest {
         tuple("a", NodeStatus.OFFLINE),
         tuple("b", NodeStatus.OFFLINE),
         tuple("c", NodeStatus.ONLINE));
-    store.markOffline("c");
+    store.record(List.of(new NodeSeen("c", clock.instant(), NodeStatus.OFFLINE)));
     assertThat(store.node("c").orElseThrow().status()).isEqualTo(NodeStatus.OFFLINE);
-    assertThat(store.heartbeat("a").status()).isEqualTo(NodeStatus.ONLINE);
-    assertThatThrownBy(() -> store.markOffline("zz"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown node 'zz': a node is registered by its first heartbeat");
-  }
-
-  // -------------------------------------------------------------------------- instructions
-
-  @Test
-  void instructionsAreRecordedAndResolved() {
-    Run run = run();
-    store.heartbeat("n1");
-    store.heartbeat("n2");
-    store.heartbeat("n3");
-    store.startRound(run.id(), 1);
-    Instruction i = store.addInstruction(run.id(), 1, "n1", model(0), Map.of("epochs", "2", "seed", "17"));
-    assertThat(i).isEqualTo(new Instruction(run.id(), 1, "n1", model(0), Map.of("epochs", "2", "seed", "17"),
-        InstructionStatus.PENDING, Optional.empty()));
-    store.addInstruction(run.id(), 1, "n2", model(0), Map.of());
-    store.addInstruction(run.id(), 1, "n3", model(0), Map.of());
-    store.resolveInstruction(run.id(), 1, "n1", InstructionStatus.DONE, null);
-    store.resolveInstruction(run.id(), 1, "n2", InstructionStatus.REJECTED, "tensor 'w' holds NaN");
-    store.resolveInstruction(run.id(), 1, "n3", InstructionStatus.FAILED, "timed out after 60s");
-    assertThat(store.instructions(run.id(), 1))
-        .extracting(Instruction::node, Instruction::status, Instruction::reason)
-        .containsExactly(
-            tuple("n1", InstructionStatus.DONE, Optional.empty()),
-            tuple("n2", InstructionStatus.REJECTED, Optional.of("tensor 'w' holds NaN")),
-            tuple("n3", InstructionStatus.FAILED, Optional.of("timed out after 60s")));
-    Instruction reissued = store.addInstruction(run.id(), 1, "n3", model(0), Map.of("epochs", "1"));
-    assertThat(reissued.status()).isEqualTo(InstructionStatus.PENDING);
-    assertThat(reissued.reason()).isEmpty();
-    assertThat(reissued.config()).containsExactly(Map.entry("epochs", "1"));
-  }
-
-  @Test
-  void anInstructionNeedsAKnownNodeAndAStartedRound() {
-    Run run = run();
-    store.heartbeat("n1");
-    assertThatThrownBy(() -> store.addInstruction(run.id(), 1, "n1", model(0), Map.of()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("round 1 of run 'mnist' cannot take an instruction for node 'n1': it is not started");
-    store.startRound(run.id(), 1);
-    assertThatThrownBy(() -> store.addInstruction(run.id(), 1, "ghost", model(0), Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown node 'ghost'");
-    assertThatThrownBy(() -> store.resolveInstruction(run.id(), 1, "n1", InstructionStatus.DONE, null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("run 'mnist' has no instruction for node 'n1' in round 1");
-    store.addInstruction(run.id(), 1, "n1", model(0), Map.of());
-    assertThatThrownBy(() -> store.resolveInstruction(run.id(), 1, "n1", InstructionStatus.PENDING, null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not pending");
-  }
-
-  // ------------------------------------------------------------------------------- results
-
-  @Test
-  void aRetriedUploadIsCountedOnce() {
-    Run run = run();
-    store.heartbeat("n1");
-    store.startRound(run.id(), 1);
-    store.addInstruction(run.id(), 1, "n1", model(0), Map.of());
-    Result result = Result.of(run.id(), 1, "n1", model(100), 600, Map.of("train_loss", 0.3, "acc", Double.NaN));
-    assertThat(store.recordResult(result)).isTrue();
-    assertThat(store.recordResult(result)).isFalse();
-    assertThat(store.recordResult(Result.of(run.id(), 1, "n1", model(101), 600, Map.of()))).isFalse();
-    List<Result> results = store.results(run.id(), 1);
-    assertThat(results).hasSize(1);
-    Result stored = results.get(0);
-    assertThat(stored.updateId()).isEqualTo(model(100));
-    assertThat(stored.numExamples()).isEqualTo(600);
-    assertThat(stored.metrics()).containsEntry("train_loss", 0.3);
-    assertThat(stored.metrics().get("acc")).isNaN();
-    assertThat(stored.received()).isEqualTo(clock.instant());
-    assertThat(store.instructions(run.id(), 1).get(0).status()).isEqualTo(InstructionStatus.DONE);
-  }
-
-  @Test
-  void aResultMarksItsNodeSeen() {
-    Run run = run();
-    store.heartbeat("n1");
-    store.markOffline("n1");
-    store.startRound(run.id(), 1);
-    clock.advance(Duration.ofMinutes(1));
-    store.recordResult(Result.of(run.id(), 1, "n1", model(100), 1, Map.of()));
-    Node n1 = store.node("n1").orElseThrow();
-    assertThat(n1.status()).isEqualTo(NodeStatus.ONLINE);
-    assertThat(n1.lastSeen()).isEqualTo(clock.instant());
-  }
-
-  @Test
-  void aResultNeedsAKnownNodeAndARoundStillOpen() {
-    Run run = run();
-    store.heartbeat("n1");
-    store.heartbeat("late");
-    assertThatThrownBy(() -> store.recordResult(Result.of(run.id(), 1, "n1", model(1), 1, Map.of())))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("round 1 of run 'mnist' cannot take a result from node 'n1': it is not started");
-    store.startRound(run.id(), 1);
-    assertThatThrownBy(() -> store.recordResult(Result.of(run.id(), 1, "ghost", model(1), 1, Map.of())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown node 'ghost'");
-    store.recordResult(Result.of(run.id(), 1, "n1", model(1), 1, Map.of()));
-    store.completeRound(run.id(), metrics(1, model(1)), model(1));
-    assertThatThrownBy(() -> store.recordResult(Result.of(run.id(), 1, "late", model(2), 1, Map.of())))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("round 1 of run 'mnist' cannot take a result from node 'late': it is completed");
-    assertThat(store.recordResult(Result.of(run.id(), 1, "n1", model(1), 1, Map.of()))).isFalse();
-    assertThatThrownBy(() -> Result.of(run.id(), 1, "n1", model(1), 0, Map.of()))
-        .hasMessage("result of node 'n1' for round 1 must have at least one example, got 0");
+    store.record(List.of(new NodeSeen("a", clock.instant(), NodeStatus.ONLINE)));
+    assertThat(store.node("a").orElseThrow().status()).isEqualTo(NodeStatus.ONLINE);
   }
 
   @Test
   void completingARoundCreditsEachContributorOnceAndClosesPendingInstructions() {
     Run run = run();
-    for (String n : List.of("n1", "n2", "n3")) {
-      store.heartbeat(n);
-    }
+    store.record(List.of("n1", "n2", "n3").stream()
+        .map(n -> new NodeSeen(n, clock.instant(), NodeStatus.ONLINE)).toList());
     for (int round = 1; round <= 2; round++) {
       store.startRound(run.id(), round);
+      List<Bookkeeping> entries = new ArrayList<>();
       for (String n : List.of("n1", "n2", "n3")) {
-        store.addInstruction(run.id(), round, n, model(round - 1), Map.of());
+        entries.add(new Instructed(run.id(), round, n, InstructionKind.FIT, model(round - 1), Map.of(), clock.instant()));
       }
-      store.recordResult(Result.of(run.id(), round, "n1", model(100 + round), 5, Map.of()));
-      store.recordResult(Result.of(run.id(), round, "n1", model(100 + round), 5, Map.of()));
-      if (round == 2) {
-        store.recordResult(Result.of(run.id(), round, "n2", model(200 + round), 5, Map.of()));
+      List<String> accepted = round == 1 ? List.of("n1", "n1") : List.of("n1", "n1", "n2");
+      for (String n : accepted) {
+        // n1 uploads twice, as a node whose first upload timed out does
+        entries.add(new Received(Result.of(run.id(), round, n, model(100 * round), 5, Map.of()), clock.instant()));
+        entries.add(new Resolved(run.id(), round, n, InstructionKind.FIT, InstructionStatus.DONE, null, clock.instant()));
       }
+      store.record(entries);
       store.completeRound(run.id(), metrics(round, model(round)), model(round));
     }
     assertThat(store.nodes()).extracting(Node::name, Node::roundsContributed).containsExactly(
@@ -410,8 +295,9 @@ class RunStoreTest {
         .containsExactly(
             tuple("n1", InstructionStatus.DONE, Optional.empty()),
             tuple("n2", InstructionStatus.DONE, Optional.empty()),
-            tuple("n3", InstructionStatus.FAILED,
-                Optional.of("no result before the round completed")));
+            tuple("n3", InstructionStatus.FAILED, Optional.of("no result before the round completed")));
+    assertThat(StoredRows.results(dir, run.id(), 1)).extracting(Result::node).containsExactly("n1");
+    assertThat(store.roundsContributed(run.id())).isEqualTo(Map.of("n1", 2, "n2", 1));
   }
 
   // -------------------------------------------------------------------------------- status
@@ -420,9 +306,9 @@ class RunStoreTest {
   void theStatusShowsEveryRunAndNode() {
     Run a = run();
     Run b = store.openRun(RunSpec.of("cifar", "x", 1, 10));
-    store.heartbeat("n1");
+    store.record(List.of(new NodeSeen("n1", clock.instant(), NodeStatus.ONLINE)));
     clock.advance(Duration.ofMinutes(5));
-    store.heartbeat("n2");
+    store.record(List.of(new NodeSeen("n2", clock.instant(), NodeStatus.ONLINE)));
     store.markOffline(Duration.ofMinutes(1));
     store.completeRound(a.id(), metrics(1, model(1)), model(1));
     store.startRound(a.id(), 2);
@@ -440,20 +326,25 @@ class RunStoreTest {
   @Test
   void everythingSurvivesReopening() {
     Run run = run();
-    store.heartbeat("n1");
+    store.record(List.of(new NodeSeen("n1", clock.instant(), NodeStatus.ONLINE)));
     store.startRound(run.id(), 1);
-    store.addInstruction(run.id(), 1, "n1", model(0), Map.of("epochs", "1"));
-    store.recordResult(Result.of(run.id(), 1, "n1", model(100), 5, Map.of("loss", 1.0)));
+    store.record(List.of(
+        new Instructed(run.id(), 1, "n1", InstructionKind.FIT, model(0), Map.of("epochs", "1"), clock.instant()),
+        new Received(Result.of(run.id(), 1, "n1", model(100), 5, Map.of("loss", 1.0)), clock.instant()),
+        new Resolved(run.id(), 1, "n1", InstructionKind.FIT, InstructionStatus.DONE, null, clock.instant())));
     store.completeRound(run.id(), metrics(1, model(1)), model(1));
     StoreStatus before = store.status();
-    List<Result> results = store.results(run.id(), 1);
+    List<Instruction> instructions = store.instructions(run.id(), 1);
+    List<Result> results = StoredRows.results(dir, run.id(), 1);
     store.close();
 
     store = RunStore.open(dir, clock);
     assertThat(store.status()).isEqualTo(before);
-    assertThat(store.results(run.id(), 1)).isEqualTo(results);
+    assertThat(store.instructions(run.id(), 1)).isEqualTo(instructions).hasSize(1);
+    assertThat(StoredRows.results(dir, run.id(), 1)).isEqualTo(results).hasSize(1);
+    assertThat(store.roundsContributed(run.id())).isEqualTo(Map.of("n1", 1));
     assertThat(store.openRun(spec("mnist")).id()).isEqualTo(run.id());
-    assertThat(store.nextRound(run.id())).isEqualTo(2);
+    assertThat(store.lastCompletedRound(run.id())).contains(new CompletedRound(1, model(1)));
   }
 
   @Test
