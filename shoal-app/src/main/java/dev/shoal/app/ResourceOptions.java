@@ -62,7 +62,7 @@ final class ResourceOptions {
     Resources r;
     try {
       r = Resources.resolve(threads == null ? OptionalInt.empty() : OptionalInt.of(threads), memory,
-          Runtime.getRuntime().availableProcessors(), CgroupLimits.detect(), currentNice());
+          processors(), CgroupLimits.detect(), currentNice());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -132,6 +132,23 @@ final class ResourceOptions {
       Thread.currentThread().interrupt();
       throw new UserError(option + ": interrupted");
     }
+  }
+
+  /**
+   * The CPUs this process may run on: its CPU affinity ({@code Cpus_allowed_list}), which the JVM's
+   * own count may already have cut down to the CPU quota; the JVM's count where there is none.
+   */
+  static int processors() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Cpus_allowed_list:")) {
+          return Resources.cpuListSize(line.substring(line.indexOf(':') + 1));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: fall through
+    }
+    return Runtime.getRuntime().availableProcessors();
   }
 
   /** This process's nice value (field 19 of {@code /proc/self/stat}); 0 where there is none. */

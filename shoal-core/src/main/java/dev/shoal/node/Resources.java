@@ -64,6 +64,30 @@ public record Resources(int engineThreads, ThreadsFrom threadsFrom, int processo
   }
 
   /**
+   * The number of CPUs in a Linux CPU list such as {@code 0-3,8,10-11} (as in {@code
+   * Cpus_allowed_list} of {@code /proc/self/status}).
+   *
+   * @throws IllegalArgumentException when {@code list} is not a CPU list
+   */
+  public static int cpuListSize(String list) {
+    int count = 0;
+    for (String part : list.trim().split(",")) {
+      String[] range = part.split("-");
+      try {
+        int from = Integer.parseInt(range[0].trim());
+        int to = range.length > 1 ? Integer.parseInt(range[1].trim()) : from;
+        if (range.length > 2 || to < from) {
+          throw new IllegalArgumentException("not a CPU list: '" + list + "'");
+        }
+        count += to - from + 1;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a CPU list: '" + list + "'");
+      }
+    }
+    return count;
+  }
+
+  /**
    * Resolves a node's resources from its options and its cgroup limits.
    *
    * @param threads {@code --threads}, if given (must be at least 1)

@@ -71,6 +71,14 @@ class ResourcesTest {
   }
 
   @Test
+  void cpuLists() {
+    assertThat(Resources.cpuListSize("0-1")).isEqualTo(2);
+    assertThat(Resources.cpuListSize("0-3,8,10-11\n")).isEqualTo(7);
+    assertThat(Resources.cpuListSize("5")).isEqualTo(1);
+    assertThatThrownBy(() -> Resources.cpuListSize("3-1")).hasMessage("not a CPU list: '3-1'");
+  }
+
+  @Test
   void sizes() {
     assertThat(Resources.parseSize("2g")).isEqualTo(2L << 30);
     assertThat(Resources.parseSize("512M")).isEqualTo(512L << 20);
