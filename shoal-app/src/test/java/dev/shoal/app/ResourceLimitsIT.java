@@ -96,6 +96,28 @@ class ResourceLimitsIT {
     assertThat(r.err().strip()).isEqualTo("error: --ionice: the idle class has no levels, got 'idle:3'");
   }
 
+  @Test
+  void loweringNicenessWithoutPrivilegeIsAnError() throws Exception {
+    // the node runs as user nobody (setpriv, util-linux), who may read the site's data
+    for (Path d : List.of(shared, dir)) {
+      d.toFile().setExecutable(true, false);
+      d.toFile().setReadable(true, false);
+    }
+    try (Stream<Path> files = Files.walk(shared.resolve("sites"))) {
+      files.forEach(f -> {
+        f.toFile().setReadable(true, false);
+        f.toFile().setExecutable(Files.isDirectory(f), false);
+      });
+    }
+    List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+    command.addAll(node(1, "n", 0, "--nice", "-5"));
+    Process p = start("nobody", command);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("the node stops").isTrue();
+    String err = Files.readString(dir.resolve("nobody.err"));
+    assertThat(p.exitValue()).as(err).isEqualTo(1);
+    assertThat(err.strip()).matches("error: --nice -5 failed: renice: .*Permission denied");
+  }
+
   /** The command line of a plain-text node on site {@code site}. */
   List<String> node(int port, String name, int site, String... more) {
     List<String> args = new ArrayList<>(java());
