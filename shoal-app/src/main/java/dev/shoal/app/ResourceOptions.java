@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +24,8 @@ import picocli.CommandLine.Option;
  * applies them to this process and starts the training engine with its threads.
  */
 final class ResourceOptions {
+
+  private static final Logger log = LoggerFactory.getLogger(ResourceOptions.class);
 
   @Option(names = "--threads", paramLabel = "N", description = "Training engine threads (default: the CPUs this process may use: the smaller of its CPUs and its cgroup CPU quota, rounded up).")
   Integer threads;
@@ -70,6 +74,10 @@ final class ResourceOptions {
     if (r.memoryFrom() == Resources.MemoryFrom.OPTION && heap > r.memoryLimitBytes()) {
       throw new UserError("the JVM's maximum heap of %s exceeds --max-memory %s: give the JVM a smaller heap (e.g. SHOAL_JAVA_OPTS=-Xmx%dm) or more memory"
           .formatted(Resources.bytes(heap), Resources.bytes(r.memoryLimitBytes()), r.memoryLimitBytes() / 2 / (1 << 20)));
+    }
+    if (r.memoryFrom() == Resources.MemoryFrom.CGROUP && heap > r.memoryLimitBytes()) {
+      log.warn("the JVM's maximum heap exceeds the cgroup memory limit, which the kernel enforces max_heap=\"{}\" limit=\"{}\"",
+          Resources.bytes(heap), Resources.bytes(r.memoryLimitBytes()));
     }
     DjlEngine.configure(new EngineSettings(r.engineThreads(), r.engineThreads()));
     int running = DjlEngine.running().intraOpThreads();
