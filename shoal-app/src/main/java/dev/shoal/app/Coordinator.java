@@ -27,6 +27,7 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
+import dev.shoal.transport.ResourcesWire;
 import dev.shoal.transport.proto.NodeStatus;
 import dev.shoal.transport.proto.StatusReply;
 import java.io.IOException;
@@ -183,10 +184,15 @@ final class Coordinator {
     Map<String, Integer> contributed = state.runs().roundsContributed(run.id());
     Map<String, Instant> live = new HashMap<>();
     clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
+    Map<String, dev.shoal.node.Resources> resources = clients.resources();
     for (Node n : state.runs().nodes()) {
       Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
-      b.addNodes(NodeStatus.newBuilder().setName(n.name()).setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
-          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0)));
+      NodeStatus.Builder node = NodeStatus.newBuilder().setName(n.name())
+          .setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
+          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0));
+      // what the node said it runs with when it registered with this process
+      Optional.ofNullable(resources.get(n.name())).map(ResourcesWire::toProto).ifPresent(node::setResources);
+      b.addNodes(node);
     }
     return b.build();
   }

@@ -40,6 +40,8 @@ final class NodeCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions security;
 
+  @Mixin ResourceOptions resourceOptions;
+
   @Option(names = "--heartbeat-interval", defaultValue = "5", paramLabel = "SECONDS", description = "How often to tell the coordinator this node is alive (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
 
@@ -61,8 +63,10 @@ final class NodeCommand implements Callable<Integer> {
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
         name, data.train().size(), data.test().size(), coordinator);
+    var resources = resourceOptions.apply();
+    System.out.println("resources: " + resources.describe());
     try (var measured = metrics == null ? NodeMetrics.unserved(name) : served(metricsAt);
-        var link = sec.dial(address.host(), address.port(), stateDir)) {
+        var link = sec.dial(address.host(), address.port(), stateDir).announce(resources)) {
       var agent = new NodeAgent(name, measured.link(link), measured.trainers(
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata")))),

@@ -1,5 +1,7 @@
 package dev.shoal.app;
 
+import dev.shoal.node.Resources;
+import dev.shoal.transport.ResourcesWire;
 import dev.shoal.transport.proto.NodeStatus;
 import dev.shoal.transport.proto.StatusReply;
 import java.time.Instant;
@@ -31,10 +33,13 @@ final class StatusCommand implements Callable<Integer> {
     }
     System.out.printf("run %s: %s, round %d of %d, %d completed%n",
         s.getRun(), s.getState(), s.getCurrentRound(), s.getTotalRounds(), s.getCompletedRounds());
-    System.out.printf("%-20s %-8s %-25s %s%n", "NODE", "STATUS", "LAST SEEN", "ROUNDS");
+    System.out.printf("%-20s %-8s %-25s %-7s %-18s %s%n", "NODE", "STATUS", "LAST SEEN", "ROUNDS", "THREADS", "MEMORY");
     for (NodeStatus n : s.getNodesList()) {
-      System.out.printf("%-20s %-8s %-25s %d%n", n.getName(), n.getOnline() ? "online" : "offline",
-          Instant.ofEpochMilli(n.getLastSeenEpochMillis()), n.getRoundsContributed());
+      // resources as the node told them when it registered; "-" when it has not (since a restart)
+      var resources = n.hasResources() ? ResourcesWire.fromProto(n.getResources()) : java.util.Optional.<Resources>empty();
+      System.out.printf("%-20s %-8s %-25s %-7d %-18s %s%n", n.getName(), n.getOnline() ? "online" : "offline",
+          Instant.ofEpochMilli(n.getLastSeenEpochMillis()), n.getRoundsContributed(),
+          resources.map(Resources::threadsShort).orElse("-"), resources.map(Resources::memory).orElse("-"));
     }
     return 0;
   }

@@ -126,7 +126,7 @@ class FederationIT {
     Map<String, Integer> rounds = new TreeMap<>();
     for (String line : status.split("\\R")) {
       String[] f = line.trim().split("\\s+");
-      if (f.length == 4 && f[0].startsWith("client-")) {
+      if (f.length >= 4 && f[0].startsWith("client-")) {
         rounds.put(f[0], Integer.parseInt(f[3]));
       }
     }

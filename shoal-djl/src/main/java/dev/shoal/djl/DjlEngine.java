@@ -1,6 +1,7 @@
 package dev.shoal.djl;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,15 @@ public final class DjlEngine {
       started = start();
     }
     return started;
+  }
+
+  /**
+   * The thread pools the running engine reports (PyTorch's {@code get_num_threads} and {@code
+   * get_num_interop_threads}); starts the engine if it has not started.
+   */
+  public static EngineSettings running() {
+    get();
+    return new EngineSettings(JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
   }
 
   private static synchronized Engine start() {

@@ -142,6 +142,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     clients.register(request.getNode());
+    if (request.hasResources()) {
+      ResourcesWire.fromProto(request.getResources()).ifPresent(r -> clients.describe(request.getNode(), r));
+    }
     log.info("node registered node={}", request.getNode());
     reply(out, RegisterReply.newBuilder().setHeartbeatMillis(heartbeat.toMillis()).setPollMillis(poll.toMillis()).build());
   }

@@ -58,6 +58,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   private final Path temporaryCache;
   private ContentId cachedId;
   private ParameterSet cachedModel;
+  private volatile dev.shoal.transport.proto.NodeResources resources;
 
   /** A plaintext connection; only for deployments that accept it ({@code --insecure}). */
   public static GrpcCoordinatorLink insecure(String host, int port) throws IOException {
@@ -95,9 +96,19 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     return blocking.withDeadlineAfter(UNARY_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** Tells the coordinator, with every registration, what this node runs with. */
+  public GrpcCoordinatorLink announce(dev.shoal.node.Resources resources) {
+    this.resources = ResourcesWire.toProto(resources);
+    return this;
+  }
+
   @Override
   public void register(String node) throws IOException {
-    call(() -> unary().register(RegisterRequest.newBuilder().setNode(node).build()));
+    RegisterRequest.Builder request = RegisterRequest.newBuilder().setNode(node);
+    if (resources != null) {
+      request.setResources(resources);
+    }
+    call(() -> unary().register(request.build()));
   }
 
   @Override
