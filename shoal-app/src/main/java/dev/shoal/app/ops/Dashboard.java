@@ -118,7 +118,7 @@ public final class Dashboard implements OperationsPart {
   /**
    * The publisher: after each change (at most one push per {@link #COALESCE}), the new round
    * points and rejections as events of their own, then the run's status; and a {@code ledger}
-   * event when the ledger's log grew.
+   * event when the ledger's log grew. It ends once the run has finished and no page is open.
    */
   private void publish() {
     int lastRound = Integer.MIN_VALUE;
@@ -144,6 +144,9 @@ public final class Dashboard implements OperationsPart {
         }
         if (woken && stream.clients() > 0) {
           stream.publish(DashboardStream.frame("status", write(status())));
+        }
+        if (m.progress().phase().equals("finished") && stream.clients() == 0) {
+          return; // the run is over and everything was told; nobody is left to tell
         }
         Thread.sleep(COALESCE);
       } catch (InterruptedException e) {

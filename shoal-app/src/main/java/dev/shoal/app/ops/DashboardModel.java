@@ -28,8 +28,9 @@ final class DashboardModel {
    * A result or piece of work that was not accepted, or an update the engine refused.
    *
    * @param seq increases by one per rejection, so a reader can tell which ones it has seen
-   * @param kind FIT, EVALUATE or SECAGG for the clients' journal; ENGINE for the engine's checks
-   * @param outcome DUPLICATE, LATE, NOT_INSTRUCTED, FAILED, TIMED_OUT, OFFLINE, or REJECTED by the engine
+   * @param kind FIT, EVALUATE or SECAGG for the clients' journal; ENGINE for the round engine
+   * @param outcome DUPLICATE, LATE, NOT_INSTRUCTED, FAILED, TIMED_OUT or OFFLINE from the journal;
+   *     CLIENT_FAILED when the engine dropped a client's reply: it failed, timed out or did not pass validation
    */
   record Rejection(long seq, long at, String node, int round, String kind, String outcome, String reason) {}
 
@@ -77,7 +78,7 @@ final class DashboardModel {
         }
         roundStartedAt = null;
       }
-      case RunEvent.ClientFailed c -> reject(now, c.clientId(), c.round(), "ENGINE", "REJECTED", c.reason());
+      case RunEvent.ClientFailed c -> reject(now, c.clientId(), c.round(), "ENGINE", "CLIENT_FAILED", c.reason());
       case RunEvent.RunStopped s -> {
         phase = "stopped";
         stopReason = s.reason();

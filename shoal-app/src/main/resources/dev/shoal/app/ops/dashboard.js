@@ -15,7 +15,7 @@
     selected: null,
   };
 
-  // ---- small DOM helpers: text only ----
+  // ---- building elements: text only ----
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -124,7 +124,7 @@
       el('td', { title: new Date(r.at).toISOString() }, clock(r.at)),
       el('td', {}, r.node),
       el('td', { class: 'num' }, r.round),
-      el('td', {}, r.kind === 'ENGINE' ? 'rejected by the engine' : r.kind + ' ' + r.outcome),
+      el('td', {}, r.kind === 'ENGINE' ? 'dropped by the round' : r.kind + ' ' + r.outcome),
       el('td', { class: 'reason' }, r.reason))));
   }
 
