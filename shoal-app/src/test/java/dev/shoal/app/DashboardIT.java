@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The coordinator's dashboard in Debian's headless Chromium while a federation runs over gRPC:
  * the accuracy curve gains points and the node table's contribution counts grow without the page
- * being reloaded, and a ledger entry's inclusion proof verifies in the page.
+ * being reloaded, a ledger entry's inclusion proof verifies in the page, and a killed node turns
+ * offline and its lost work shows up among the rejections, its name shown as text.
  */
 class DashboardIT {
 
@@ -25,15 +28,21 @@ class DashboardIT {
   private static final Duration WAIT = Duration.ofMinutes(3);
   private static final Path SCREENSHOT = Path.of("target", "dashboard-it.png");
 
+  /** A node name that would run script if the page ever set it as HTML. */
+  private static final String ODD_NAME = "<img/src=x/onerror=window.shoalInjected=1>";
+
   @TempDir Path dir;
   private Process shoal;
   private DashboardBrowser browser;
+  private final List<Process> nodes = new ArrayList<>();
+  private int grpc;
 
   @AfterEach
   void stop() {
     if (browser != null) {
       browser.close();
     }
+    nodes.forEach(Process::destroyForcibly);
     if (shoal != null) {
       shoal.descendants().forEach(ProcessHandle::destroyForcibly);
       shoal.destroyForcibly();
@@ -89,6 +98,56 @@ class DashboardIT {
     browser.screenshot(SCREENSHOT); // again, with the proof shown
     assertThat(Files.size(SCREENSHOT)).isPositive();
     assertThat(shoal.isAlive()).as("the run was still going while the page was checked").isTrue();
+  }
+
+  @Test
+  void coordinatorPageShowsNodesComeAndGoAndTheirNamesAsText() throws Exception {
+    Shoal.Result partition = Shoal.run(dir, "data", "partition", "--clients", "2", "--seed", "7", "--out", "sites");
+    assertThat(partition.exitCode()).as(partition.err()).isZero();
+    grpc = FederationIT.freePort();
+    int web = FederationIT.freePort();
+    Path out = dir.resolve("coordinator.out");
+    shoal = Shoal.start(dir, out, dir.resolve("coordinator.err"), "coordinator", "--insecure", "--state-dir", "state",
+        "--listen", "127.0.0.1:" + grpc, "--http", "127.0.0.1:" + web, "--run-name", "dash", "--model", "logreg",
+        "--rounds", "500", "--min-clients", "1", "--heartbeat-interval", "1", "--liveness-timeout", "4");
+    assertThat(awaitUrl(out, dir.resolve("coordinator.err"))).isEqualTo("http://127.0.0.1:" + web);
+    node("site-a", "sites/client-000");
+    Process odd = node(ODD_NAME, "sites/client-001");
+    browser = DashboardBrowser.start(dir.resolve("chromedriver.log"));
+    browser.open("http://127.0.0.1:" + web + "/");
+    browser.script("window.shoalNotReloaded = true; return true;");
+
+    await("both nodes to be listed online", () -> nodeRows().equals(ODD_NAME + " online|site-a online"), out);
+    await("a round to finish", () -> points() >= 1, out);
+    odd.destroyForcibly();
+    await("the killed node to be shown offline", () -> nodeRows().equals(ODD_NAME + " offline|site-a online"), out);
+    await("the killed node's work to be listed as rejected", () -> rejectedNodes().contains(ODD_NAME), out);
+
+    assertThat(browser.script("return window.shoalNotReloaded === true;").asBoolean()).isTrue();
+    assertThat(text("#run-name")).isEqualTo("dash");
+    assertThat(browser.script("return window.shoalInjected === undefined"
+        + " && document.querySelectorAll('main img').length === 0;").asBoolean())
+        .as("a node's name is shown as text, never run as markup").isTrue();
+    browser.screenshot(Path.of("target", "dashboard-it-coordinator.png"));
+  }
+
+  private Process node(String name, String data) throws IOException {
+    Process p = Shoal.start(dir, dir.resolve("node-" + nodes.size() + ".out"), dir.resolve("node-" + nodes.size() + ".err"),
+        "node", "--coordinator", "127.0.0.1:" + grpc, "--insecure", "--name", name, "--data-path",
+        dir.resolve(data).toString(), "--heartbeat-interval", "1", "--reconnect-max", "2");
+    nodes.add(p);
+    return p;
+  }
+
+  /** The node table's rows as "name status", sorted, joined by '|'. */
+  private String nodeRows() throws IOException, InterruptedException {
+    return browser.script("return [...document.querySelectorAll('#nodes tbody tr')]"
+        + ".map(tr => tr.cells[0].textContent + ' ' + tr.cells[1].textContent).sort().join('|');").asText();
+  }
+
+  private String rejectedNodes() throws IOException, InterruptedException {
+    return browser.script("return [...document.querySelectorAll('#rejections tbody tr')]"
+        + ".map(tr => tr.cells[1].textContent).join('|');").asText();
   }
 
   private int points() throws IOException, InterruptedException {

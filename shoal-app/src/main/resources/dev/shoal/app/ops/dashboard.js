@@ -101,7 +101,7 @@
       const seen = el('td', { class: 'last-seen', title: new Date(n.last_seen).toISOString() }, ago(n.last_seen));
       seen.dataset.ms = n.last_seen;
       return el('tr', {},
-        el('td', {}, n.name),
+        el('td', { class: 'name', title: n.name }, n.name),
         el('td', { class: n.online ? 'online' : 'offline' }, n.online ? 'online' : 'offline'),
         seen,
         el('td', { class: 'num contributed' }, n.rounds_contributed));
@@ -122,9 +122,9 @@
     const body = byId('rejections').tBodies[0];
     body.replaceChildren(...[...view.rejections].reverse().map((r) => el('tr', {},
       el('td', { title: new Date(r.at).toISOString() }, clock(r.at)),
-      el('td', {}, r.node),
+      el('td', { class: 'name', title: r.node }, r.node),
       el('td', { class: 'num' }, r.round),
-      el('td', {}, r.kind === 'ENGINE' ? 'dropped by the round' : r.kind + ' ' + r.outcome),
+      el('td', { class: 'what' }, r.kind === 'ENGINE' ? 'dropped by the round' : r.kind + ' ' + r.outcome),
       el('td', { class: 'reason' }, r.reason))));
   }
 
