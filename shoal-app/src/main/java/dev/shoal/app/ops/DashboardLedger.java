@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.ledger.Checkpoint;
 import dev.shoal.ledger.CheckpointPolicy;
+import dev.shoal.ledger.Cosignature;
 import dev.shoal.ledger.Ed25519NoteVerifier;
 import dev.shoal.ledger.LedgerCorruptedException;
 import dev.shoal.ledger.LedgerEntry;
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
 /**
  * The run's ledger as the dashboard shows it, read from its directory on every request and never
  * opened for writing: the entries, the latest signed checkpoint (its signature checked with the
- * published log key, its root against the entries), and an entry's inclusion proof in it.
+ * published log key, its root against the entries, the nodes' cosignatures with their keys in
+ * {@code cosigners} when nodes witness the ledger), and an entry's inclusion proof in it.
  */
 final class DashboardLedger {
 
@@ -54,9 +56,12 @@ final class DashboardLedger {
     this.json = json;
   }
 
-  /** What was read: the entries, their leaf hashes, the latest checkpoint and its note, the log key. */
+  /**
+   * What was read: the entries, their leaf hashes, the latest checkpoint and its note, the log key,
+   * and the verified cosignatures of the nodes whose keys the ledger lists in {@code cosigners}.
+   */
   private record Read(List<byte[]> entries, List<byte[]> leaves, Checkpoint checkpoint, String note,
-      Ed25519NoteVerifier key) {}
+      Ed25519NoteVerifier key, List<Cosignature> cosignatures) {}
 
   /** {@code /api/ledger}: the latest entries and the latest signed checkpoint, verified. */
   ObjectNode list() throws IOException {
@@ -78,6 +83,8 @@ final class DashboardLedger {
       cp.put("note", r.note());
       cp.put("signature_verified", true);
       cp.put("root_matches_entries", true);
+      ArrayNode cosigned = cp.putArray("cosigned_by");
+      r.cosignatures().forEach(c -> cosigned.addObject().put("name", c.name()).put("time", c.timestamp() * 1000));
     }
     ArrayNode entries = out.putArray("entries");
     int from = Math.max(0, r.entries().size() - LISTED);
@@ -156,7 +163,7 @@ final class DashboardLedger {
     List<byte[]> leaves = entries.stream().map(MerkleTree::leafHash).toList();
     Optional<Path> latest = latestCheckpoint(dir.resolve("checkpoints"));
     if (latest.isEmpty()) {
-      return new Read(entries, leaves, null, null, key);
+      return new Read(entries, leaves, null, null, key, List.of());
     }
     String note = Files.readString(latest.get(), StandardCharsets.UTF_8);
     Checkpoint c;
@@ -173,7 +180,22 @@ final class DashboardLedger {
       throw new Refusal(500, "the log's first " + c.size() + " entries do not match checkpoint "
           + latest.get().getFileName());
     }
-    return new Read(entries, leaves, c, note, key);
+    return new Read(entries, leaves, c, note, key, cosignatures(dir, key, note));
+  }
+
+  /** The cosignatures on {@code note} by the keys in the ledger's {@code cosigners} file, verified. */
+  private static List<Cosignature> cosignatures(Path dir, Ed25519NoteVerifier key, String note) throws IOException {
+    Path file = dir.resolve("cosigners");
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<String> keys = Files.readAllLines(file, StandardCharsets.US_ASCII).stream().map(String::strip)
+        .filter(l -> !l.isEmpty()).toList();
+    try {
+      return CheckpointPolicy.of(key.name(), key.verifierKey(), keys, 0).verify(note).cosignatures();
+    } catch (IllegalArgumentException | NoteVerificationException e) {
+      throw new Refusal(500, "the latest checkpoint's cosignatures do not verify: " + e.getMessage());
+    }
   }
 
   private static Ed25519NoteVerifier key(Path file) throws IOException {

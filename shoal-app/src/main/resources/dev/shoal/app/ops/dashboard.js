@@ -244,6 +244,10 @@
         el('div', {}, 'root ', el('span', { class: 'mono', id: 'checkpoint-root' }, l.checkpoint.root)),
         el('div', { class: 'check ' + (l.checkpoint.signature_verified ? 'ok' : 'bad') },
           'signed by the log key (checked by the coordinator)'),
+        el('div', { class: 'check ' + (l.checkpoint.cosigned_by.length ? 'ok' : 'na'), id: 'cosigners' },
+          l.checkpoint.cosigned_by.length
+            ? 'cosigned by ' + l.checkpoint.cosigned_by.map((c) => c.name).join(', ') + ' (checked by the coordinator)'
+            : 'not cosigned by any node'),
         el('div', { class: 'muted' }, 'log key ', el('span', { class: 'mono' }, l.log_key)));
     } else {
       cp.replaceChildren(el('div', { class: 'muted' }, 'no signed checkpoint yet'));

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.ledger.Checkpoint;
+import dev.shoal.ledger.Cosigner;
 import dev.shoal.ledger.LedgerLog;
 import dev.shoal.ledger.MerkleTree;
 import dev.shoal.ledger.NoteSigner;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
+import dev.shoal.ledger.SignedNote;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunEvent;
@@ -50,6 +52,7 @@ class DashboardTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ODD_NAME = "<img src=x onerror=alert(1)>";
   private static final String MODEL = "sha256:" + "ab".repeat(32);
+  private static final Instant COSIGNED = Instant.parse("2026-11-23T10:05:00Z");
 
   @TempDir Path dir;
   private HttpEndpoint http;
@@ -139,6 +142,9 @@ class DashboardTest {
     assertThat(ledger.path("size").asInt()).isEqualTo(4);
     assertThat(ledger.path("checkpoint").path("size").asInt()).isEqualTo(4);
     assertThat(ledger.path("checkpoint").path("signature_verified").asBoolean()).isTrue();
+    assertThat(ledger.path("checkpoint").path("cosigned_by").findValuesAsText("name")).containsExactly("site-a");
+    assertThat(ledger.path("checkpoint").path("cosigned_by").get(0).path("time").asLong())
+        .isEqualTo(COSIGNED.toEpochMilli());
     assertThat(ledger.path("entries").findValuesAsText("type"))
         .containsExactly("run_started", "round_completed", "round_completed", "round_completed");
     assertThat(ledger.path("entries").get(2).path("round").asInt()).isEqualTo(2);
@@ -304,6 +310,12 @@ class DashboardTest {
         append(log, signer, origin, dir, new RoundCompleted("unit", r, MODEL, List.of("site-a"), Map.of("site-a", MODEL),
             Map.of("test_accuracy", 0.9), Map.of(), Map.of(), Map.of("site-a", 1.0)));
       }
+      // a node witnessing the ledger cosigns the latest checkpoint; its key is listed in cosigners
+      Cosigner witness = Cosigner.generate("site-a");
+      Path latest = dir.resolve("checkpoints").resolve(String.format(Locale.ROOT, "%012d.note", log.size()));
+      SignedNote note = SignedNote.parse(Files.readString(latest));
+      Files.writeString(latest, note.withSignature(witness.cosign(log.checkpoint(origin), COSIGNED)).encode());
+      Files.writeString(dir.resolve("cosigners"), witness.verifierKey() + "\n");
     }
   }
 
