@@ -48,20 +48,12 @@ public final class Dashboard implements OperationsPart {
       + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private final ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final DashboardStream stream = new DashboardStream();
   private final Semaphore changed = new Semaphore(0);
   private volatile DashboardModel model = new DashboardModel(0);
   private volatile LiveRun run;
   private volatile DashboardLedger ledger;
-
-  public Dashboard() {
-    this(Clock.systemUTC());
-  }
-
-  Dashboard(Clock clock) {
-    this.clock = clock;
-  }
 
   @Override
   public void register(HttpEndpoint http, LiveRun run) {

@@ -222,7 +222,8 @@
     try {
       view.ledger = await getJson('api/ledger');
     } catch (e) {
-      setText('ledger-summary', 'cannot read the ledger: ' + e.message);
+      setText('ledger-summary', runOver() && view.ledger && view.ledger.available
+        ? view.ledger.size + ' entries, as last read' : 'cannot read the ledger: ' + e.message);
       return;
     }
     renderLedger();
@@ -431,13 +432,16 @@
 
   // ---- the live stream ----
 
+  function runOver() {
+    return view.status !== null && ['finished', 'completed', 'stopped'].includes(view.status.state);
+  }
+
   function connect() {
     const conn = byId('connection');
     const events = new EventSource('api/events');
     events.onopen = () => { conn.textContent = 'live'; conn.className = 'connection live'; };
     events.onerror = () => {
-      const over = view.status && (view.status.state === 'finished' || view.status.state === 'completed');
-      conn.textContent = over ? 'run over; coordinator gone' : 'reconnecting…';
+      conn.textContent = runOver() ? 'run over; coordinator gone' : 'reconnecting…';
       conn.className = 'connection lost';
     };
     events.addEventListener('snapshot', (e) => {
