@@ -27,7 +27,7 @@ public final class Operations implements AutoCloseable {
       return new Operations(Optional.empty(), List.of());
     }
     HttpEndpoint http = HttpEndpoint.open(address.get().host(), address.get().port());
-    List<OperationsPart> parts = List.of(new CoordinatorMetrics(run));
+    List<OperationsPart> parts = List.of(new CoordinatorMetrics(run), new Dashboard());
     parts.forEach(p -> p.register(http, run));
     return new Operations(Optional.of(http), parts);
   }
