@@ -129,7 +129,7 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
   /**
    * Checks this ledger against a checkpoint a node kept ({@code witness/checkpoint.note} in its
    * state directory): it must be signed by this log's key, and the log must still hold the tree it
-   * describes. Returns who cosigned it; a truncated or changed log is a {@link UserError} saying so.
+   * describes. Returns the node that kept it; a truncated or changed log is a {@link UserError} saying so.
    */
   String checkAgainst(Path witnessNote) throws IOException {
     String note;
@@ -147,7 +147,8 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
     } catch (NoteVerificationException | IllegalArgumentException e) {
       throw new UserError(witnessNote + " is not a checkpoint of this log: " + e.getMessage());
     }
-    String who = witnesses.isEmpty() ? "no node" : String.join(", ", witnesses);
+    // a node adds its own cosignature last to the checkpoint it keeps
+    String who = witnesses.isEmpty() ? "no node" : witnesses.get(witnesses.size() - 1);
     if (c.size() > entries.size()) {
       throw new UserError("the log is truncated: " + who + " cosigned a checkpoint of " + c.size() + " entries ("
           + witnessNote + "), the log holds " + entries.size());

@@ -67,9 +67,8 @@ class LedgerWitnessTest extends InProcessCommandTest {
 
       Path witnessed = kept("client-002").resolve("checkpoint.note");
       assertThat(shoal("ledger", "verify", run.toString(), "--witness", witnessed.toString())).isEqualTo(1);
-      // the kept note names client-002 and whoever had cosigned it before
-      assertThat(err.toString()).contains("the log is truncated: ").contains("client-002")
-          .contains(" cosigned a checkpoint of 4 entries (" + witnessed + "), the log holds 3");
+      assertThat(err.toString()).contains("the log is truncated: client-002 cosigned a checkpoint of 4 entries ("
+          + witnessed + "), the log holds 3");
     } finally {
       Files.write(file, original);
       Files.writeString(lastCheckpoint, note);
