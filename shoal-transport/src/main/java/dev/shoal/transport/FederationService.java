@@ -1,7 +1,6 @@
 package dev.shoal.transport;
 
 import dev.shoal.pki.Role;
-import com.google.protobuf.ByteString;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.store.BlobNotFoundException;
@@ -38,12 +37,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -231,106 +224,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
-    return new ChunkReceiver(out);
-  }
-
-  /** Writes an upload to a temporary file in the blob store, hashing it on the way, then moves it in. */
-  private final class ChunkReceiver implements StreamObserver<Chunk> {
-    private final StreamObserver<UploadReply> out;
-    private Path tmp;
-    private OutputStream file;
-    private ContentId claimed;
-    private final MessageDigest sha256 = ContentId.sha256();
-    private long expectedOffset;
-    private boolean failed;
-
-    ChunkReceiver(StreamObserver<UploadReply> out) {
-      this.out = out;
-    }
-
-    @Override
-    public void onNext(Chunk chunk) {
-      if (failed) {
-        return;
-      }
-      try {
-        if (claimed == null) {
-          claimed = Wire.contentId(chunk.getContentId());
-          tmp = blobs.newTemporaryFile();
-          file = Files.newOutputStream(tmp);
-        }
-        if (expectedOffset + chunk.getData().size() > maxUploadBytes) {
-          throw Status.INVALID_ARGUMENT.withDescription(
-              "upload exceeds the limit of %d bytes".formatted(maxUploadBytes)).asRuntimeException();
-        }
-        if (chunk.getOffset() != expectedOffset) {
-          throw Status.INVALID_ARGUMENT.withDescription(
-              "chunk at offset %d, expected %d".formatted(chunk.getOffset(), expectedOffset)).asRuntimeException();
-        }
-        chunk.getData().writeTo(file);
-        for (ByteBuffer b : chunk.getData().asReadOnlyByteBufferList()) {
-          sha256.update(b);
-        }
-        expectedOffset += chunk.getData().size();
-        clients.recordTraffic(0, chunk.getSerializedSize());
-      } catch (IOException | RuntimeException e) {
-        abort(e instanceof io.grpc.StatusRuntimeException s ? s
-            : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      cleanUp();
-    }
-
-    @Override
-    public void onCompleted() {
-      if (failed) {
-        return;
-      }
-      try {
-        if (claimed == null) {
-          throw Status.INVALID_ARGUMENT.withDescription("empty upload: the first chunk must name the content id")
-              .asRuntimeException();
-        }
-        file.close();
-        boolean present = blobs.contains(claimed);
-        ContentId actual = ContentId.of(sha256);
-        if (!actual.equals(claimed)) {
-          throw Status.INVALID_ARGUMENT.withDescription(
-              "upload claimed %s but its bytes hash to %s".formatted(claimed, actual)).asRuntimeException();
-        }
-        if (!present) {
-          blobs.moveIn(tmp, actual);
-        }
-        cleanUp();
-        reply(out, UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
-      } catch (IOException | RuntimeException e) {
-        abort(e instanceof io.grpc.StatusRuntimeException s ? s
-            : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-      }
-    }
-
-    private void abort(io.grpc.StatusRuntimeException e) {
-      failed = true;
-      log.warn("upload rejected content_id={} reason=\"{}\"", claimed, e.getStatus().getDescription());
-      cleanUp();
-      out.onError(e);
-    }
-
-    private void cleanUp() {
-      try {
-        if (file != null) {
-          file.close();
-        }
-        if (tmp != null) {
-          Files.deleteIfExists(tmp);
-        }
-      } catch (IOException ignored) {
-        // a temporary file left behind is removed when the state directory is next opened
-      }
-    }
+    return new ChunkReceiver(out, blobs, clients, maxUploadBytes);
   }
 
   @Override
@@ -525,73 +419,5 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private static <T> void reply(StreamObserver<T> out, T value) {
     out.onNext(value);
     out.onCompleted();
-  }
-
-  /** Sends a blob in chunks as fast as the receiver takes them (gRPC flow control). */
-  private static final class ChunkSender {
-    interface Opener {
-      InputStream open() throws IOException;
-    }
-
-    private final RemoteClients clients;
-    private final ServerCallStreamObserver<Chunk> out;
-    private final Opener opener;
-    private final long start;
-    private InputStream in;
-    private long offset;
-    private boolean done;
-
-    ChunkSender(RemoteClients clients, ServerCallStreamObserver<Chunk> out, Opener opener, long start) {
-      this.clients = clients;
-      this.out = out;
-      this.opener = opener;
-      this.start = start;
-    }
-
-    void start() {
-      try {
-        in = opener.open();
-        in.skipNBytes(start);
-        offset = start;
-      } catch (IOException e) {
-        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-        return;
-      }
-      out.setOnCancelHandler(this::close);
-      out.setOnReadyHandler(this::pump);
-    }
-
-    private synchronized void pump() {
-      try {
-        while (!done && out.isReady()) {
-          byte[] buf = in.readNBytes(Wire.CHUNK_BYTES);
-          if (buf.length > 0) {
-            Chunk c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf)).build();
-            out.onNext(c);
-            clients.recordTraffic(c.getSerializedSize(), 0);
-            offset += buf.length;
-          }
-          if (buf.length < Wire.CHUNK_BYTES) {
-            done = true;
-            close();
-            out.onCompleted();
-          }
-        }
-      } catch (IOException e) {
-        done = true;
-        close();
-        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-      }
-    }
-
-    private void close() {
-      try {
-        if (in != null) {
-          in.close();
-        }
-      } catch (IOException ignored) {
-        // nothing more to read from it anyway
-      }
-    }
   }
 }
