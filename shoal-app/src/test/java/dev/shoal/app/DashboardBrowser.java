@@ -109,9 +109,20 @@ final class DashboardBrowser implements AutoCloseable {
 
   /** Clicks the first element matching {@code css} as a user would. */
   void click(String css) throws IOException, InterruptedException {
-    JsonNode element = call("POST", path("/element"), JSON.createObjectNode().put("using", "css selector").put("value", css));
-    String id = element.elements().next().asText();
-    call("POST", path("/element/" + id + "/click"), JSON.createObjectNode());
+    // the page re-renders its tables on live updates, so an element found a moment ago may be
+    // gone by the time it is clicked: find it again, a few times at most
+    for (int attempt = 1; ; attempt++) {
+      JsonNode element = call("POST", path("/element"), JSON.createObjectNode().put("using", "css selector").put("value", css));
+      String id = element.elements().next().asText();
+      try {
+        call("POST", path("/element/" + id + "/click"), JSON.createObjectNode());
+        return;
+      } catch (AssertionError e) {
+        if (attempt == 5 || !String.valueOf(e.getMessage()).contains("stale element")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The page as PNG. */
