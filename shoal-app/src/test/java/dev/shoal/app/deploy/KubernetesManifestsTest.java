@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The manifests under {@code deploy/kubernetes}: every one parses in fabric8's typed model, the
  * base and each overlay build (patches hit what they aim at) into objects that agree with each
- * other (see {@link ManifestCheck}), with the kit Secrets made from {@code secrets/kits.yaml}; and
+ * other (see {@link ManifestCheck}), with the kit Secrets that {@code kits/kustomization.yaml} generates; and
  * the checks do fail when a selector, a Secret, a port, an address or a patch target is wrong.
  */
 class KubernetesManifestsTest {
@@ -37,18 +37,36 @@ class KubernetesManifestsTest {
     throw new IllegalStateException("no deploy/kubernetes in " + Path.of("").toAbsolutePath() + " or above it");
   }
 
-  private static List<Path> kustomizations(Path root) {
+  /** The kustomizations of the workloads: base and the overlays (the kit Secrets are apart). */
+  private static List<Path> workloads(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent).sorted().toList();
+      return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent)
+          .filter(d -> !d.equals(root.resolve("kits"))).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The kit Secrets, which are made outside kustomize (from kits, or from these templates). */
+  /**
+   * The kit Secrets that {@code kits/kustomization.yaml} generates from kit directories (which a
+   * checkout does not have): one Secret per generator entry, with a key per file it names.
+   */
   private static List<Manifest> secrets(Path root, Kustomize k) {
-    Path file = root.resolve("secrets/kits.yaml");
-    return Manifest.read(file, k.shown(file));
+    Path file = root.resolve("kits/kustomization.yaml");
+    JsonNode kustomization = Manifest.documents(file).getFirst();
+    assertThat(kustomization.at("/generatorOptions/disableNameSuffixHash").asBoolean())
+        .as("%s: the workloads mount the Secrets by name, so their names must carry no hash", k.shown(file)).isTrue();
+    List<Manifest> out = new ArrayList<>();
+    for (JsonNode generator : kustomization.path("secretGenerator")) {
+      ObjectNode secret = Manifest.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Secret");
+      secret.putObject("metadata").put("name", generator.path("name").asText())
+          .put("namespace", kustomization.path("namespace").asText());
+      ObjectNode data = secret.putObject("stringData");
+      generator.path("files").forEach(f -> data.put(Path.of(f.asText()).getFileName().toString(), ""));
+      out.add(new Manifest(k.shown(file), secret));
+    }
+    assertThat(out).as("%s generates the kit Secrets", k.shown(file)).isNotEmpty();
+    return out;
   }
 
   private static List<String> problems(Path root, Path dir) {
@@ -71,27 +89,28 @@ class KubernetesManifestsTest {
   void everyManifestFitsTheTypedModel() throws IOException {
     Kustomize k = new Kustomize(REPO);
     Set<Path> patches = new java.util.HashSet<>();
-    for (Path dir : kustomizations(KUBERNETES)) {
+    for (Path dir : workloads(KUBERNETES)) {
       for (JsonNode p : Manifest.documents(dir.resolve("kustomization.yaml")).getFirst().path("patches")) {
         patches.add(dir.resolve(p.path("path").asText()).normalize());
       }
     }
     List<Manifest> read = new ArrayList<>();
     try (Stream<Path> files = Files.walk(KUBERNETES)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") && !p.startsWith(KUBERNETES.resolve("kits")))
+          .sorted().toList()) {
         if (!f.getFileName().toString().equals("kustomization.yaml") && !patches.contains(f.normalize())) {
           read.addAll(Manifest.read(f, k.shown(f)));
         }
       }
     }
     assertThat(read.stream().map(Manifest::kind).collect(Collectors.toSet()))
-        .contains("Namespace", "ConfigMap", "Service", "StatefulSet", "Job", "PersistentVolumeClaim", "Secret");
+        .contains("Namespace", "ConfigMap", "Service", "StatefulSet", "Job", "PersistentVolumeClaim");
     assertThat(patches).as("patch files").isNotEmpty();
   }
 
   @Test
   void baseAndEveryOverlayBuildIntoObjectsThatAgree() {
-    List<Path> dirs = kustomizations(KUBERNETES);
+    List<Path> dirs = workloads(KUBERNETES);
     assertThat(dirs.stream().map(d -> KUBERNETES.relativize(d).toString()))
         .contains("base", "overlays/edge-k3s", "overlays/production");
     for (Path dir : dirs) {
