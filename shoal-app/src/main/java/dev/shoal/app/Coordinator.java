@@ -105,7 +105,7 @@ final class Coordinator {
       StoreJournal journal = new StoreJournal(state.runs(), run.id(), StoreJournal.LAST_SEEN_EVERY);
       AtomicInteger current = new AtomicInteger(first);
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
-      Operations ops = Operations.start(net.http(), new LiveRun(runName, job.rounds(),
+      Operations ops = operations(net, new LiveRun(runName, job.rounds(),
           () -> status(run, job.rounds(), current.get(), state, serving.get()),
           Optional.ofNullable(ledger).map(RunLedger::dir)));
       RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
@@ -162,6 +162,15 @@ final class Coordinator {
         sweeper.interrupt();
         return result;
       }
+    }
+  }
+
+  /** The coordinator's HTTP side; a port that cannot be served is the user's to change. */
+  private static Operations operations(Network net, LiveRun run) {
+    try {
+      return Operations.start(net.http(), run);
+    } catch (UncheckedIOException e) {
+      throw new UserError("--http: " + e.getMessage());
     }
   }
 

@@ -159,6 +159,12 @@ class CliIT {
     r = Shoal.run(dir, "status", "--coordinator", "127.0.0.1:1", "--insecure");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach the coordinator at 127.0.0.1:1");
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      r = Shoal.run(dir, "coordinator", "--state-dir", "st-http", "--insecure", "--listen", "127.0.0.1:0",
+          "--http", "127.0.0.1:" + taken.getLocalPort());
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).contains("--http: cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort());
+    }
   }
 
   /** A safetensors file parsed from its bytes by this test alone: header, metadata, floats. */
