@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +120,7 @@ class TransportTest {
     assertThat(link.status().getRun()).isEqualTo("test");
   }
 
+  @Tag("slow")
   @Test
   void blobsOfEverySizeRoundTripInChunks() throws Exception {
     for (int size : new int[] {0, 1, Wire.CHUNK_BYTES, Wire.CHUNK_BYTES + 1, 3 * Wire.CHUNK_BYTES + 17}) {
@@ -193,6 +195,7 @@ class TransportTest {
     assertThatThrownBy(() -> link.poll("stranger")).hasMessageContaining("NOT_FOUND: unknown node 'stranger'");
   }
 
+  @Tag("slow")
   @Test
   void aCoordinatorThatIsDownIsAnIoError() {
     server.close();
