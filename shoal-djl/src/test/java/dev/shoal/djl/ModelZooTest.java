@@ -10,6 +10,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class ModelZooTest {
@@ -40,6 +41,7 @@ class ModelZooTest {
         .hasMessageContaining("unknown model 'resnet'; known models: cnn, logreg, mlp");
   }
 
+  @Tag("slow")
   @Test
   void aRegisteredBlockTrainsEndToEndWithDerivedNames() {
     ModelZoo mine = ModelZoo.builtIn().register("tiny", ModelSpec.of(
