@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+  private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
   private static final String TMP_SUFFIX = ".tmp";
 
   private final Path root;
@@ -71,7 +71,7 @@ public final class BlobStore {
       return id;
     }
     AtomicFile.write(target, bytes);
-    LOG.debug("event=blob_stored id={} bytes={}", id, bytes.length);
+    log.debug("blob stored id={} bytes={}", id, bytes.length);
     return id;
   }
 
@@ -108,7 +108,7 @@ public final class BlobStore {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         moved = true;
         syncDirectory(target.getParent());
-        LOG.debug("event=blob_stored id={} bytes={}", id, size);
+        log.debug("blob stored id={} bytes={}", id, size);
       }
       return id;
     } finally {
@@ -138,7 +138,7 @@ public final class BlobStore {
     Files.createDirectories(target.getParent());
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(target.getParent());
-    LOG.debug("event=blob_stored id={} bytes={}", id, Files.size(target));
+    log.debug("blob stored id={} bytes={}", id, Files.size(target));
   }
 
   /** Stores a model in its canonical safetensors encoding; the id equals {@link ContentId#of(ParameterSet)}. */
@@ -242,7 +242,7 @@ public final class BlobStore {
       }
     }
     if (removed > 0) {
-      LOG.info("event=blob_temporaries_removed count={} dir={}", removed, root);
+      log.info("blob temporaries removed count={} dir={}", removed, root);
     }
     return removed;
   }
