@@ -72,6 +72,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
         t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir),
         privacy.resolve(), ledger.resolve(), anchor.resolve());
+    JobChecks.check(job);
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),

@@ -54,6 +54,7 @@ final class SimulateCommand implements Callable<Integer> {
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
         privacy.resolve(), ledger.resolve(), anchor.resolve());
+    JobChecks.check(job);
     Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }

@@ -45,7 +45,7 @@ final class Simulation {
     Files.createDirectories(out);
     FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
     Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
-    List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
+    List<FederatedData> parts = UserError.check(() -> partitioner.split(data, job.clients(), job.seed()));
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
         data.train().size(), data.test().size(), describe(job), job.clients());
     console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
