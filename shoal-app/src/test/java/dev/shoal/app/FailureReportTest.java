@@ -98,9 +98,9 @@ class FailureReportTest extends InProcessCommandTest {
     assertThat(err()).startsWith("error: ").contains("zipf").contains("iid, dirichlet, shards").hasLineCount(1);
 
     assertThat(shoal("simulate", "--rounds", "0", "--out", dir.resolve("run").toString())).isEqualTo(1);
-    assertThat(err()).isEqualTo("error: rounds must be >= 1, got 0\n");
+    assertThat(err()).isEqualTo("error: --rounds must be >= 1, got 0\n");
     assertThat(shoal("simulate", "--lr", "-1", "--out", dir.resolve("run").toString())).isEqualTo(1);
-    assertThat(err()).isEqualTo("error: learning rate must be a positive number, got -1.0\n");
+    assertThat(err()).isEqualTo("error: --lr must be a positive number, got -1.0\n");
     assertThat(dir.resolve("run")).doesNotExist();
 
     assertThat(shoal("aggregate", "--output", dir.resolve("a.safetensors").toString(),
