@@ -106,21 +106,24 @@ final class Coordinator {
       AtomicInteger current = new AtomicInteger(first);
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
       Operations ops = operations(net, new LiveRun(runName, job.rounds(),
-          () -> status(run, job.rounds(), current.get(), state, serving.get()),
+          () -> status(run, job.rounds(), current.get(), state, serving.get()).toBuilder()
+              .setPlaintext(!net.security().isTls()).build(),
           Optional.ofNullable(ledger).map(RunLedger::dir)));
       RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
       serving.set(clients);
       var service = new FederationService(clients, state.blobs(),
-          () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
+          () -> status(run, job.rounds(), current.get(), state, clients).toBuilder()
+              .setPlaintext(!net.security().isTls()).build(), net.heartbeat(), POLL)
           .admitOnly(net.allowNodes())
           .witnessedBy(ledger == null ? null : new CheckpointServing(ledger))
           .onResult((node, round, update, examples, metrics) ->
               journal.received(Result.of(run.id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
           .limitUploads(2 * Safetensors.encodedSize(start) + (1 << 20));
-      try (ops; journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
+      try (ops; journal; CoordinatorServer server = serve(net, service)) {
         if (!net.security().isTls()) {
           log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+          InsecureBanner.print(console);
         }
         log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
             net.allowNodes().isEmpty() ? "any" : net.allowNodes());
@@ -162,6 +165,16 @@ final class Coordinator {
         sweeper.interrupt();
         return result;
       }
+    }
+  }
+
+  /** The coordinator's gRPC side; an address that cannot be served is the user's to change. */
+  private static CoordinatorServer serve(Network net, FederationService service) throws IOException {
+    try {
+      return net.security().serve(net.host(), net.port(), service);
+    } catch (IOException e) {
+      throw new UserError("--listen %s:%d cannot be served (%s): is another coordinator running there? Choose another"
+          .formatted(net.host(), net.port(), e.getMessage()) + " address with --listen HOST:PORT");
     }
   }
 

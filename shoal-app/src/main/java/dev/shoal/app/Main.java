@@ -36,6 +36,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    StandardError.takeOver();
     System.exit(execute(args));
   }
 
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(Main::reportFailure);
+    CommandSummaries.install(cli);
     try {
       JobFile.applyTo(cli, args);
     } catch (CommandLine.ParameterException e) {
@@ -52,9 +54,16 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** Expected failures (bad files, bad values) print one line; anything else a stack trace. */
+  /**
+   * Expected failures (bad files, bad values) print one line, with exit code 2 for options that
+   * cannot work as given and 1 otherwise; anything else a stack trace.
+   */
   private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof UsageError || cause instanceof dev.shoal.djl.UnknownModelException) {
+      cmd.getErr().println("error: " + cause.getMessage());
+      return 2;
+    }
     if (cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof UserError) {
       cmd.getErr().println("error: " + cause.getMessage());
       return 1;

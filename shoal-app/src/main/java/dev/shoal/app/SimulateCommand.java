@@ -54,7 +54,14 @@ final class SimulateCommand implements Callable<Integer> {
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
         privacy.resolve(), ledger.resolve(), anchor.resolve());
-    Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
+    dev.shoal.djl.ModelZoo.standard().get(t.model); // a wrong --model is refused before anything is written
+    Path dir = RunDirectory.resolve(out, "simulate");
+    try (var notice = InterruptNotice.forSimulation(dir, job.rounds(), System.out)) {
+      Simulation.run(job, how, dir, System.out);
+    } catch (Exception e) {
+      RunDirectory.releaseIfEmpty(dir);
+      throw e;
+    }
     return 0;
   }
 }
