@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code ./shoal} launcher's first build: it says how long a build takes and shows each
  * module as Maven starts it. A real build takes minutes, so here {@code mvn} is a script that
- * prints what Maven prints at the start of each module and puts the built jar in place.
+ * prints what Maven prints at the start of each module and links the jar this build made (with
+ * its lib/ folder) into place.
  */
 class LauncherIT {
 
@@ -34,7 +35,7 @@ class LauncherIT {
         echo "[INFO] Scanning for projects..."
         echo "[INFO] Building Shoal 0.1.0-SNAPSHOT                                      [1/2]"
         echo "[INFO] Building Shoal app 0.1.0-SNAPSHOT                                  [2/2]"
-        mkdir -p shoal-app/target && cp "$SHOAL_BUILT_JAR" shoal-app/target/shoal.jar
+        mkdir -p shoal-app && ln -s "$(dirname "$SHOAL_BUILT_JAR")" shoal-app/target
         """);
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path err = dir.resolve("err.txt");
