@@ -25,8 +25,8 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Transport how = transport.resolve("grpc");
     Path dir = RunDirectory.resolve(out, "demo");
-    try (var notice = InterruptNotice.forSimulation(dir, Job.demo().rounds(), System.out)) {
-      Simulation.run(Job.demo(), how, dir, System.out);
+    try (var notice = InterruptNotice.forSimulation(dir, Specs.demo().federation().rounds(), System.out)) {
+      Simulation.run(Specs.demo(), how, dir, System.out);
     } catch (Exception e) {
       RunDirectory.releaseIfEmpty(dir);
       throw e;
