@@ -15,7 +15,8 @@ import picocli.CommandLine;
  * How a failed command ends. The user's mistakes and the world's failures (a bad value, a missing
  * or malformed file, an unreachable peer) print one line {@code error: ...}; anything else is a bug
  * in Shoal: it prints {@code internal error: ...} and a request to report it, and its stack trace
- * goes to the log. Both exit {@link Main#FAILED}.
+ * goes to the log. Both exit {@link Main#FAILED}, except options that cannot work as given
+ * ({@link UsageError}, an unknown model), which exit {@link Main#USAGE}.
  */
 final class FailureReport {
 
@@ -26,6 +27,10 @@ final class FailureReport {
   static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     PrintWriter err = cmd.getErr();
+    if (cause instanceof UsageError || cause instanceof UnknownModelException) {
+      err.println("error: " + cause.getMessage());
+      return Main.USAGE;
+    }
     if (isUsers(cause)) {
       err.println("error: " + cause.getMessage());
       return Main.FAILED;

@@ -34,6 +34,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    StandardError.takeOver();
     System.exit(execute(args));
   }
 
@@ -52,6 +53,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(FailureReport::report);
+    CommandSummaries.install(cli);
     return cli;
   }
 

@@ -38,7 +38,7 @@ class ModelZooTest {
   void unknownModelListsTheKnownOnes() {
     assertThatThrownBy(() -> zoo.newTrainer("resnet"))
         .isInstanceOf(UnknownModelException.class)
-        .hasMessageContaining("unknown model 'resnet'; known models: cnn, logreg, mlp");
+        .hasMessageContaining("unknown model 'resnet': use --model with one of cnn, logreg, mlp").hasMessageNotContaining("ModelZoo");
   }
 
   @Tag("slow")

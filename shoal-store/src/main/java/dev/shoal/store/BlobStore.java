@@ -70,6 +70,7 @@ public final class BlobStore {
     if (isComplete(target, bytes.length)) {
       return id;
     }
+    Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
     AtomicFile.write(target, bytes);
     log.debug("blob stored id={} bytes={}", id, bytes.length);
     return id;
@@ -104,7 +105,7 @@ public final class BlobStore {
       ContentId id = ContentId.of(sha256);
       Path target = path(id);
       if (!isComplete(target, size)) {
-        Files.createDirectories(target.getParent());
+        Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         moved = true;
         syncDirectory(target.getParent());
@@ -135,7 +136,7 @@ public final class BlobStore {
       channel.force(true);
     }
     Path target = path(id);
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(target.getParent());
     log.debug("blob stored id={} bytes={}", id, Files.size(target));
@@ -260,7 +261,7 @@ public final class BlobStore {
     while (true) {
       Path temp = tmp.resolve("%016x%s".formatted(ThreadLocalRandom.current().nextLong(), TMP_SUFFIX));
       try {
-        return Files.createFile(temp);
+        return Files.createFile(temp, dev.shoal.io.OwnerOnly.fileAttributes());
       } catch (FileAlreadyExistsException e) {
         // another writer drew the same name: draw again
       }
