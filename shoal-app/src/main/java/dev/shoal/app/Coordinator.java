@@ -4,7 +4,6 @@ import dev.shoal.app.ops.LiveRun;
 import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
-import dev.shoal.report.MetricsJsonl;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundCommit;
 import dev.shoal.round.RoundEngine;
@@ -14,13 +13,11 @@ import dev.shoal.round.RunListener;
 import dev.shoal.store.CompletedRound;
 import dev.shoal.store.Node;
 import dev.shoal.store.Result;
-import dev.shoal.store.RoundStatus;
 import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
 import dev.shoal.store.StateDirectory;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.Metadata;
-import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
 import dev.shoal.train.FitConfig;
@@ -86,16 +83,18 @@ final class Coordinator {
       Optional<LocalNodes> local, PrintStream console) throws IOException {
     Federation federation = Federation.of(job);
     try (StateDirectory state = StateDirectory.open(stateDir);
-        RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
+        RunLedger ledger = job.provenance().ledger() ? RunLedger.open(runDir(state, stateDir, outDir, runName), runName)
+            : null) {
+      Path runDir = runDir(state, stateDir, outDir, runName);
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
+      RunOutputs outputs = new RunOutputs(runDir);
+      RunReconciler.reconcile(state, run.id(), runName, ledger, outputs);
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
       Trainer trainer = ModelZoo.standard().newTrainer(job.model());
       ParameterSet start = last.isPresent()
           ? state.blobs().readModel(last.get().modelId())
           : trainer.initialParameters(job.seed()).withMetadata(Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
       int first = last.map(r -> r.round() + 1).orElse(1);
-      List<String> done = state.runs().rounds(run.id()).stream()
-          .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
       if (first > 1) {
         console.printf("resuming run '%s' after round %d of %d%n", runName, first - 1, job.rounds());
       }
@@ -131,38 +130,26 @@ final class Coordinator {
           awaitRegistration(clients, local.get(), console);
         }
         Thread sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
-        RoundCommit commit = new RoundCommit() {
-          @Override
-          public void begin(int round) {
-            current.set(round);
-            state.runs().startRound(run.id(), round);
-          }
-
-          @Override
-          public void complete(RoundMetrics metrics, ParameterSet model) {
-            try {
-              ContentId id = state.blobs().putModel(model);
-              journal.flush(); // the round's instructions and outcomes are in the store before it completes
-              state.runs().completeRound(run.id(), metrics, id);
-            } catch (IOException e) {
-              throw new UncheckedIOException("cannot record round " + metrics.round(), e);
-            }
-          }
-        };
-        RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job, outDir,
-            new ConsoleProgress(console), ops.events(), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
+        RoundCommit commit = new RoundCommitter(state, run.id(), runName, ledger, outputs, journal::flush, current::set);
+        RunListener listener = RunListener.all(Ledgers.with(ledger, false, runName, job, runDir,
+            new ConsoleProgress(console), ops.events()));
         ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
             new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),
             Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit), job).run(start, first);
-        Safetensors.write(result, outDir.resolve("model.safetensors"));
-        console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
-        Ledgers.report(job, outDir, console);
+        Safetensors.write(result, outputs.model());
+        console.printf("wrote %s and %s%n", outputs.model(), outputs.metrics());
+        Ledgers.report(job, runDir, console);
         clients.finish();
         linger(local);
         sweeper.interrupt();
         return result;
       }
     }
+  }
+
+  /** Where the run writes its outputs: {@code outDir}, or for a coordinator its place in the state directory. */
+  private static Path runDir(StateDirectory state, Path stateDir, Path outDir, String runName) {
+    return outDir.equals(stateDir) ? RunOutputs.inStateDirectory(stateDir, state.runs(), runName).dir() : outDir;
   }
 
   /** The coordinator's HTTP side; a port that cannot be served is the user's to change. */

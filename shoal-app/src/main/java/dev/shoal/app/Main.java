@@ -1,6 +1,5 @@
 package dev.shoal.app;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,13 +51,17 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** Expected failures (bad files, bad values) print one line; anything else a stack trace. */
+  /**
+   * Expected failures (bad files, bad values, refused state) print one line, once, without a stack
+   * trace; anything else a stack trace.
+   */
   private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-    if (cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof UserError) {
-      cmd.getErr().println("error: " + cause.getMessage());
+    Throwable expected = Failures.expected(e);
+    if (expected != null) {
+      cmd.getErr().println("error: " + Failures.message(expected));
       return 1;
     }
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
     cmd.getErr().println("error: " + cause);
     cause.printStackTrace(cmd.getErr());
     return 1;

@@ -125,13 +125,22 @@ public final class RunStore implements AutoCloseable {
    * and never skipped. Store the model blob first.
    */
   public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId) {
+    return completeRound(runId, metrics, modelId, Optional.empty());
+  }
+
+  /**
+   * Completes a round as {@link #completeRound(long, RoundMetrics, ContentId)} does, keeping in the
+   * same transaction the ledger entry that records it: the one durable record from which the
+   * ledger, {@code metrics.jsonl} and the model file are brought level after a crash.
+   */
+  public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId, Optional<String> ledgerEntry) {
     Objects.requireNonNull(modelId, "modelId");
     int round = metrics.round();
     return db.write("complete round " + round + " of run " + runId, c -> {
       Run run = RunRules.requireRunning(c, runId, "complete round " + round);
       RunRules.requireNext(c, run, round, "complete");
       String now = now();
-      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), now);
+      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), ledgerEntry.orElse(null), now);
       LOG.info("event=round_completed run={} round={} model={}", run.name(), round, modelId);
       if (round == run.totalRounds()) {
         RunRows.setStatus(c, runId, RunStatus.COMPLETED, now);
@@ -139,6 +148,19 @@ public final class RunStore implements AutoCloseable {
       }
       return new CompletedRound(round, modelId);
     });
+  }
+
+  /** The completed rounds of a run, {@code 1..k} in order, as committed. */
+  public List<CommittedRound> committedRounds(long runId) {
+    return db.read("list the completed rounds of run " + runId, c -> {
+      RunRules.requireRun(c, runId);
+      return Rows.committedRounds(c, runId);
+    });
+  }
+
+  /** The results recorded for a round, in order of arrival. */
+  public List<Result> results(long runId, int round) {
+    return db.read("list the results of round " + round + " of run " + runId, c -> Rows.results(c, runId, round));
   }
 
   /** A round of a run, if it was ever started or completed. */
