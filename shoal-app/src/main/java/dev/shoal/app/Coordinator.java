@@ -106,7 +106,7 @@ final class Coordinator {
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
       Operations ops = operations(net, new LiveRun(runName, job.rounds(),
           () -> status(run, job.rounds(), current.get(), state, serving.get()),
-          Optional.ofNullable(ledger).map(RunLedger::dir)));
+          Optional.ofNullable(ledger).map(RunLedger::dir), Optional.of(stateDir)));
       RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
       serving.set(clients);
       var service = new FederationService(clients, state.blobs(),

@@ -48,6 +48,44 @@ record RunOutputs(Path dir) {
     return stateDir.resolve(RUNS).resolve(run);
   }
 
+  /**
+   * The directory of run {@code run} in {@code dir} for a reader: {@code dir} itself without a
+   * name, {@code dir/runs/NAME} for a later run, or {@code dir} when its top-level ledger is the
+   * named run's; a {@link UserError} listing the runs there otherwise.
+   */
+  static Path forReading(Path dir, String run) {
+    if (run == null) {
+      return dir;
+    }
+    Path own = dir.resolve(RUNS).resolve(run);
+    if (Files.isDirectory(own)) {
+      return own;
+    }
+    Optional<String> top = topRun(dir);
+    if (top.isPresent() && top.get().equals(run)) {
+      return dir;
+    }
+    List<String> names = new java.util.ArrayList<>();
+    top.ifPresent(names::add);
+    try (var runs = Files.list(dir.resolve(RUNS))) {
+      runs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(names::add);
+    } catch (IOException e) {
+      // no later runs
+    }
+    throw new UserError("no run '" + run + "' in " + dir + (names.isEmpty() ? "" : "; its runs are " + names));
+  }
+
+  /** The run whose ledger is at the top of a state directory, from its log key's name {@code shoal/RUN}. */
+  private static Optional<String> topRun(Path dir) {
+    Path pub = dir.resolve(RunLedger.DIR).resolve(RunLedger.PUBLIC_KEY);
+    try {
+      String name = Files.readString(pub, StandardCharsets.US_ASCII).strip().split("\\+", 2)[0];
+      return name.startsWith("shoal/") ? Optional.of(name.substring("shoal/".length())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   Path metrics() {
     return dir.resolve(METRICS);
   }

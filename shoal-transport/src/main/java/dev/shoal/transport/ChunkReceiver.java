@@ -25,6 +25,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private final BlobStore blobs;
   private final RemoteClients clients;
   private final long maxUploadBytes;
+  private final long reserveBytes;
   private Path tmp;
   private OutputStream file;
   private ContentId claimed;
@@ -32,7 +33,9 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private long expectedOffset;
   private boolean failed;
 
-  ChunkReceiver(StreamObserver<UploadReply> out, BlobStore blobs, RemoteClients clients, long maxUploadBytes) {
+  ChunkReceiver(StreamObserver<UploadReply> out, BlobStore blobs, RemoteClients clients, long maxUploadBytes,
+      long reserveBytes) {
+    this.reserveBytes = reserveBytes;
     this.out = out;
     this.blobs = blobs;
     this.clients = clients;
@@ -47,6 +50,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
     try {
       if (claimed == null) {
         claimed = Wire.contentId(chunk.getContentId());
+        DiskSpace.requireRoom(blobs.root(), chunk.getTotalSize(), reserveBytes);
         tmp = blobs.newTemporaryFile();
         file = Files.newOutputStream(tmp);
       }
@@ -65,8 +69,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       expectedOffset += chunk.getData().size();
       clients.recordTraffic(0, chunk.getSerializedSize());
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s
-          : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      abort(DiskSpace.status(e));
     }
   }
 
@@ -99,8 +102,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       out.onNext(UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
       out.onCompleted();
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s
-          : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      abort(DiskSpace.status(e));
     }
   }
 

@@ -60,6 +60,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration poll;
   private Set<String> allowed = Set.of();
   private long maxUploadBytes = Long.MAX_VALUE;
+  private volatile long reserveBytes = DiskSpace.RESERVE_BYTES;
   private CheckpointService checkpoints;
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
@@ -88,6 +89,16 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
   public FederationService limitUploads(long bytes) {
     this.maxUploadBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Keeps {@code bytes} free in the blob store's file system beyond what an upload needs (default
+   * {@link DiskSpace#RESERVE_BYTES}): an upload that would leave less is refused with {@code
+   * RESOURCE_EXHAUSTED}. May change while the service runs.
+   */
+  public FederationService reserveFreeSpace(long bytes) {
+    this.reserveBytes = bytes;
     return this;
   }
 
@@ -224,7 +235,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
-    return new ChunkReceiver(out, blobs, clients, maxUploadBytes);
+    return new ChunkReceiver(out, blobs, clients, maxUploadBytes, reserveBytes);
   }
 
   @Override
