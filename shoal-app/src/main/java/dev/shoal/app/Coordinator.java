@@ -4,7 +4,6 @@ import dev.shoal.app.ops.LiveRun;
 import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
-import dev.shoal.report.MetricsJsonl;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -80,6 +79,7 @@ final class Coordinator implements AutoCloseable {
   private final PrintStream console;
   private final StateDirectory state;
   private final RunLedger ledger;
+  private final RunOutputs outputs;
   private final StoredRun stored;
   private final Trainer trainer;
   private final AtomicInteger current;
@@ -100,10 +100,13 @@ final class Coordinator implements AutoCloseable {
     try {
       state = StateDirectory.open(place.stateDir());
       opened.add(state);
-      ledger = specs.federation().provenance().ledger() ? RunLedger.open(place.outDir(), place.runName()) : null;
+      outputs = new RunOutputs(place.outDir().equals(place.stateDir())
+          ? RunOutputs.inStateDirectory(place.stateDir(), state.runs(), place.runName()).dir() : place.outDir());
+      ledger = specs.federation().provenance().ledger() ? RunLedger.open(outputs.dir(), place.runName()) : null;
       opened.add(ledger);
       trainer = ModelZoo.standard().newTrainer(specs.training().model());
       stored = StoredRun.open(state, place.runName(), specs, trainer);
+      RunReconciler.reconcile(state, stored.run().id(), place.runName(), ledger, outputs);
       current = new AtomicInteger(stored.first());
       // no node is connected to this process yet; each is online again when it registers
       state.runs().markOffline(Duration.ZERO);
@@ -111,7 +114,7 @@ final class Coordinator implements AutoCloseable {
       opened.add(journal);
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
       ops = operations(net, new LiveRun(place.runName(), specs.federation().rounds(), () -> status(serving.get()),
-          Optional.ofNullable(ledger).map(RunLedger::dir)));
+          Optional.ofNullable(ledger).map(RunLedger::dir), Optional.of(place.stateDir())));
       opened.add(ops);
       clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
       serving.set(clients);
@@ -165,16 +168,17 @@ final class Coordinator implements AutoCloseable {
     }
     FederationSpec fed = specs.federation();
     long seed = specs.training().seed();
-    Path out = place.outDir();
-    var commit = new StoreRoundCommit(state, stored.run(), journal, current::set);
-    RunListener listener = RunListener.all(Ledgers.with(ledger, place.runName(), specs, out,
-        new ConsoleProgress(console), ops.events(), new MetricsJsonl(out.resolve("metrics.jsonl"), stored.doneMetrics())));
+    Path out = outputs.dir();
+    var commit = new RoundCommitter(state, stored.run().id(), place.runName(), ledger, outputs, journal::flush,
+        current::set);
+    RunListener listener = RunListener.all(Ledgers.with(ledger, false, place.runName(), specs, out,
+        new ConsoleProgress(console), ops.events()));
     RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,
         new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), seed),
         Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed);
     ParameterSet result = engine.run(stored.start(), stored.first());
-    Safetensors.write(result, out.resolve("model.safetensors"));
-    console.printf("wrote %s and %s%n", out.resolve("model.safetensors"), out.resolve("metrics.jsonl"));
+    Safetensors.write(result, outputs.model());
+    console.printf("wrote %s and %s%n", outputs.model(), outputs.metrics());
     Ledgers.report(fed, out, console);
     clients.finish();
     linger(local);

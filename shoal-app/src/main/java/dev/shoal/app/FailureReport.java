@@ -31,8 +31,9 @@ final class FailureReport {
       err.println("error: " + cause.getMessage());
       return Main.USAGE;
     }
-    if (isUsers(cause)) {
-      err.println("error: " + cause.getMessage());
+    Throwable expected = Failures.expected(e);
+    if (expected != null) {
+      err.println("error: " + Failures.message(expected));
       return Main.FAILED;
     }
     log.error("internal error command=\"{}\" exception={}", cmd.getCommandSpec().qualifiedName(), cause.getClass().getName(),

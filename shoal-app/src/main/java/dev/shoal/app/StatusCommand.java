@@ -21,6 +21,9 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions security;
 
+  @Option(names = "--run", paramLabel = "NAME", description = "The run you mean: refuse if the coordinator serves another one.")
+  String run;
+
   @Override
   public Integer call() throws Exception {
     Security sec = security.resolve();
@@ -33,6 +36,10 @@ final class StatusCommand implements Callable<Integer> {
       s = link.status();
     } catch (java.io.IOException e) {
       throw new UserError("cannot reach the coordinator at " + coordinator + ": " + e.getMessage());
+    }
+    if (run != null && !run.equals(s.getRun())) {
+      throw new UserError("the coordinator at " + coordinator + " serves run '" + s.getRun() + "', not '" + run
+          + "'; the state of another run is in its directory (shoal ledger verify STATE_DIR --run " + run + ")");
     }
     System.out.printf("run %s: %s, round %d of %d, %d completed%n",
         s.getRun(), s.getState(), s.getCurrentRound(), s.getTotalRounds(), s.getCompletedRounds());

@@ -120,7 +120,7 @@ public final class RoundEngine {
       RoundResult r = runRound(round, global);
       global = r.global;
       history.add(r.metrics);
-      commit.complete(r.metrics, global);
+      commit.complete(r.metrics, global, r.record);
       listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds(), global, r.record));
     }
     listener.on(new RunEvent.RunFinished(global, List.copyOf(history), seconds(start)));

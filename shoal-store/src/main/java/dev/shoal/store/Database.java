@@ -159,6 +159,17 @@ final class Database implements AutoCloseable {
           log.info("state db migrated file={} from=1 to=2", file);
         }
       }
+      if (version < 3) {
+        try (Statement s = db.createStatement()) {
+          for (String ddl : Schema.V3) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA user_version = 3");
+        }
+        if (version >= 1) {
+          log.info("state db migrated file={} from={} to=3", file, version);
+        }
+      }
       return null;
     });
   }

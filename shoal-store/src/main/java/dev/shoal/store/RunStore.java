@@ -91,7 +91,7 @@ public final class RunStore implements AutoCloseable {
       Run run = Rows.runById(c, runId).orElseThrow(() -> new StoreException("no run with id " + runId));
       RunRules.requireSame(run, new RunSpec(spec.name(), run.configHash(), run.configText(), spec.seed(), spec.totalRounds()));
       RunRows.setConfig(c, runId, spec, now());
-      LOG.info("event=run_config_upgraded run={} id={} config={} earlier={}", run.name(), runId, spec.configHash(),
+      log.info("run config upgraded run={} id={} config={} earlier={}", run.name(), runId, spec.configHash(),
           run.configHash());
       return Rows.runById(c, runId).orElseThrow();
     });
@@ -140,13 +140,22 @@ public final class RunStore implements AutoCloseable {
    * and never skipped. Store the model blob first.
    */
   public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId) {
+    return completeRound(runId, metrics, modelId, Optional.empty());
+  }
+
+  /**
+   * Completes a round as {@link #completeRound(long, RoundMetrics, ContentId)} does, keeping in the
+   * same transaction the ledger entry that records it: the one durable record from which the
+   * ledger, {@code metrics.jsonl} and the model file are brought level after a crash.
+   */
+  public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId, Optional<String> ledgerEntry) {
     Objects.requireNonNull(modelId, "modelId");
     int round = metrics.round();
     return db.write("complete round " + round + " of run " + runId, c -> {
       Run run = RunRules.requireRunning(c, runId, "complete round " + round);
       RunRules.requireNext(c, run, round, "complete");
       String now = now();
-      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), now);
+      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), ledgerEntry.orElse(null), now);
       log.info("round completed run={} round={} model={}", run.name(), round, modelId);
       if (round == run.totalRounds()) {
         RunRows.setStatus(c, runId, RunStatus.COMPLETED, now);
@@ -154,6 +163,19 @@ public final class RunStore implements AutoCloseable {
       }
       return new CompletedRound(round, modelId);
     });
+  }
+
+  /** The completed rounds of a run, {@code 1..k} in order, as committed. */
+  public List<CommittedRound> committedRounds(long runId) {
+    return db.read("list the completed rounds of run " + runId, c -> {
+      RunRules.requireRun(c, runId);
+      return Rows.committedRounds(c, runId);
+    });
+  }
+
+  /** The results recorded for a round, in order of arrival. */
+  public List<Result> results(long runId, int round) {
+    return db.read("list the results of round " + round + " of run " + runId, c -> Rows.results(c, runId, round));
   }
 
   /** A round of a run, if it was ever started or completed. */

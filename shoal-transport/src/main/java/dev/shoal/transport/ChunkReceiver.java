@@ -28,6 +28,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private final UploadAccounts accounts;
   private String node;
   private long declaredSize;
+  private final long reserveBytes;
   private Path tmp;
   private OutputStream file;
   private ContentId claimed;
@@ -36,7 +37,8 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private boolean failed;
 
   ChunkReceiver(StreamObserver<UploadReply> out, BlobStore blobs, RemoteClients clients, long maxUploadBytes,
-      UploadAccounts accounts) {
+      UploadAccounts accounts, long reserveBytes) {
+    this.reserveBytes = reserveBytes;
     this.out = out;
     this.blobs = blobs;
     this.clients = clients;
@@ -55,6 +57,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
         node = admitted.node();
         declaredSize = admitted.declaredSize();
         claimed = admitted.id();
+        DiskSpace.requireRoom(blobs.root(), declaredSize, reserveBytes);
         tmp = blobs.newTemporaryFile();
         file = Files.newOutputStream(tmp);
       }
@@ -77,7 +80,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       expectedOffset += chunk.getData().size();
       clients.recordTraffic(0, chunk.getSerializedSize());
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s : stored(e));
+      abort(e instanceof io.grpc.StatusRuntimeException s ? s : DiskSpace.isFull(e) ? DiskSpace.status(e) : stored(e));
     }
   }
 
@@ -115,7 +118,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       out.onNext(UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
       out.onCompleted();
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s : stored(e));
+      abort(e instanceof io.grpc.StatusRuntimeException s ? s : DiskSpace.isFull(e) ? DiskSpace.status(e) : stored(e));
     }
   }
 

@@ -61,6 +61,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private Set<String> allowed = Set.of();
   private long maxUploadBytes = Long.MAX_VALUE;
   private UploadAccounts uploads;
+  private volatile long reserveBytes = DiskSpace.RESERVE_BYTES;
   private CheckpointService checkpoints;
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
@@ -100,6 +101,16 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
    */
   public FederationService acceptAnyUpload() {
     this.uploads = new UploadAccounts(clients, maxUploadBytes, false);
+    return this;
+  }
+
+  /**
+   * Keeps {@code bytes} free in the blob store's file system beyond what an upload needs (default
+   * {@link DiskSpace#RESERVE_BYTES}): an upload that would leave less is refused with {@code
+   * RESOURCE_EXHAUSTED}. May change while the service runs.
+   */
+  public FederationService reserveFreeSpace(long bytes) {
+    this.reserveBytes = bytes;
     return this;
   }
 
@@ -255,7 +266,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
-    return new ChunkReceiver(out, blobs, clients, maxUploadBytes, uploads);
+    return new ChunkReceiver(out, blobs, clients, maxUploadBytes, uploads, reserveBytes);
   }
 
   @Override

@@ -48,6 +48,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GrpcCoordinatorLink.class);
+  /** Uploads the coordinator refuses for lack of space are tried this often, then reported as failed. */
+  static final int NO_ROOM_ATTEMPTS = 3;
+  /** The wait before the second attempt; it doubles for each further one. */
+  static final long NO_ROOM_BACKOFF_MILLIS = 1000;
   private static final long UNARY_SECONDS = 30;
   private static final long TRANSFER_MINUTES = 30;
 
@@ -230,7 +235,34 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       throws IOException {
     ContentId id = cache.putModel(update);
     try {
-      upload(id, node);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          upload(id, node);
+          break;
+        } catch (IOException e) {
+          if (!(e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED)) {
+            throw e;
+          }
+          if (attempt == NO_ROOM_ATTEMPTS) {
+            // tell the coordinator, so its round goes on without this update instead of waiting for it
+            String reason = "the coordinator had no room for the update (" + attempt + " attempts): " + e.getMessage();
+            log.warn("update not accepted, reported as failed node={} round={} reason=\"{}\"", node, round, reason);
+            call(() -> unary().fail(FailureReport.newBuilder().setNode(node).setReason(reason)
+                .setAssignment(dev.shoal.transport.proto.Assignment.newBuilder()
+                    .setKind(dev.shoal.transport.proto.Assignment.Kind.FIT).setRound(round)).build()));
+            return "NO_ROOM";
+          }
+          long wait = NO_ROOM_BACKOFF_MILLIS << (attempt - 1);
+          log.warn("coordinator has no room for the update, retrying node={} round={} attempt={} retry_in_ms={}"
+              + " reason=\"{}\"", node, round, attempt, wait, e.getMessage());
+          try {
+            Thread.sleep(wait);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to upload again");
+          }
+        }
+      }
     } finally {
       cache.delete(id);
     }

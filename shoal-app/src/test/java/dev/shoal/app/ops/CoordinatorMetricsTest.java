@@ -44,6 +44,21 @@ class CoordinatorMetricsTest {
     return new Served(metrics, metrics.events(), metrics.nodes(), http.url() + "/metrics");
   }
 
+  @Test
+  void theStateDirectorysFreeBytesAreAGauge(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) throws Exception {
+    LiveRun run = new LiveRun("disk", 3, StatusReply::getDefaultInstance, Optional.empty(), Optional.of(state));
+    CoordinatorMetrics metrics = new CoordinatorMetrics(run);
+    HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0);
+    endpoints.add(http);
+    metrics.register(http, run);
+    Exposition e = Exposition.scrape(http.url() + "/metrics");
+    assertThat(e.type("shoal_state_free_bytes")).contains("gauge");
+    double free = e.value("shoal_state_free_bytes", "run", "disk");
+    assertThat(free).isPositive().isLessThanOrEqualTo(java.nio.file.Files.getFileStore(state).getTotalSpace());
+    // a coordinator without a state directory has no such gauge
+    assertThat(Exposition.scrape(serve("nodisk", 3).url()).type("shoal_state_free_bytes")).isEmpty();
+  }
+
   static RoundMetrics round(int round, int clients, int failures, double seconds, double accuracy, double loss,
       long up, long down, Map<String, Double> extra) {
     return new RoundMetrics(round, clients, failures, true, 0.5, loss, accuracy, up, down, seconds, "sha256:m" + round,
