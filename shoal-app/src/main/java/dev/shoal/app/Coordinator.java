@@ -193,7 +193,7 @@ final class Coordinator {
     Map<String, Integer> contributed = state.runs().roundsContributed(run.id());
     Map<String, Instant> live = new HashMap<>();
     clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
-    Map<String, dev.shoal.node.Resources> resources = clients.resources();
+    Map<String, dev.shoal.federation.Resources> resources = clients.resources();
     for (Node n : state.runs().nodes()) {
       Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
       NodeStatus.Builder node = NodeStatus.newBuilder().setName(n.name())

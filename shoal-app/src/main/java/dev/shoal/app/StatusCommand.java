@@ -1,6 +1,6 @@
 package dev.shoal.app;
 
-import dev.shoal.node.Resources;
+import dev.shoal.federation.Resources;
 import dev.shoal.transport.ResourcesWire;
 import dev.shoal.transport.proto.NodeStatus;
 import dev.shoal.transport.proto.StatusReply;

@@ -1,5 +1,6 @@
 package dev.shoal.transport;
 
+import dev.shoal.federation.CheckpointService;
 import dev.shoal.pki.Role;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.strategy.FitReply;

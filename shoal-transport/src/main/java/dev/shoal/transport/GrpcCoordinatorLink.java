@@ -1,7 +1,7 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
@@ -97,7 +97,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** Tells the coordinator, with every registration, what this node runs with. */
-  public GrpcCoordinatorLink announce(dev.shoal.node.Resources resources) {
+  public GrpcCoordinatorLink announce(dev.shoal.federation.Resources resources) {
     this.resources = ResourcesWire.toProto(resources);
     return this;
   }

@@ -1,6 +1,6 @@
 package dev.shoal.transport;
 
-import dev.shoal.node.Resources;
+import dev.shoal.federation.Resources;
 import dev.shoal.transport.proto.NodeResources;
 import java.util.Locale;
 import java.util.Optional;

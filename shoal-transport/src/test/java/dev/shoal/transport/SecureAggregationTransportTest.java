@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.shoal.node.NodeAgent;
-import dev.shoal.node.SecureAggregation;
+import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FitInstruction;
