@@ -2,6 +2,7 @@ package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
 import dev.shoal.federation.LedgerWitness;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
@@ -24,7 +25,6 @@ import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.SecAggAnswer;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -290,8 +290,8 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** The coordinator's view of runs and nodes. */
-  public StatusReply status() throws IOException {
-    return call(() -> unary().status(StatusRequest.getDefaultInstance()));
+  public RunStatus status() throws IOException {
+    return StatusWire.fromProto(call(() -> unary().status(StatusRequest.getDefaultInstance())));
   }
 
   private interface Call<T> {
