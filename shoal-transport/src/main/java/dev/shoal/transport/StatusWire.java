@@ -12,7 +12,8 @@ final class StatusWire {
 
   static StatusReply toProto(RunStatus s) {
     StatusReply.Builder b = StatusReply.newBuilder().setRun(s.run()).setTotalRounds(s.totalRounds())
-        .setCompletedRounds(s.completedRounds()).setCurrentRound(s.currentRound()).setState(s.state());
+        .setCompletedRounds(s.completedRounds()).setCurrentRound(s.currentRound()).setState(s.state())
+        .setPlaintext(s.plaintext());
     for (NodeStatus n : s.nodes()) {
       var node = dev.shoal.transport.proto.NodeStatus.newBuilder().setName(n.name()).setOnline(n.online())
           .setLastSeenEpochMillis(n.lastSeen().toEpochMilli()).setRoundsContributed(n.roundsContributed());
@@ -27,6 +28,7 @@ final class StatusWire {
     return new RunStatus(p.getRun(), p.getCurrentRound(), p.getTotalRounds(), p.getCompletedRounds(), p.getState(),
         p.getNodesList().stream().map(n -> new NodeStatus(n.getName(), n.getOnline(),
             Instant.ofEpochMilli(n.getLastSeenEpochMillis()), n.getRoundsContributed(),
-            n.hasResources() ? ResourcesWire.fromProto(n.getResources()) : java.util.Optional.empty())).toList());
+            n.hasResources() ? ResourcesWire.fromProto(n.getResources()) : java.util.Optional.empty())).toList(),
+        p.getPlaintext());
   }
 }

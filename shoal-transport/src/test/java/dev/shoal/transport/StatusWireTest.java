@@ -22,10 +22,11 @@ class StatusWireTest {
   void aStatusRoundTrips() {
     RunStatus status = new RunStatus("mnist", 3, 5, 2, "running", List.of(
         new NodeStatus("alice", true, Instant.ofEpochMilli(1_700_000_000_123L), 2, Optional.of(QUOTA)),
-        new NodeStatus("bob", false, Instant.ofEpochMilli(1_700_000_000_000L), 0, Optional.empty())));
+        new NodeStatus("bob", false, Instant.ofEpochMilli(1_700_000_000_000L), 0, Optional.empty())), true);
     StatusReply wire = StatusWire.toProto(status);
     assertThat(wire.getNodes(0).getResources().getThreadsFrom()).isEqualTo("cgroup");
     assertThat(wire.getNodes(1).hasResources()).isFalse();
+    assertThat(wire.getPlaintext()).isTrue();
     assertThat(StatusWire.fromProto(wire)).isEqualTo(status);
   }
 

@@ -189,6 +189,7 @@ public final class Dashboard implements OperationsPart {
     try {
       RunStatus s = run.status().get();
       completed = s.completedRounds();
+      out.put("plaintext", s.plaintext());
       if (p.phase().equals("running")) {
         state = s.state();
       }
