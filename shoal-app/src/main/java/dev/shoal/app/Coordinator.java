@@ -4,6 +4,9 @@ import dev.shoal.app.ops.LiveRun;
 import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
+import dev.shoal.federation.NodeStatus;
+import dev.shoal.federation.Resources;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -18,9 +21,6 @@ import dev.shoal.tensor.Safetensors;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
-import dev.shoal.transport.ResourcesWire;
-import dev.shoal.transport.proto.NodeStatus;
-import dev.shoal.transport.proto.StatusReply;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -220,9 +220,8 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
-  private StatusReply status(RemoteClients serving) {
-    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving).toBuilder()
-        .setPlaintext(plaintext).build();
+  private RunStatus status(RemoteClients serving) {
+    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving).withPlaintext(plaintext);
   }
 
   /** The coordinator's gRPC side; an address that cannot be served is the user's to change. */
@@ -244,27 +243,23 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
-  static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
+  static RunStatus status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
     int completed = state.runs().lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0);
-    StatusReply.Builder b = StatusReply.newBuilder().setRun(run.name()).setTotalRounds(total)
-        .setCompletedRounds(completed).setCurrentRound(Math.min(current, total))
-        .setState(completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running");
+    String runState = completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running";
     // Nodes as the store knows them, so the counts include rounds from before a restart. The
     // stored last-seen time may lag by up to StoreJournal.LAST_SEEN_EVERY; a fresher one in memory wins.
     Map<String, Integer> contributed = state.runs().roundsContributed(run.id());
     Map<String, Instant> live = new HashMap<>();
     clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
-    Map<String, dev.shoal.node.Resources> resources = clients.resources();
+    Map<String, Resources> resources = clients.resources();
+    List<NodeStatus> nodes = new ArrayList<>();
     for (Node n : state.runs().nodes()) {
       Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
-      NodeStatus.Builder node = NodeStatus.newBuilder().setName(n.name())
-          .setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
-          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0));
-      // what the node said it runs with when it registered with this process
-      Optional.ofNullable(resources.get(n.name())).map(ResourcesWire::toProto).ifPresent(node::setResources);
-      b.addNodes(node);
+      // resources: what the node said it runs with when it registered with this process
+      nodes.add(new NodeStatus(n.name(), n.status() == dev.shoal.store.NodeStatus.ONLINE, lastSeen,
+          contributed.getOrDefault(n.name(), 0), Optional.ofNullable(resources.get(n.name()))));
     }
-    return b.build();
+    return new RunStatus(run.name(), Math.min(current, total), total, completed, runState, nodes);
   }
 
   /** Keeps serving a moment after the last round, so polling nodes learn that the run is over. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.ledger.LedgerLog;
 import dev.shoal.ledger.RunStarted;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,6 +1,8 @@
 package dev.shoal.node;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.federation.LedgerWitness;
+import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitOutcome;

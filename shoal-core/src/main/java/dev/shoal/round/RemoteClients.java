@@ -136,7 +136,7 @@ public final class RemoteClients implements ClientPort {
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
   private volatile boolean finished;
-  private final Map<String, dev.shoal.node.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, dev.shoal.federation.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RemoteClients(Clock clock, Duration livenessTimeout) {
     this(clock, livenessTimeout, Journal.NONE);
@@ -357,12 +357,12 @@ public final class RemoteClients implements ClientPort {
   }
 
   /** Records what a node says it runs with (engine threads, memory limit) when it registers. */
-  public void describe(String name, dev.shoal.node.Resources resources) {
+  public void describe(String name, dev.shoal.federation.Resources resources) {
     this.resources.put(name, resources);
   }
 
   /** Each node's resources as it last told them; nodes that did not are absent. */
-  public Map<String, dev.shoal.node.Resources> resources() {
+  public Map<String, dev.shoal.federation.Resources> resources() {
     return Map.copyOf(resources);
   }
 

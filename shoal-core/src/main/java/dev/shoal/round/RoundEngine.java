@@ -14,6 +14,7 @@ import dev.shoal.strategy.UpdateRejectedException;
 import dev.shoal.strategy.WeightedMean;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.train.Evaluation;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -19,7 +19,7 @@ package dev.shoal.secagg;
  * @param bits k, the modulus is 2^k, 1 ≤ k ≤ 32
  * @param maxSummands n, the most vectors that will be summed, ≥ 1
  */
-public record Quantizer(double clip, int levels, int bits, int maxSummands) {
+record Quantizer(double clip, int levels, int bits, int maxSummands) {
 
   public Quantizer {
     if (!(clip > 0) || !Double.isFinite(clip)) {

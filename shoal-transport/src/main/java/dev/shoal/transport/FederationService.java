@@ -1,5 +1,7 @@
 package dev.shoal.transport;
 
+import dev.shoal.federation.CheckpointService;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.pki.Role;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.strategy.FitReply;
@@ -55,7 +57,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   private final RemoteClients clients;
   private final BlobStore blobs;
-  private final Supplier<StatusReply> status;
+  private final Supplier<RunStatus> status;
   private final Duration heartbeat;
   private final Duration poll;
   private Set<String> allowed = Set.of();
@@ -68,7 +70,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private ContentId lastModelId;
 
   public FederationService(
-      RemoteClients clients, BlobStore blobs, Supplier<StatusReply> status, Duration heartbeat, Duration poll) {
+      RemoteClients clients, BlobStore blobs, Supplier<RunStatus> status, Duration heartbeat, Duration poll) {
     this.clients = clients;
     this.blobs = blobs;
     this.status = status;
@@ -421,7 +423,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> out) {
-    reply(out, status.get());
+    reply(out, StatusWire.toProto(status.get()));
   }
 
   @Override

@@ -1,7 +1,8 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
@@ -24,7 +25,6 @@ import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.SecAggAnswer;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -102,7 +102,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** Tells the coordinator, with every registration, what this node runs with. */
-  public GrpcCoordinatorLink announce(dev.shoal.node.Resources resources) {
+  public GrpcCoordinatorLink announce(dev.shoal.federation.Resources resources) {
     this.resources = ResourcesWire.toProto(resources);
     return this;
   }
@@ -328,8 +328,8 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** The coordinator's view of runs and nodes. */
-  public StatusReply status() throws IOException {
-    return call(() -> unary().status(StatusRequest.getDefaultInstance()));
+  public RunStatus status() throws IOException {
+    return StatusWire.fromProto(call(() -> unary().status(StatusRequest.getDefaultInstance())));
   }
 
   private interface Call<T> {

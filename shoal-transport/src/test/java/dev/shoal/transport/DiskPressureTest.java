@@ -11,7 +11,7 @@ import dev.shoal.round.RunEvent;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.train.FitConfig;
-import dev.shoal.transport.proto.StatusReply;
+import dev.shoal.federation.RunStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class DiskPressureTest {
   void aFullDiskFailsUploadsAtOnceAndTheRoundGoesOnWithoutThem() throws Exception {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     BlobStore blobs = BlobStore.open(dir.resolve("blobs"));
-    var service = new FederationService(clients, blobs, StatusReply::getDefaultInstance, Duration.ofMillis(50),
+    var service = new FederationService(clients, blobs, () -> new RunStatus("test", 0, 0, 0, "waiting", java.util.List.of()), Duration.ofMillis(50),
         Duration.ofMillis(10));
     // as if the disk were full: keep more free than the file system has
     service.reserveFreeSpace(Files.getFileStore(dir).getTotalSpace() + 1);
@@ -96,7 +96,7 @@ class DiskPressureTest {
   void anUploadLargerThanTheFreeSpaceIsRefusedBeforeAByteIsWritten() throws Exception {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     BlobStore blobs = BlobStore.open(dir.resolve("blobs"));
-    var service = new FederationService(clients, blobs, StatusReply::getDefaultInstance,
+    var service = new FederationService(clients, blobs, () -> new RunStatus("test", 0, 0, 0, "waiting", java.util.List.of()),
         Duration.ofMillis(50), Duration.ofMillis(10));
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
     var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FitInstruction;
@@ -20,7 +21,6 @@ import dev.shoal.transport.proto.FederationGrpc;
 import dev.shoal.transport.proto.FitResult;
 import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.RegisterRequest;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import dev.shoal.transport.proto.UploadReply;
 import io.grpc.ManagedChannel;
@@ -61,7 +61,7 @@ class HostileInputTest {
   void start() throws Exception {
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     blobs = BlobStore.open(dir.resolve("blobs"));
-    var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("test").build(),
+    var service = new FederationService(clients, blobs, () -> new RunStatus("test", 0, 0, 0, "waiting", List.of()),
         Duration.ofMillis(50), Duration.ofMillis(10)).limitUploads(MODEL_BYTES);
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

@@ -3,6 +3,7 @@ package dev.shoal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
 import dev.shoal.tensor.ContentId;
@@ -20,7 +21,6 @@ import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.NodeResources;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.SecAggAnswer;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import dev.shoal.transport.proto.UploadReply;
 import io.grpc.ManagedChannel;
@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,7 +77,7 @@ class RpcFuzzProperties {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     BlobStore blobs = BlobStore.open(dir);
     stored = blobs.put(new byte[] {1, 2, 3, 4});
-    var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("fuzz").build(),
+    var service = new FederationService(clients, blobs, () -> new RunStatus("fuzz", 0, 0, 0, "waiting", List.of()),
         Duration.ofSeconds(1), Duration.ofMillis(100)).limitUploads(1 << 16);
     // no rate limit in the way: every call reaches the checks under test
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service,

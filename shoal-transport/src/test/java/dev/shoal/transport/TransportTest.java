@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.shoal.data.FederatedData;
 import dev.shoal.data.ImageDataset;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
@@ -21,7 +22,6 @@ import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.proto.Chunk;
 import dev.shoal.transport.proto.FederationGrpc;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.UploadReply;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -84,7 +84,7 @@ class TransportTest {
   void start() throws Exception {
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     blobs = BlobStore.open(dir.resolve("blobs"));
-    var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("test").build(),
+    var service = new FederationService(clients, blobs, () -> new RunStatus("test", 0, 0, 0, "waiting", List.of()),
         Duration.ofMillis(50), Duration.ofMillis(10))
         .acceptAnyUpload(); // the blob tests upload outside any round; UploadGateTest covers the gate
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
@@ -118,7 +118,7 @@ class TransportTest {
     assertThat(result.tensor("w").orElseThrow().data()).containsExactly(3.25f, 3.25f, 3.25f);
     assertThat(clients.traffic().down()).isPositive();
     assertThat(clients.traffic().up()).isPositive();
-    assertThat(link.status().getRun()).isEqualTo("test");
+    assertThat(link.status().run()).isEqualTo("test");
   }
 
   @Tag("slow")

@@ -1,6 +1,6 @@
 package dev.shoal.app.ops;
 
-import dev.shoal.transport.proto.StatusReply;
+import dev.shoal.federation.RunStatus;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -11,11 +11,11 @@ import java.util.function.Supplier;
  * gets: rounds, nodes online and offline, last seen, rounds contributed), and its ledger
  * directory when the run keeps one, and its state directory when it has one.
  */
-public record LiveRun(String name, int totalRounds, Supplier<StatusReply> status, Optional<Path> ledgerDir,
+public record LiveRun(String name, int totalRounds, Supplier<RunStatus> status, Optional<Path> ledgerDir,
     Optional<Path> stateDir) {
 
   /** A run without a state directory. */
-  public LiveRun(String name, int totalRounds, Supplier<StatusReply> status, Optional<Path> ledgerDir) {
+  public LiveRun(String name, int totalRounds, Supplier<RunStatus> status, Optional<Path> ledgerDir) {
     this(name, totalRounds, status, ledgerDir, Optional.empty());
   }
 }

@@ -2,11 +2,12 @@ package dev.shoal.app.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.transport.proto.StatusReply;
+import dev.shoal.federation.RunStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,7 @@ class InsecureDashboardTest {
   void thePageCarriesTheBannerAndTheStateSaysWhetherToShowIt() throws Exception {
     for (boolean plaintext : new boolean[] {true, false}) {
       try (HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0)) {
-        StatusReply status = StatusReply.newBuilder().setRun("r").setTotalRounds(2).setState("running")
-            .setPlaintext(plaintext).build();
+        RunStatus status = new RunStatus("r", 0, 2, 0, "running", List.of(), plaintext);
         new Dashboard().register(http, new LiveRun("r", 2, () -> status, Optional.empty()));
         assertThat(get(http, "/api/state")).contains("\"plaintext\":" + plaintext);
         assertThat(get(http, "/")).contains("id=\"insecure-banner\"", "INSECURE");

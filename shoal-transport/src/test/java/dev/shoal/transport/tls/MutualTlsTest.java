@@ -3,6 +3,7 @@ package dev.shoal.transport.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.RefusedException;
 import dev.shoal.pki.CertificateAuthority;
 import dev.shoal.pki.Role;
@@ -15,7 +16,6 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
-import dev.shoal.transport.proto.StatusReply;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -65,7 +65,7 @@ class MutualTlsTest {
     KitMaterial kit = KitMaterial.load(dir.resolve("coordinator"));
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
-        () -> StatusReply.newBuilder().setRun("tls").build(), Duration.ofMillis(50), Duration.ofMillis(10));
+        () -> new RunStatus("tls", 0, 0, 0, "waiting", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
     // the CA's own list, as a coordinator started with --crl pointing at it reads it
     server = CoordinatorServer.startTls("127.0.0.1", 0, service, kit, Revocations.load(ca.crlFile(), kit.ca()));
   }
@@ -90,7 +90,7 @@ class MutualTlsTest {
       a.register("a");
       a.heartbeat("a");
       assertThat(a.poll("a")).isEmpty();
-      assertThat(a.status().getRun()).isEqualTo("tls");
+      assertThat(a.status().run()).isEqualTo("tls");
     }
   }
 
@@ -194,7 +194,7 @@ class MutualTlsTest {
         dir.resolve("elsewhere"));
     KitMaterial elsewhere = KitMaterial.load(dir.resolve("elsewhere"));
     var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs2")),
-        () -> StatusReply.getDefaultInstance(), Duration.ofMillis(50), Duration.ofMillis(10));
+        () -> new RunStatus("", 0, 0, 0, "", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
     try (var other = CoordinatorServer.startTls("127.0.0.1", 0, service, elsewhere, Revocations.none());
         var a = GrpcCoordinatorLink.tls("127.0.0.1", other.port(), KitMaterial.load(dir.resolve("a")), null)) {
       assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
