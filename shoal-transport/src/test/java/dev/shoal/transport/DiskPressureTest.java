@@ -101,11 +101,26 @@ class DiskPressureTest {
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
     var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     try {
+      // only a node that holds work that takes an upload may upload
+      var blocking = dev.shoal.transport.proto.FederationGrpc.newBlockingStub(channel);
+      blocking.register(dev.shoal.transport.proto.RegisterRequest.newBuilder().setNode("a").build());
+      var global = new dev.shoal.tensor.ParameterSet(java.util.List.of(
+          new dev.shoal.tensor.Tensor("w", new int[] {2}, new float[2])));
+      Thread.ofVirtual().start(() -> {
+        try {
+          clients.fit(new dev.shoal.strategy.FitInstruction("a", 1, global, new dev.shoal.train.FitConfig(1, 1, 0.1, 1)));
+        } catch (Exception e) {
+          // the round is not finished in this test
+        }
+      });
+      while (!blocking.poll(dev.shoal.transport.proto.NodeRef.newBuilder().setNode("a").build()).hasAssignment()) {
+        Thread.sleep(10);
+      }
       var stub = dev.shoal.transport.proto.FederationGrpc.newStub(channel);
       CompletableFuture<dev.shoal.transport.proto.UploadReply> done = new CompletableFuture<>();
       var out = stub.upload(CallLimitsTest.observer(done));
       long huge = Files.getFileStore(dir).getUsableSpace() + (1L << 30);
-      out.onNext(CallLimitsTest.chunk(new byte[] {1}, true).toBuilder().setTotalSize(huge).build());
+      out.onNext(CallLimitsTest.chunk(new byte[] {1}, true).toBuilder().setNode("a").setTotalSize(huge).build());
       out.onCompleted();
       assertThat(CallLimitsTest.failure(done)).startsWith("RESOURCE_EXHAUSTED: no space for the upload")
           .contains("an upload of " + huge + " bytes needs");
