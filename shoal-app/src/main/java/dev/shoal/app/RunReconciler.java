@@ -50,13 +50,13 @@ final class RunReconciler {
     List<String> lines = committed.stream().map(CommittedRound::metricsJson).toList();
     if (!outputs.metricsHold(lines)) {
       outputs.writeMetrics(lines);
-      log.info("event=outputs_reconciled run={} file={} rounds={}", run, outputs.metrics(), lines.size());
+      log.info("outputs reconciled run={} file={} rounds={}", run, outputs.metrics(), lines.size());
     }
     if (!committed.isEmpty()) {
       CommittedRound last = committed.get(committed.size() - 1);
       if (!outputs.modelId().map(last.modelId()::equals).orElse(false)) {
         outputs.writeModel(state.blobs(), last.modelId());
-        log.info("event=outputs_reconciled run={} file={} round={} model={}", run, outputs.model(), last.round(),
+        log.info("outputs reconciled run={} file={} round={} model={}", run, outputs.model(), last.round(),
             last.modelId().value());
       }
     }
@@ -85,7 +85,7 @@ final class RunReconciler {
           : rebuilt(run, c, state.runs().results(runId, c.round()));
       ledger.append(entry);
       appended++;
-      log.warn("event=ledger_reconciled run={} round={} source={} reason=\"committed in the state database but"
+      log.warn("ledger reconciled run={} round={} source={} reason=\"committed in the state database but"
           + " missing from the ledger (the coordinator stopped between the two)\"", run, c.round(),
           c.ledgerEntry().isPresent() ? "committed_entry" : "rebuilt_from_database");
     }

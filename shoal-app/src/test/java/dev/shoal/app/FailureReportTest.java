@@ -66,7 +66,7 @@ class FailureReportTest extends InProcessCommandTest {
   @Test
   void anInternalIllegalArgumentExceptionIsReportedAsABugNotAsTheUsersMistake() {
     assertThat(failWith("bug")).isEqualTo(1);
-    assertThat(err()).startsWith("internal error: java.lang.IllegalArgumentException: index 7 is out of bounds for length 3\n")
+    assertThat(err()).contains("\ninternal error: java.lang.IllegalArgumentException: index 7 is out of bounds for length 3\n")
         .contains("This is a bug in Shoal").contains("report it")
         .doesNotContain("\nerror: ").doesNotStartWith("error: ");
     assertThat(logged.list).singleElement().satisfies(e -> {
@@ -80,7 +80,7 @@ class FailureReportTest extends InProcessCommandTest {
   @Test
   void anyOtherUnexpectedExceptionIsAnInternalErrorToo() {
     assertThat(failWith("state")).isEqualTo(1);
-    assertThat(err()).startsWith("internal error: java.lang.IllegalStateException: the engine is closed\n");
+    assertThat(err()).contains("\ninternal error: java.lang.IllegalStateException: the engine is closed\n");
     assertThat(logged.list).hasSize(1);
   }
 

@@ -31,16 +31,17 @@ class LogEventConventionTest {
   static final Pattern EVENT = Pattern.compile(
       "[a-z][^={}\"]*?(?: [a-z][a-z0-9_]*=(?:\\{}|\"[^\"]*\"|[^\\s\"{}]+))*");
 
-  private static final Pattern LOGGER = Pattern.compile("\\bLogger\\s+\\w+\\s*=[^;]*;");
+  private static final Pattern LOGGER = Pattern.compile(
+      "(?<![\\w.])(?:(?:private|public|protected|static|final)\\s+)*(?:org\\.slf4j\\.)?Logger\\s+\\w+\\s*=[^;]*;");
 
   private static final Pattern CONVENTIONAL_LOGGER = Pattern.compile(
-      "private static final Logger log = LoggerFactory\\.getLogger\\((\\w+)\\.class\\);");
+      "private static final (?:org\\.slf4j\\.)?Logger log = (?:org\\.slf4j\\.)?LoggerFactory\\.getLogger\\((\\w+)\\.class\\);");
 
   private static List<Path> sources() throws IOException {
     List<Path> files = new ArrayList<>();
     try (Stream<Path> modules = Files.list(Path.of(".."))) {
-      for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src"))).toList()) {
-        try (Stream<Path> walk = Files.walk(module.resolve("src"))) {
+      for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("src/main/java"))).toList()) {
+        try (Stream<Path> walk = Files.walk(module.resolve("src/main/java"))) {
           walk.filter(f -> f.toString().endsWith(".java")).forEach(files::add);
         }
       }
@@ -89,7 +90,7 @@ class LogEventConventionTest {
       Matcher logger = LOGGER.matcher(read(file));
       String className = file.getFileName().toString().replace(".java", "");
       while (logger.find()) {
-        Matcher conventional = CONVENTIONAL_LOGGER.matcher(logger.group());
+        Matcher conventional = CONVENTIONAL_LOGGER.matcher(logger.group().replaceAll("\\s+", " "));
         if (!conventional.matches() || !conventional.group(1).equals(className)) {
           bad.add(file.getFileName() + ": " + logger.group());
         }

@@ -40,7 +40,8 @@ class DeployedMetricsTest {
 
   /** Every sample name a coordinator (after a round with differential privacy) and a node expose. */
   static Set<String> exposed() throws Exception {
-    LiveRun run = new LiveRun("r", 3, () -> new RunStatus("", 0, 0, 0, "", List.of()), Optional.empty());
+    LiveRun run = new LiveRun("r", 3, () -> new RunStatus("", 0, 0, 0, "", List.of()), Optional.empty(),
+        Optional.of(java.nio.file.Files.createTempDirectory("state")));
     CoordinatorMetrics coordinator = new CoordinatorMetrics(run);
     Set<String> names = new TreeSet<>();
     try (HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0);
