@@ -9,4 +9,17 @@ public class UsageError extends UserError {
   public UsageError(String message) {
     super(message);
   }
+
+  UsageError(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Like {@link UserError#check}, for a value given as an option: its refusal exits 2. */
+  static <T, E extends Exception> T checkOption(Check<T, E> check) throws E {
+    try {
+      return check.get();
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage(), e);
+    }
+  }
 }

@@ -134,11 +134,11 @@ class CliIT {
     assertThat(r.err()).contains("typo.yaml: unknown key 'local_epochs'; allowed keys:").contains("local-epochs");
 
     r = Shoal.run(dir, "simulate", "--model", "resnet", "--out", "x");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("resnet").contains("mlp");
 
     r = Shoal.run(dir, "simulate", "--partition", "zipf", "--out", "x");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("zipf").contains("iid, dirichlet, shards");
   }
 

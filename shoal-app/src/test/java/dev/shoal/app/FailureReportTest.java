@@ -94,7 +94,7 @@ class FailureReportTest extends InProcessCommandTest {
   @Test
   void valuesThatCoreValidatorsRefuseAreTheUsersMistake() {
     assertThat(shoal("data", "partition", "--clients", "1", "--partition", "zipf", "--out", dir.toString()))
-        .isEqualTo(1);
+        .isEqualTo(2);
     assertThat(err()).startsWith("error: ").contains("zipf").contains("iid, dirichlet, shards").hasLineCount(1);
 
     assertThat(shoal("simulate", "--rounds", "0", "--out", dir.resolve("run").toString())).isEqualTo(1);
