@@ -172,10 +172,12 @@ public final class RoundEngine {
       fold(round, aggregation, accepted);
       accepted.forEach(r -> commitments.put(r.clientId(), RoundRecord.commitment(r.parameters())));
     }
-    boolean aggregated = aggregation.count() >= config.minClients();
+    Optional<String> refused = aggregation.count() >= config.minClients() ? aggregation.refusal() : Optional.empty();
+    boolean aggregated = aggregation.count() >= config.minClients() && refused.isEmpty();
     ParameterSet next = aggregated ? aggregation.result() : global;
     if (!aggregated) {
-      log.warn("round not aggregated round={} updates={} min_clients={}", round, aggregation.count(), config.minClients());
+      log.warn("round not aggregated round={} updates={} min_clients={} reason=\"{}\"", round, aggregation.count(),
+          config.minClients(), refused.orElse("fewer updates than min-clients"));
     }
     Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
     Map<String, Double> extra = new HashMap<>(aggregation.metrics());
