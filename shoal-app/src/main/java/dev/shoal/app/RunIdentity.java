@@ -49,6 +49,7 @@ record RunIdentity(String json, String configHash) {
     m.put("fraction", f.fraction());
     m.put("min_clients", f.minClients());
     m.put("fraction_evaluate", f.fractionEvaluate());
+    f.maxExamplesPerNode().ifPresent(v -> m.put("max_examples_per_node", v));
     Map<String, Object> s = new TreeMap<>();
     s.put("name", f.strategy().name());
     if (!f.strategy().parameters().isEmpty()) {

@@ -42,6 +42,17 @@ class RunIdentityTest {
   }
 
   @Test
+  void anExampleCapIsPartOfItOnlyWhenGiven() {
+    var f = federation(StrategyChoice.DEFAULT, Duration.ofMinutes(10));
+    var capped = new FederationSpec(f.rounds(), f.fraction(), f.minClients(), f.fractionEvaluate(), f.roundTimeout(),
+        f.strategy(), f.privacy(), f.provenance(), f.anchoring(), f.nodes(), java.util.OptionalLong.of(1000));
+    assertThat(f.maxExamplesPerNode()).isEmpty();
+    assertThat(RunIdentity.of(TRAINING, capped, Optional.empty()).json()).contains("\"max_examples_per_node\":1000");
+    assertThat(RunIdentity.of(TRAINING, capped, Optional.empty()).configHash())
+        .isNotEqualTo(RunIdentity.of(TRAINING, f, Optional.empty()).configHash());
+  }
+
+  @Test
   void strategyParametersArePartOfItInAnyOrder() {
     var a = RunIdentity.of(TRAINING, federation(new StrategyChoice("fedavg", Map.of("x", "1", "y", "2")),
         Duration.ofMinutes(1)), Optional.empty());
