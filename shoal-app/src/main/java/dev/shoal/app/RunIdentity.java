@@ -116,6 +116,13 @@ record RunIdentity(String json, String configHash) {
       m.put("alpha", s.alpha());
     }
     s.dataDir().ifPresent(d -> m.put("data", d.toString()));
+    s.attack().ifPresent(a -> {
+      Map<String, Object> attack = new TreeMap<>();
+      attack.put("name", a.attack().label());
+      attack.put("attackers", a.attackers());
+      a.scale().ifPresent(v -> attack.put("scale", v));
+      m.put("attack", attack);
+    });
     return m;
   }
 
