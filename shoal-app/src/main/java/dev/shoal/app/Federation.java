@@ -41,9 +41,10 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
 
   private static Strategy strategy(TrainingSpec t, FederationSpec f) {
     Privacy p = f.privacy();
-    // under DP the wrapper samples, so the strategy instructs every client it is given
+    // under DP the wrapper samples, so the strategy instructs every client it is given (fraction 1);
+    // min-clients stays, for the strategies whose conditions are checked against it
     StrategyContext context = p.differentialPrivacy().isPresent()
-        ? new StrategyContext(t.fit(), 1.0, 1, f.fractionEvaluate())
+        ? new StrategyContext(t.fit(), 1.0, f.minClients(), f.fractionEvaluate())
         : new StrategyContext(t.fit(), f.fraction(), f.minClients(), f.fractionEvaluate());
     try {
       Strategy s = Strategies.installed().create(f.strategy().name(), context, f.strategy().strategyParameters());

@@ -74,4 +74,14 @@ class FederationTest {
     assertThat(Federation.of(TRAINING, spec(new StrategyChoice("fedyogi", Map.of()), adaptiveDp(Optional.of(3.0)),
         OptionalInt.empty())).strategy().name()).isEqualTo("dp-fedyogi");
   }
+
+  @Test
+  void differentialPrivacyRefusesARobustStrategyWithItsOwnReason() {
+    var krum = new FederationSpec(3, 0.5, 5, 0.0, Duration.ofMinutes(1), new StrategyChoice("krum", Map.of("f", "1")),
+        adaptiveDp(Optional.of(3.0)), Provenance.DEFAULT, Optional.empty(), OptionalInt.of(20));
+    assertThatThrownBy(() -> Federation.of(TRAINING, krum))
+        .isInstanceOf(UserError.class)
+        .hasMessage("differential privacy needs a strategy whose aggregate is a function of the sum of the updates;"
+            + " 'krum' is not");
+  }
 }
