@@ -89,7 +89,7 @@ final class Coordinator {
         RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
-      Trainer trainer = ModelZoo.standard().newTrainer(job.model());
+      Trainer trainer = ModelZoo.standard().newTrainer(job.model(), data.schema());
       ParameterSet start = last.isPresent()
           ? state.blobs().readModel(last.get().modelId())
           : trainer.initialParameters(job.seed()).withMetadata(Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));

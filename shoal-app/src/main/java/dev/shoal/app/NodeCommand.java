@@ -69,7 +69,7 @@ final class NodeCommand implements Callable<Integer> {
         var link = sec.dial(address.host(), address.port(), stateDir).announce(resources)) {
       var agent = new NodeAgent(name, measured.link(link), measured.trainers(
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
-              "the coordinator's model names no architecture in its 'model' metadata")))),
+              "the coordinator's model names no architecture in its 'model' metadata")), data.schema())),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();

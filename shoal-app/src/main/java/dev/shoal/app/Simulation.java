@@ -58,7 +58,7 @@ final class Simulation {
       return LoopbackFederation.run(job, transport, data, InProcessClients.named(parts), out, console);
     }
 
-    Trainer trainer = ModelZoo.standard().newTrainer(job.model());
+    Trainer trainer = ModelZoo.standard().newTrainer(job.model(), data.schema());
     ParameterSet initial = trainer.initialParameters(job.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
     var strategy = federation.strategy();

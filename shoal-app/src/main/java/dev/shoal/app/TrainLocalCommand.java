@@ -58,7 +58,7 @@ final class TrainLocalCommand implements Callable<Integer> {
     String architecture = model != null ? model : global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
     FederatedData data = MnistDirectory.load(dataPath);
-    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture)
+    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema())
         .fit(global, data.train(), new FitConfig(epochs, batchSize, lr, seed));
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());

@@ -108,7 +108,7 @@ public final class DpFedAvg implements Strategy {
   }
 
   private FitConfig clientConfig(int round, String clientId) {
-    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+    return fit.withSeed(Seeds.derive(fit.seed(), round, clientId));
   }
 
   /**

@@ -43,7 +43,7 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   }
 
   private FitConfig clientConfig(int round, String clientId) {
-    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+    return fit.withSeed(Seeds.derive(fit.seed(), round, clientId));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.shoal.train;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.tensor.ParameterSet;
 
 /**
@@ -13,8 +13,8 @@ public interface Trainer {
   ParameterSet initialParameters(long seed);
 
   /** Trains from {@code parameters} on {@code data} and returns the new parameters. */
-  FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config);
+  FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config);
 
-  /** Loss and accuracy of {@code parameters} on {@code data}. */
-  Evaluation evaluate(ParameterSet parameters, ImageDataset data);
+  /** Loss, accuracy and the task's metrics of {@code parameters} on {@code data}. */
+  Evaluation evaluate(ParameterSet parameters, Dataset data);
 }
