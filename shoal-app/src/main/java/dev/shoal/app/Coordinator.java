@@ -87,7 +87,7 @@ final class Coordinator {
     Federation federation = Federation.of(job);
     try (StateDirectory state = StateDirectory.open(stateDir);
         RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
-      Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
+      Run run = state.runs().openRun(RunSpec.of(runName, describe(job) + SiteData.identity(data.schema()), job.seed(), job.rounds()));
       Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
       Trainer trainer = ModelZoo.standard().newTrainer(job.model(), data.schema());
       ParameterSet start = last.isPresent()
@@ -180,7 +180,8 @@ final class Coordinator {
         .formatted(job.model(), job.rounds(), job.fraction(), job.minClients(), job.localEpochs(), job.batchSize(),
             job.lr(), job.seed(), job.fractionEvaluate())
         + (job.privacy().equals(Privacy.NONE) ? "" : "privacy=" + job.privacy() + "\n")
-        + (job.provenance().equals(Provenance.DEFAULT) ? "" : "provenance=" + job.provenance() + "\n");
+        + (job.provenance().equals(Provenance.DEFAULT) ? "" : "provenance=" + job.provenance() + "\n")
+        + job.learning().describe();
   }
 
   static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {

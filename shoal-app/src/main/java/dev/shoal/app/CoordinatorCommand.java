@@ -51,6 +51,10 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Mixin TrainingOptions training;
 
+  @Mixin DataOptions dataOptions;
+
+  @Mixin OptimizationOptions optimization;
+
   @Mixin PrivacyOptions privacy;
 
   @Mixin LedgerOptions ledger;
@@ -71,8 +75,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     int minClients = t.minClients(Integer.MAX_VALUE);
     Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
         t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
-    FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
+        privacy.resolve(), ledger.resolve(), anchor.resolve()).withLearning(optimization.resolve(dataOptions.resolve(t.seed)));
+    FederatedData data = SiteData.load(job.learning(), job.dataDir(), System.out);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
         "off".equals(http) ? Optional.empty() : Optional.of(HostPort.parse(http, "--http").operations()));

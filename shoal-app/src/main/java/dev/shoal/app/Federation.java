@@ -36,7 +36,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
   }
 
   private static Strategy strategy(Job job) {
-    FitConfig fit = new FitConfig(job.localEpochs(), job.batchSize(), job.lr(), job.seed());
+    FitConfig fit = job.learning().fit(job);
     Privacy p = job.privacy();
     if (p.differentialPrivacy().isPresent()) {
       DpConfig dp = p.differentialPrivacy().get().config(

@@ -23,7 +23,23 @@ record Job(
     Optional<Path> dataDir,
     Privacy privacy,
     Provenance provenance,
-    Optional<AnchorSchedule> anchoring) {
+    Optional<AnchorSchedule> anchoring,
+    Learning learning) {
+
+  /** A job with the default learning settings: the MNIST sample (or {@code dataDir}), plain SGD. */
+  Job(String model, int clients, int rounds, double fraction, int minClients, String partition, double alpha,
+      int localEpochs, int batchSize, double lr, long seed, double fractionEvaluate, Duration roundTimeout,
+      int parallelism, Optional<Path> dataDir, Privacy privacy, Provenance provenance,
+      Optional<AnchorSchedule> anchoring) {
+    this(model, clients, rounds, fraction, minClients, partition, alpha, localEpochs, batchSize, lr, seed,
+        fractionEvaluate, roundTimeout, parallelism, dataDir, privacy, provenance, anchoring, Learning.DEFAULT);
+  }
+
+  /** The same job learning as {@code other} says. */
+  Job withLearning(Learning other) {
+    return new Job(model, clients, rounds, fraction, minClients, partition, alpha, localEpochs, batchSize, lr, seed,
+        fractionEvaluate, roundTimeout, parallelism, dataDir, privacy, provenance, anchoring, other);
+  }
 
   /** The main job: the FedAvg paper's 2NN on IID MNIST across 10 clients. */
   static Job demo() {

@@ -33,6 +33,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin TrainingOptions training;
 
+  @Mixin DataOptions dataOptions;
+
+  @Mixin OptimizationOptions optimization;
+
   @Option(names = "--parallelism", defaultValue = "1", description = "Clients training at the same time; the engine already uses every core (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
@@ -53,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
     TrainingOptions t = training;
     Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
         t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
+        privacy.resolve(), ledger.resolve(), anchor.resolve()).withLearning(optimization.resolve(dataOptions.resolve(t.seed)));
     Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }

@@ -43,13 +43,14 @@ final class Simulation {
   static ParameterSet run(Job job, Transport transport, Path out, PrintStream console) throws IOException {
     Federation federation = Federation.of(job);
     Files.createDirectories(out);
-    FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
+    FederatedData data = SiteData.load(job.learning(), job.dataDir(), console);
     Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
     List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
         data.train().size(), data.test().size(), describe(job), job.clients());
-    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
-        job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
+    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s%s; output in %s%n",
+        job.model(), job.localEpochs(), job.batchSize(), job.lr(),
+        job.learning().equals(Learning.DEFAULT) || job.learning().summary().equals("sgd") ? "" : ", " + job.learning().summary(), out);
     if (!job.privacy().equals(Privacy.NONE)) {
       console.printf("privacy: %s%n", job.privacy().describe());
     }
