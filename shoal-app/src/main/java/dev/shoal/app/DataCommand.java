@@ -56,7 +56,7 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      FederatedData data = SiteData.load(Learning.DEFAULT.withData(dataOptions.resolve(seed)),
+      FederatedData data = SiteData.load(dataOptions.resolve(seed),
           java.util.Optional.ofNullable(dataDir), System.out);
       List<FederatedData> parts = Partitioner.parse(partition, alpha).split(data, clients, seed);
       for (int i = 0; i < parts.size(); i++) {

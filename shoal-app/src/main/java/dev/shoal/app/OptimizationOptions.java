@@ -25,8 +25,17 @@ final class OptimizationOptions {
   @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "NORM", description = "Scale each step's gradients down to this global L2 norm; 0 is off (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  /** The job's learning settings over {@code data}. */
-  Learning resolve(java.util.Optional<dev.shoal.data.DataSpec> data) {
+  /** {@code base} with these settings, learning from {@code data}. */
+  TrainingSpec apply(TrainingSpec base, java.util.Optional<dev.shoal.data.DataSpec> data) {
+    Settings s = resolve();
+    return new TrainingSpec(base.model(), base.localEpochs(), base.batchSize(), base.lr(), base.seed(), s.loss(),
+        s.optimizer(), s.clipNorm(), data);
+  }
+
+  /** The loss, optimiser and clipping of these options. */
+  record Settings(LossFunction loss, OptimizerConfig optimizer, double clipNorm) {}
+
+  Settings resolve() {
     try {
       OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
       OptimizerConfig defaults = OptimizerConfig.of(kind);
@@ -35,7 +44,7 @@ final class OptimizationOptions {
       if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
         throw new IllegalArgumentException("--clip-norm must be 0 (off) or positive, got " + clipNorm);
       }
-      return new Learning(data, LossFunction.parse(loss), o, clipNorm);
+      return new Settings(LossFunction.parse(loss), o, clipNorm);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

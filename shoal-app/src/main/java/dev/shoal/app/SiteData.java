@@ -15,9 +15,10 @@ final class SiteData {
 
   private SiteData() {}
 
-  static FederatedData load(Learning learning, Optional<Path> dataDir, PrintStream console) throws IOException {
-    if (learning.data().isPresent()) {
-      DataLoader.Loaded loaded = DataLoader.load(learning.data().get());
+  static FederatedData load(Optional<dev.shoal.data.DataSpec> spec, Optional<Path> dataDir, PrintStream console)
+      throws IOException {
+    if (spec.isPresent()) {
+      DataLoader.Loaded loaded = DataLoader.load(spec.get());
       loaded.notes().forEach(console::println);
       console.printf("schema: %s%n", loaded.data().schema().summary());
       return loaded.data();

@@ -67,7 +67,7 @@ final class TrainLocalCommand implements Callable<Integer> {
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
     FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
         label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, seed)).data();
-    Learning learning = optimization.resolve(java.util.Optional.empty());
+    OptimizationOptions.Settings learning = optimization.resolve();
     FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema())
         .fit(global, data.train(), new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(), learning.clipNorm()));
 

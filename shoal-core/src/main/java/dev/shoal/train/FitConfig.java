@@ -3,7 +3,9 @@ package dev.shoal.train;
 import java.util.Objects;
 
 /**
- * How a node trains in one round.
+ * How a node trains in one round: the fixed settings every trainer honours, and the round's open
+ * {@link Settings} that a strategy adds (a required one the node does not understand makes it
+ * refuse the round).
  *
  * @param epochs local epochs, at least 1
  * @param batchSize mini-batch size, at least 1
@@ -13,10 +15,11 @@ import java.util.Objects;
  * @param optimizer the optimiser and its settings
  * @param clipNorm the largest global L2 norm of a step's gradients (they are scaled down to it);
  *     0 turns clipping off
+ * @param settings the round's open settings
  */
 public record FitConfig(
     int epochs, int batchSize, double learningRate, long seed, LossFunction loss, OptimizerConfig optimizer,
-    double clipNorm) {
+    double clipNorm, Settings settings) {
 
   public FitConfig {
     if (epochs < 1) {
@@ -33,19 +36,35 @@ public record FitConfig(
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("gradient clip norm must be 0 (off) or a positive number, got " + clipNorm);
     }
+    Objects.requireNonNull(settings, "settings");
   }
 
-  /** Plain SGD on the task's usual loss, without clipping. */
+  /** Plain SGD on the task's usual loss, without clipping or open settings. */
   public FitConfig(int epochs, int batchSize, double learningRate, long seed) {
-    this(epochs, batchSize, learningRate, seed, LossFunction.AUTO, OptimizerConfig.SGD, 0);
+    this(epochs, batchSize, learningRate, seed, Settings.NONE);
   }
 
-  /** The same settings with another seed (each client and round trains with its own). */
+  /** Plain SGD on the task's usual loss, without clipping, with open settings. */
+  public FitConfig(int epochs, int batchSize, double learningRate, long seed, Settings settings) {
+    this(epochs, batchSize, learningRate, seed, LossFunction.AUTO, OptimizerConfig.SGD, 0, settings);
+  }
+
+  /** The given loss, optimiser and clipping, without open settings. */
+  public FitConfig(int epochs, int batchSize, double learningRate, long seed, LossFunction loss,
+      OptimizerConfig optimizer, double clipNorm) {
+    this(epochs, batchSize, learningRate, seed, loss, optimizer, clipNorm, Settings.NONE);
+  }
+
+  /** The same configuration with another seed, as each client gets its own. */
   public FitConfig withSeed(long other) {
-    return new FitConfig(epochs, batchSize, learningRate, other, loss, optimizer, clipNorm);
+    return new FitConfig(epochs, batchSize, learningRate, other, loss, optimizer, clipNorm, settings);
   }
 
-  /** Whether these are the settings of {@link #FitConfig(int, int, double, long)}: plain SGD, usual loss, no clipping. */
+  public FitConfig withSettings(Settings other) {
+    return new FitConfig(epochs, batchSize, learningRate, seed, loss, optimizer, clipNorm, other);
+  }
+
+  /** Whether loss, optimiser and clipping are the defaults: plain SGD, the task's usual loss, no clipping. */
   public boolean isPlain() {
     return loss == LossFunction.AUTO && optimizer.equals(OptimizerConfig.SGD) && clipNorm == 0;
   }
