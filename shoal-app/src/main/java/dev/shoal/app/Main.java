@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       InitModelCommand.class,
       DataCommand.class,
       TrainLocalCommand.class,
+      EvaluateCommand.class,
       AggregateCommand.class,
       CoordinatorCommand.class,
       NodeCommand.class,
