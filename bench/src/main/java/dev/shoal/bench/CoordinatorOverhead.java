@@ -2,6 +2,7 @@ package dev.shoal.bench;
 
 import dev.shoal.bench.RoundProbe.Sample;
 import dev.shoal.djl.ModelZoo;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundCommit;
 import dev.shoal.round.RoundEngine;
@@ -17,7 +18,6 @@ import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitConfig;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
-import dev.shoal.transport.proto.StatusReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -82,7 +82,7 @@ public final class CoordinatorOverhead {
       Run run = state.runs().openRun(RunSpec.of("overhead", "nodes=" + o.nodes + "\nmodel=" + o.model, seed, total));
       var remote = new RemoteClients(Clock.systemUTC(), Duration.ofMinutes(5));
       var clients = new TimedClients(remote);
-      var service = new FederationService(remote, state.blobs(), StatusReply::getDefaultInstance,
+      var service = new FederationService(remote, state.blobs(), () -> new RunStatus("", 0, 0, 0, "", List.of()),
           Duration.ofSeconds(5), Duration.ofMillis(o.pollMillis));
       try (CoordinatorServer server = CoordinatorServer.startInsecure("127.0.0.1", 0, service)) {
         Process fleet = startFleet(server.port(), o);

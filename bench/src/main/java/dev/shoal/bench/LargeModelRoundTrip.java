@@ -4,6 +4,7 @@ import dev.shoal.data.FederatedData;
 import dev.shoal.data.Dataset;
 import dev.shoal.data.Schema;
 import dev.shoal.data.Task;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
@@ -16,7 +17,6 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
-import dev.shoal.transport.proto.StatusReply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +62,7 @@ public final class LargeModelRoundTrip {
 
     RemoteClients clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(60));
     var service = new FederationService(clients, BlobStore.open(dir.resolve("coordinator")),
-        () -> StatusReply.getDefaultInstance(), Duration.ofSeconds(1), Duration.ofMillis(100));
+        () -> new RunStatus("", 0, 0, 0, "", List.of()), Duration.ofSeconds(1), Duration.ofMillis(100));
     try (CoordinatorServer server = CoordinatorServer.startInsecure("127.0.0.1", 0, service)) {
       Process node = startNode(server.port(), dir.resolve("node"));
       Runtime.getRuntime().addShutdownHook(new Thread(node::destroyForcibly));

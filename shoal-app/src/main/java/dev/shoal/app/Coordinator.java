@@ -4,7 +4,9 @@ import dev.shoal.app.ops.LiveRun;
 import dev.shoal.app.ops.Operations;
 import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
-import dev.shoal.report.MetricsJsonl;
+import dev.shoal.federation.NodeStatus;
+import dev.shoal.federation.Resources;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -19,9 +21,6 @@ import dev.shoal.tensor.Safetensors;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
-import dev.shoal.transport.ResourcesWire;
-import dev.shoal.transport.proto.NodeStatus;
-import dev.shoal.transport.proto.StatusReply;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -80,6 +79,7 @@ final class Coordinator implements AutoCloseable {
   private final PrintStream console;
   private final StateDirectory state;
   private final RunLedger ledger;
+  private final RunOutputs outputs;
   private final StoredRun stored;
   private final Trainer trainer;
   private final AtomicInteger current;
@@ -88,20 +88,25 @@ final class Coordinator implements AutoCloseable {
   private final RemoteClients clients;
   private final CoordinatorServer server;
   private final Thread sweeper;
+  private final boolean plaintext;
 
   private Coordinator(Specs specs, Place place, Network net, PrintStream console) throws IOException {
     this.specs = specs;
     this.place = place;
     this.console = console;
+    this.plaintext = !net.security().isTls();
     this.federation = Federation.of(specs.training(), specs.federation());
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       state = StateDirectory.open(place.stateDir());
       opened.add(state);
-      ledger = specs.federation().provenance().ledger() ? RunLedger.open(place.outDir(), place.runName()) : null;
+      outputs = new RunOutputs(place.outDir().equals(place.stateDir())
+          ? RunOutputs.inStateDirectory(place.stateDir(), state.runs(), place.runName()).dir() : place.outDir());
+      ledger = specs.federation().provenance().ledger() ? RunLedger.open(outputs.dir(), place.runName()) : null;
       opened.add(ledger);
       trainer = ModelZoo.standard().newTrainer(specs.training().model(), place.evaluation().schema());
       stored = StoredRun.open(state, place.runName(), specs, trainer);
+      RunReconciler.reconcile(state, stored.run().id(), place.runName(), ledger, outputs);
       current = new AtomicInteger(stored.first());
       // no node is connected to this process yet; each is online again when it registers
       state.runs().markOffline(Duration.ZERO);
@@ -109,7 +114,7 @@ final class Coordinator implements AutoCloseable {
       opened.add(journal);
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
       ops = operations(net, new LiveRun(place.runName(), specs.federation().rounds(), () -> status(serving.get()),
-          Optional.ofNullable(ledger).map(RunLedger::dir)));
+          Optional.ofNullable(ledger).map(RunLedger::dir), Optional.of(place.stateDir())));
       opened.add(ops);
       clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
       serving.set(clients);
@@ -120,10 +125,11 @@ final class Coordinator implements AutoCloseable {
               journal.received(Result.of(stored.run().id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
           .limitUploads(2 * Safetensors.encodedSize(stored.start()) + (1 << 20));
-      server = net.security().serve(net.host(), net.port(), service);
+      server = serve(net, service);
       opened.add(server);
       if (!net.security().isTls()) {
         log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+        InsecureBanner.print(console);
       }
       log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
           net.allowNodes().isEmpty() ? "any" : net.allowNodes());
@@ -162,16 +168,17 @@ final class Coordinator implements AutoCloseable {
     }
     FederationSpec fed = specs.federation();
     long seed = specs.training().seed();
-    Path out = place.outDir();
-    var commit = new StoreRoundCommit(state, stored.run(), journal, current::set);
-    RunListener listener = RunListener.all(Ledgers.with(ledger, place.runName(), specs, out,
-        new ConsoleProgress(console), ops.events(), new MetricsJsonl(out.resolve("metrics.jsonl"), stored.doneMetrics())));
+    Path out = outputs.dir();
+    var commit = new RoundCommitter(state, stored.run().id(), place.runName(), ledger, outputs, journal::flush,
+        current::set);
+    RunListener listener = RunListener.all(Ledgers.with(ledger, false, place.runName(), specs, out,
+        new ConsoleProgress(console), ops.events()));
     RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,
         new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), seed),
         Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed);
     ParameterSet result = engine.run(stored.start(), stored.first());
-    Safetensors.write(result, out.resolve("model.safetensors"));
-    console.printf("wrote %s and %s%n", out.resolve("model.safetensors"), out.resolve("metrics.jsonl"));
+    Safetensors.write(result, outputs.model());
+    console.printf("wrote %s and %s%n", outputs.model(), outputs.metrics());
     Ledgers.report(fed, out, console);
     clients.finish();
     linger(local);
@@ -213,8 +220,18 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
-  private StatusReply status(RemoteClients serving) {
-    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving);
+  private RunStatus status(RemoteClients serving) {
+    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving).withPlaintext(plaintext);
+  }
+
+  /** The coordinator's gRPC side; an address that cannot be served is the user's to change. */
+  private static CoordinatorServer serve(Network net, FederationService service) throws IOException {
+    try {
+      return net.security().serve(net.host(), net.port(), service);
+    } catch (IOException e) {
+      throw new UserError("--listen %s:%d cannot be served (%s): is another coordinator running there? Choose another"
+          .formatted(net.host(), net.port(), e.getMessage()) + " address with --listen HOST:PORT");
+    }
   }
 
   /** The coordinator's HTTP side; a port that cannot be served is the user's to change. */
@@ -226,27 +243,23 @@ final class Coordinator implements AutoCloseable {
     }
   }
 
-  static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
+  static RunStatus status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {
     int completed = state.runs().lastCompletedRound(run.id()).map(CompletedRound::round).orElse(0);
-    StatusReply.Builder b = StatusReply.newBuilder().setRun(run.name()).setTotalRounds(total)
-        .setCompletedRounds(completed).setCurrentRound(Math.min(current, total))
-        .setState(completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running");
+    String runState = completed >= total ? "completed" : clients.available().isEmpty() ? "waiting" : "running";
     // Nodes as the store knows them, so the counts include rounds from before a restart. The
     // stored last-seen time may lag by up to StoreJournal.LAST_SEEN_EVERY; a fresher one in memory wins.
     Map<String, Integer> contributed = state.runs().roundsContributed(run.id());
     Map<String, Instant> live = new HashMap<>();
     clients.nodes().forEach(n -> live.put(n.name(), n.lastSeen()));
-    Map<String, dev.shoal.node.Resources> resources = clients.resources();
+    Map<String, Resources> resources = clients.resources();
+    List<NodeStatus> nodes = new ArrayList<>();
     for (Node n : state.runs().nodes()) {
       Instant lastSeen = live.getOrDefault(n.name(), Instant.MIN).isAfter(n.lastSeen()) ? live.get(n.name()) : n.lastSeen();
-      NodeStatus.Builder node = NodeStatus.newBuilder().setName(n.name())
-          .setOnline(n.status() == dev.shoal.store.NodeStatus.ONLINE)
-          .setLastSeenEpochMillis(lastSeen.toEpochMilli()).setRoundsContributed(contributed.getOrDefault(n.name(), 0));
-      // what the node said it runs with when it registered with this process
-      Optional.ofNullable(resources.get(n.name())).map(ResourcesWire::toProto).ifPresent(node::setResources);
-      b.addNodes(node);
+      // resources: what the node said it runs with when it registered with this process
+      nodes.add(new NodeStatus(n.name(), n.status() == dev.shoal.store.NodeStatus.ONLINE, lastSeen,
+          contributed.getOrDefault(n.name(), 0), Optional.ofNullable(resources.get(n.name()))));
     }
-    return b.build();
+    return new RunStatus(run.name(), Math.min(current, total), total, completed, runState, nodes);
   }
 
   /** Keeps serving a moment after the last round, so polling nodes learn that the run is over. */

@@ -58,7 +58,8 @@ final class DataCommand implements Runnable {
     public Integer call() throws Exception {
       FederatedData data = SiteData.load(dataOptions.resolve(seed),
           java.util.Optional.ofNullable(dataDir), System.out);
-      List<FederatedData> parts = Partitioner.parse(partition, alpha).split(data, clients, seed);
+      Partitioner partitioner = UsageError.checkOption(() -> Partitioner.parse(partition, alpha));
+      List<FederatedData> parts = UserError.check(() -> partitioner.split(data, clients, seed));
       for (int i = 0; i < parts.size(); i++) {
         Path dir = out.resolve("client-%03d".formatted(i));
         dev.shoal.data.DataLoader.save(parts.get(i), dir);

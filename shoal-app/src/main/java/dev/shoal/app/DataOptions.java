@@ -31,15 +31,25 @@ final class DataOptions {
   Optional<DataSpec> resolve(long seed) {
     if (data == null) {
       if (testData != null || schema != null || task != null) {
-        throw new UserError("--test-data, --schema and --task describe --data; give --data too");
+        throw new UsageError("--test-data, --schema and --task describe --data; give --data too");
       }
       return Optional.empty();
     }
+    Optional<Task> declared = DataOptions.task(task);
     try {
-      return Optional.of(new DataSpec(data, Optional.ofNullable(testData), label,
-          task == null ? Optional.empty() : Optional.of(Task.parse(task)), Optional.ofNullable(schema), testFraction, seed));
+      return Optional.of(new DataSpec(data, Optional.ofNullable(testData), label, declared, Optional.ofNullable(schema),
+          testFraction, seed));
     } catch (IllegalArgumentException e) {
-      throw new UserError((task != null && e.getMessage().contains("task") ? "--task: " : "--test-fraction: ") + e.getMessage());
+      throw new UserError("--test-fraction: " + e.getMessage(), e);
+    }
+  }
+
+  /** The task {@code --task} names, if given; an unknown name is bad usage. */
+  static Optional<Task> task(String name) {
+    try {
+      return name == null ? Optional.empty() : Optional.of(Task.parse(name));
+    } catch (IllegalArgumentException e) {
+      throw new UsageError("--task: " + e.getMessage(), e);
     }
   }
 }

@@ -59,13 +59,9 @@ final class EvaluateCommand implements Callable<Integer> {
     ParameterSet parameters = Safetensors.read(modelPath);
     String architecture = model != null ? model : parameters.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
-    DataSpec spec;
-    try {
-      spec = new DataSpec(data, Optional.ofNullable(testData), label,
-          task == null ? Optional.empty() : Optional.of(Task.parse(task)), Optional.ofNullable(schema), testFraction, seed);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    Optional<Task> declared = DataOptions.task(task);
+    DataSpec spec = UserError.check(() -> new DataSpec(data, Optional.ofNullable(testData), label, declared,
+        Optional.ofNullable(schema), testFraction, seed));
     FederatedData loaded = DataLoader.load(spec).data();
     Evaluation e = ModelZoo.standard().newTrainer(architecture, loaded.schema()).evaluate(parameters, loaded.test());
     Map<String, Object> line = new LinkedHashMap<>();

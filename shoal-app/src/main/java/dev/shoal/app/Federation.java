@@ -61,7 +61,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
       }
       return s;
     } catch (StrategyConfigurationException e) {
-      throw new UserError(e.getMessage());
+      throw new UsageError(e.getMessage(), e);
     }
   }
 

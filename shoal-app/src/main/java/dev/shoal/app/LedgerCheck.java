@@ -47,6 +47,11 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
           + " or the coordinator's state directory");
     }
     Ed25519NoteVerifier key = publicKey(dir);
+    Path keyFile = dir.resolve(RunLedger.KEY);
+    if (Files.exists(keyFile) && !LedgerFiles.signer(keyFile, key.name()).verifierKey().equals(key.verifierKey())) {
+      throw new UserError("ledger key " + keyFile + " does not match the public key " + dir.resolve(RunLedger.PUBLIC_KEY)
+          + " next to it: one of the two is damaged or replaced; " + LedgerFiles.RESTORE);
+    }
     LedgerLog.Contents contents;
     try {
       contents = LedgerLog.read(dir);
@@ -71,7 +76,7 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
     CheckpointPolicy policy = policy(dir, key);
     Checkpoint previous = null;
     for (Path file : RunLedger.checkpointFiles(dir)) {
-      String note = Files.readString(file, StandardCharsets.UTF_8);
+      String note = LedgerFiles.text(file, StandardCharsets.UTF_8, "checkpoint");
       Checkpoint c;
       try {
         VerifiedCheckpoint v = policy.verify(note);
@@ -134,7 +139,7 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
   String checkAgainst(Path witnessNote) throws IOException {
     String note;
     try {
-      note = Files.readString(witnessNote, StandardCharsets.UTF_8);
+      note = LedgerFiles.text(witnessNote, StandardCharsets.UTF_8, "witnessed checkpoint");
     } catch (NoSuchFileException e) {
       throw new UserError("no witnessed checkpoint at " + witnessNote);
     }
@@ -189,11 +194,13 @@ record LedgerCheck(List<byte[]> entries, List<byte[]> leafHashes, List<Checkpoin
       throw new UserError("no log key in " + file);
     }
     try {
-      if (NoteVerifier.parse(Files.readString(file, StandardCharsets.US_ASCII).strip()) instanceof Ed25519NoteVerifier v) {
+      if (NoteVerifier.parse(LedgerFiles.text(file, StandardCharsets.US_ASCII, "ledger public key").strip())
+          instanceof Ed25519NoteVerifier v) {
         return v;
       }
     } catch (IllegalArgumentException e) {
-      throw new UserError(file + ": not a verifier key: " + e.getMessage());
+      throw new UserError("ledger public key " + file + " is damaged: not a verifier key: " + e.getMessage() + "; "
+          + LedgerFiles.RESTORE);
     }
     throw new UserError(file + ": not an Ed25519 log key");
   }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "The run's tamper-evident ledger (see docs/ledger.md). DIR is a run's directory: the --out of",
-      "demo or simulate, or the coordinator's --state-dir; the ledger is DIR/ledger."
+      "demo or simulate, or the coordinator's --state-dir; the ledger is DIR/ledger, or for a later",
+      "run of a state directory (--run NAME) DIR/runs/NAME/ledger."
     },
     subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class, LedgerCommand.Prove.class,
         LedgerCommand.Export.class, LedgerCommand.Provenance.class, AnchorCommand.class})
@@ -48,11 +49,13 @@ final class LedgerCommand implements Runnable {
   static final class Show implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
 
+    @picocli.CommandLine.Mixin RunOption run;
+
     @Override
     public Integer call() throws Exception {
-      LedgerCheck l = LedgerCheck.of(dir);
+      LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       System.out.printf(Locale.ROOT, "ledger %s: %d entries, %d checkpoints, log key %s%n",
-          dir.resolve(RunLedger.DIR), l.entries().size(), l.checkpoints().size(), l.key().keyId());
+          run.resolve(dir).resolve(RunLedger.DIR), l.entries().size(), l.checkpoints().size(), l.key().keyId());
       for (int i = 0; i < l.entries().size(); i++) {
         System.out.printf(Locale.ROOT, "%5d  %s%n", i, describe(LedgerEntry.parse(l.entries().get(i))));
       }
@@ -83,13 +86,15 @@ final class LedgerCommand implements Runnable {
   static final class Verify implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
 
+    @picocli.CommandLine.Mixin RunOption run;
+
     @Option(names = "--witness", paramLabel = "FILE", description = "A checkpoint a node cosigned and kept"
         + " (witness/checkpoint.note in its state directory); the log must still hold its tree. Repeatable.")
     List<Path> witnesses = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-      LedgerCheck l = LedgerCheck.of(dir);
+      LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       List<String> kept = new ArrayList<>();
       for (Path w : witnesses) {
         kept.add(l.checkAgainst(w));
@@ -112,12 +117,14 @@ final class LedgerCommand implements Runnable {
   static final class Prove implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
 
+    @picocli.CommandLine.Mixin RunOption run;
+
     @Option(names = "--entry", required = true, paramLabel = "I", description = "The entry's index.")
     long entry;
 
     @Override
     public Integer call() throws Exception {
-      LedgerCheck l = LedgerCheck.of(dir);
+      LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       Checkpoint c = l.latest();
       if (entry < 0 || entry >= c.size()) {
         throw new UserError("entry must be in 0.." + (c.size() - 1) + " (the latest checkpoint covers " + c.size()
@@ -149,6 +156,8 @@ final class LedgerCommand implements Runnable {
   static final class Export implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
 
+    @picocli.CommandLine.Mixin RunOption run;
+
     @Option(names = "--format", defaultValue = "jsonl", paramLabel = "jsonl", description = "Only jsonl (default).")
     String format;
 
@@ -157,7 +166,7 @@ final class LedgerCommand implements Runnable {
       if (!format.equals("jsonl")) {
         throw new UserError("format must be jsonl, got '" + format + "'");
       }
-      LedgerCheck l = LedgerCheck.of(dir);
+      LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       for (int i = 0; i < l.entries().size(); i++) {
         ObjectNode line = JSON.createObjectNode();
         line.put("index", i);
@@ -176,6 +185,8 @@ final class LedgerCommand implements Runnable {
   static final class Provenance implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR") Path dir;
 
+    @picocli.CommandLine.Mixin RunOption run;
+
     @Parameters(index = "1", paramLabel = "MODEL.safetensors") Path model;
 
     @Override
@@ -184,7 +195,7 @@ final class LedgerCommand implements Runnable {
         throw new UserError(model + ": no such model file");
       }
       String id = ContentId.of(Safetensors.read(model)).value();
-      LedgerCheck l = LedgerCheck.of(dir);
+      LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       Checkpoint c = l.latest();
       for (int i = 0; i < c.size(); i++) {
         if (LedgerEntry.parse(l.entries().get(i)) instanceof RoundCompleted r && r.modelId().equals(id)) {

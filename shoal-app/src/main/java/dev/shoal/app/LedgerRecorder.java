@@ -4,6 +4,7 @@ import dev.shoal.contribution.ContributionReport;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
 import dev.shoal.round.RoundMetrics;
+import dev.shoal.round.RoundRecord;
 import dev.shoal.round.RunEvent;
 import dev.shoal.round.RunListener;
 import java.io.IOException;
@@ -27,11 +28,21 @@ final class LedgerRecorder implements RunListener {
   private final RunLedger ledger;
   private final String run;
   private final String jobConfigHash;
+  private final boolean recordRounds;
 
   LedgerRecorder(RunLedger ledger, String run, String jobConfigHash) {
+    this(ledger, run, jobConfigHash, true);
+  }
+
+  /**
+   * A recorder of the run's starts only, when a {@link RoundCommitter} records each round as part of
+   * committing it ({@code recordRounds} false).
+   */
+  LedgerRecorder(RunLedger ledger, String run, String jobConfigHash, boolean recordRounds) {
     this.ledger = ledger;
     this.run = run;
     this.jobConfigHash = jobConfigHash;
+    this.recordRounds = recordRounds;
   }
 
   @Override
@@ -39,7 +50,7 @@ final class LedgerRecorder implements RunListener {
     try {
       switch (event) {
         case RunEvent.RunStarted s -> ledger.append(new RunStarted(run, jobConfigHash, s.strategy(), Instant.now()));
-        case RunEvent.RoundFinished f -> ledger.append(roundCompleted(f));
+        case RunEvent.RoundFinished f when recordRounds -> ledger.append(roundCompleted(run, f.metrics(), f.record()));
         default -> { }
       }
     } catch (IOException | RuntimeException e) {
@@ -48,8 +59,8 @@ final class LedgerRecorder implements RunListener {
     }
   }
 
-  private RoundCompleted roundCompleted(RunEvent.RoundFinished f) {
-    RoundMetrics m = f.metrics();
+  /** The ledger entry of a completed round. */
+  static RoundCompleted roundCompleted(String run, RoundMetrics m, RoundRecord record) {
     Map<String, Double> metrics = new TreeMap<>();
     put(metrics, "clients", m.clients());
     put(metrics, "failures", m.failures());
@@ -57,13 +68,13 @@ final class LedgerRecorder implements RunListener {
     put(metrics, "test_loss", m.testLoss());
     put(metrics, "test_accuracy", m.testAccuracy());
     m.extra().forEach((k, v) -> put(metrics, k, v));
-    var report = f.record().contributions();
+    var report = record.contributions();
     Map<String, Double> scores = report.map(ContributionReport::scores).orElse(Map.of());
     Map<String, Double> rewards = new TreeMap<>();
     report.ifPresent(r -> r.rewards().forEach((node, amount) -> rewards.put(node, amount.doubleValue())));
-    List<String> participants = List.copyOf(f.record().commitments().keySet());
+    List<String> participants = List.copyOf(record.commitments().keySet());
     Map<String, Double> leaveOneOut = report.map(ContributionReport::leaveOneOut).orElse(Map.of());
-    return new RoundCompleted(run, m.round(), m.modelId(), participants, f.record().commitments(), metrics, scores,
+    return new RoundCompleted(run, m.round(), m.modelId(), participants, record.commitments(), metrics, scores,
         leaveOneOut, rewards);
   }
 

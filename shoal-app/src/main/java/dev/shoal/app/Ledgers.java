@@ -15,9 +15,18 @@ final class Ledgers {
    */
   static List<RunListener> with(RunLedger ledger, String run, Specs specs, java.nio.file.Path runDir,
       RunListener... reporters) {
+    return with(ledger, true, run, specs, runDir, reporters);
+  }
+
+  /**
+   * The same, for a run whose rounds a {@link RoundCommitter} writes into the ledger as it commits
+   * them ({@code recordRounds} false): the recorder then appends only the run's starts.
+   */
+  static List<RunListener> with(RunLedger ledger, boolean recordRounds, String run, Specs specs,
+      java.nio.file.Path runDir, RunListener... reporters) {
     List<RunListener> all = new ArrayList<>(List.of(reporters));
     if (ledger != null) {
-      all.add(new LedgerRecorder(ledger, run, specs.identity().configHash()));
+      all.add(new LedgerRecorder(ledger, run, specs.identity().configHash(), recordRounds));
       specs.federation().anchoring().ifPresent(schedule -> all.add(new AnchorListener(runDir, schedule)));
     }
     return all;

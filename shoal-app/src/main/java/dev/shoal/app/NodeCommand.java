@@ -61,6 +61,9 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Security sec = security.resolve();
     name = sec.nodeName(name);
+    if (!sec.isTls()) {
+      InsecureBanner.print(System.out);
+    }
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, "--metrics");
     FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
@@ -81,7 +84,8 @@ final class NodeCommand implements Callable<Integer> {
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();
       agent.refusal().ifPresent(reason -> {
-        throw new UserError("the coordinator refused node " + name + ": " + reason);
+        throw new UserError(reason.startsWith("this node refused") ? "node " + name + " at " + coordinator + ": " + reason
+            : "the coordinator refused node " + name + ": " + reason);
       });
       agent.inconsistency().ifPresent(reason -> {
         throw new UserError("node " + name + " stopped: the coordinator's ledger is inconsistent: " + reason);

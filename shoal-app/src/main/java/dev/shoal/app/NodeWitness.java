@@ -4,7 +4,7 @@ import dev.shoal.io.AtomicFile;
 import dev.shoal.ledger.Cosigner;
 import dev.shoal.ledger.InconsistentLogException;
 import dev.shoal.ledger.Witness;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

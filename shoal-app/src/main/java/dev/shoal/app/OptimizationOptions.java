@@ -36,17 +36,14 @@ final class OptimizationOptions {
   record Settings(LossFunction loss, OptimizerConfig optimizer, double clipNorm) {}
 
   Settings resolve() {
-    try {
-      OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
-      OptimizerConfig defaults = OptimizerConfig.of(kind);
-      var o = new OptimizerConfig(kind, momentum, nesterov, weightDecay == null ? defaults.weightDecay() : weightDecay,
-          defaults.beta1(), defaults.beta2(), defaults.epsilon());
-      if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-        throw new IllegalArgumentException("--clip-norm must be 0 (off) or positive, got " + clipNorm);
-      }
-      return new Settings(LossFunction.parse(loss), o, clipNorm);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
+    OptimizerConfig.Kind kind = UsageError.checkOption(() -> OptimizerConfig.Kind.parse(optimizer));
+    LossFunction lossFunction = UsageError.checkOption(() -> LossFunction.parse(loss));
+    OptimizerConfig defaults = OptimizerConfig.of(kind);
+    OptimizerConfig o = UserError.check(() -> new OptimizerConfig(kind, momentum, nesterov,
+        weightDecay == null ? defaults.weightDecay() : weightDecay, defaults.beta1(), defaults.beta2(), defaults.epsilon()));
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new UserError("--clip-norm must be 0 (off) or positive, got " + clipNorm);
     }
+    return new Settings(lossFunction, o, clipNorm);
   }
 }

@@ -3,7 +3,7 @@ package dev.shoal.app;
 import dev.shoal.djl.DjlEngine;
 import dev.shoal.djl.EngineSettings;
 import dev.shoal.node.CgroupLimits;
-import dev.shoal.node.Resources;
+import dev.shoal.federation.Resources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,9 +64,10 @@ final class ResourceOptions {
       onEveryThread("--ionice " + ionice, ioniceCommand(ionice));
     }
     Resources r;
+    CgroupLimits cgroup = CgroupLimits.detect();
     try {
       r = Resources.resolve(threads == null ? OptionalInt.empty() : OptionalInt.of(threads), memory,
-          processors(), CgroupLimits.detect(), currentNice());
+          processors(), cgroup.cpuQuota(), cgroup.memoryLimitBytes(), currentNice());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -5,6 +5,7 @@ import dev.shoal.ledger.Checkpoint;
 import dev.shoal.ledger.LedgerEntry;
 import dev.shoal.ledger.LedgerLog;
 import dev.shoal.ledger.NoteSigner;
+import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.SignedNote;
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,16 +49,33 @@ final class RunLedger implements Closeable {
     return dir;
   }
 
-  /** Opens the ledger of the run in {@code runDir}, creating it (and its key) the first time. */
+  /**
+   * Opens the ledger of the run in {@code runDir}, creating it (and its key) the first time. An
+   * existing ledger is checked before anything is written: the key must be the run's and match
+   * {@code log.pub}, every checkpoint must carry the key's valid signature, and the log must still
+   * hold, unchanged, every entry a checkpoint covers. Only an incomplete last append that no
+   * checkpoint covers is cut; anything else is refused with a {@link UserError} or {@link
+   * dev.shoal.ledger.LedgerCorruptedException} naming the file.
+   */
   static RunLedger open(Path runDir, String run) throws IOException {
     Path dir = runDir.resolve(DIR);
     Files.createDirectories(dir.resolve(CHECKPOINTS));
+    dev.shoal.io.OwnerOnly.restrict(dir);
     Path keyFile = dir.resolve(KEY);
     String origin = Checkpoint.originFor(run);
     NoteSigner signer;
     if (Files.exists(keyFile)) {
-      signer = NoteSigner.fromSignerKey(Files.readString(keyFile, StandardCharsets.US_ASCII).strip());
+      signer = LedgerFiles.signer(keyFile, origin);
+      if (Files.exists(dir.resolve(PUBLIC_KEY))) {
+        LedgerFiles.requirePublicKey(dir.resolve(PUBLIC_KEY), signer);
+      } else {
+        AtomicFile.write(dir.resolve(PUBLIC_KEY), (signer.verifierKey() + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
     } else {
+      if (Files.exists(dir.resolve(PUBLIC_KEY)) || !checkpointFiles(dir).isEmpty()) {
+        throw new UserError("ledger key " + keyFile + " is missing, but the ledger has a public key or checkpoints"
+            + " signed by it; " + LedgerFiles.RESTORE);
+      }
       signer = NoteSigner.generate(origin);
       Path tmp = dir.resolve(KEY + ".tmp");
       Files.deleteIfExists(tmp);
@@ -66,7 +84,18 @@ final class RunLedger implements Closeable {
       Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       AtomicFile.write(dir.resolve(PUBLIC_KEY), (signer.verifierKey() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
-    RunLedger ledger = new RunLedger(dir, origin, LedgerLog.open(dir), signer);
+    List<Checkpoint> checkpoints = LedgerFiles.checkpoints(dir, signer);
+    long covered = checkpoints.stream().mapToLong(Checkpoint::size).max().orElse(0);
+    LedgerLog log = LedgerLog.open(dir, covered);
+    for (Checkpoint c : checkpoints) {
+      if (!java.util.Arrays.equals(log.root(c.size()), c.root())) {
+        log.close();
+        throw new UserError("ledger file " + log.file() + " no longer matches checkpoint "
+            + checkpointFile(dir, c.size()) + ": an entry among its first " + c.size() + " was changed; "
+            + LedgerFiles.RESTORE);
+      }
+    }
+    RunLedger ledger = new RunLedger(dir, origin, log, signer);
     ledger.signIfBehind();
     return ledger;
   }
@@ -86,8 +115,22 @@ final class RunLedger implements Closeable {
   /** Appends an entry and signs a checkpoint of the log with it. */
   synchronized long append(LedgerEntry entry) throws IOException {
     long index = log.append(entry.toJson());
+    if (entry instanceof RoundCompleted r) {
+      CommitFault.at(CommitFault.AFTER_LEDGER_APPEND, r.round());
+    }
     sign();
     return index;
+  }
+
+  /** The rounds of {@code run} that the log records, in log order. */
+  synchronized List<Long> recordedRounds(String run) throws IOException {
+    List<Long> rounds = new ArrayList<>();
+    for (long i = 0; i < log.size(); i++) {
+      if (LedgerEntry.parse(log.entry(i)) instanceof RoundCompleted r && r.run().equals(run)) {
+        rounds.add(r.round());
+      }
+    }
+    return rounds;
   }
 
   long size() {
@@ -137,7 +180,8 @@ final class RunLedger implements Closeable {
   static List<String> cosignerKeys(Path ledgerDir) throws IOException {
     Path keys = ledgerDir.resolve(COSIGNERS);
     return Files.exists(keys)
-        ? Files.readAllLines(keys, StandardCharsets.US_ASCII).stream().map(String::strip).filter(l -> !l.isEmpty()).toList()
+        ? LedgerFiles.text(keys, StandardCharsets.US_ASCII, "cosigner key list").lines().map(String::strip)
+            .filter(l -> !l.isEmpty()).toList()
         : List.of();
   }
 

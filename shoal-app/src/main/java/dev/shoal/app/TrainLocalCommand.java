@@ -68,8 +68,9 @@ final class TrainLocalCommand implements Callable<Integer> {
     FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
         label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, seed)).data();
     OptimizationOptions.Settings learning = optimization.resolve();
-    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema())
-        .fit(global, data.train(), new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(), learning.clipNorm()));
+    FitConfig fit = UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(),
+        learning.clipNorm()));
+    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema()).fit(global, data.train(), fit);
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());
     meta.put(Metadata.MODEL, architecture);

@@ -134,21 +134,21 @@ class CliIT {
     assertThat(r.err()).contains("typo.yaml: unknown key 'local_epochs'; allowed keys:").contains("local-epochs");
 
     r = Shoal.run(dir, "simulate", "--model", "resnet", "--out", "x");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("resnet").contains("mlp");
 
     r = Shoal.run(dir, "simulate", "--partition", "zipf", "--out", "x");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("zipf").contains("iid, dirichlet, shards");
   }
 
   @Test
   void securityMustBeChosenAndBadAddressesAndKitsAreNamed() throws Exception {
     Shoal.Result r = Shoal.run(dir, "coordinator", "--state-dir", "st");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'), or --insecure");
     r = Shoal.run(dir, "node", "--coordinator", "127.0.0.1:1", "--data-path", "sites/client-000", "--insecure");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--name is required with --insecure");
     r = Shoal.run(dir, "coordinator", "--state-dir", "st", "--kit", "no-such-kit");
     assertThat(r.exitCode()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.shoal.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.store.Bookkeeping;
@@ -13,7 +14,6 @@ import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
 import dev.shoal.store.StateDirectory;
 import dev.shoal.tensor.ContentId;
-import dev.shoal.transport.proto.StatusReply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,12 +50,11 @@ class CoordinatorStatusTest {
         RemoteClients clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30), journal);
         clients.register("a");
         journal.flush();
-        StatusReply status = Coordinator.status(run, 3, 2, state, clients);
-        assertThat(status.getNodesList()).extracting(n -> n.getName(), n -> n.getOnline(), n -> n.getRoundsContributed())
+        RunStatus status = Coordinator.status(run, 3, 2, state, clients);
+        assertThat(status.nodes()).extracting(n -> n.name(), n -> n.online(), n -> n.roundsContributed())
             .containsExactly(tuple("a", true, 1), tuple("b", false, 1));
-        assertThat(status.getNodes(0).getLastSeenEpochMillis())
-            .isEqualTo(clients.nodes().get(0).lastSeen().toEpochMilli());
-        assertThat(status.getNodes(1).getLastSeenEpochMillis()).isEqualTo(before.toEpochMilli());
+        assertThat(status.nodes().get(0).lastSeen()).isEqualTo(clients.nodes().get(0).lastSeen());
+        assertThat(status.nodes().get(1).lastSeen()).isEqualTo(before);
       }
     }
   }

@@ -29,7 +29,8 @@ class DashboardIT {
   private static final Path SCREENSHOT = Path.of("target", "dashboard-it.png");
 
   /** A node name that would run script if the page ever set it as HTML. */
-  private static final String ODD_NAME = "<img/src=x/onerror=window.shoalInjected=1>";
+  /** Node names follow the PKI's grammar; a run name is the operator's free text, shown as text. */
+  private static final String ODD_RUN = "<img/src=x/onerror=window.shoalInjected=1>";
 
   @TempDir Path dir;
   private Process shoal;
@@ -101,33 +102,33 @@ class DashboardIT {
   }
 
   @Test
-  void coordinatorPageShowsNodesComeAndGoAndTheirNamesAsText() throws Exception {
+  void coordinatorPageShowsNodesComeAndGoAndTheRunNameAsText() throws Exception {
     Shoal.Result partition = Shoal.run(dir, "data", "partition", "--clients", "2", "--seed", "7", "--out", "sites");
     assertThat(partition.exitCode()).as(partition.err()).isZero();
     grpc = FederationIT.freePort();
     int web = FederationIT.freePort();
     Path out = dir.resolve("coordinator.out");
     shoal = Shoal.start(dir, out, dir.resolve("coordinator.err"), "coordinator", "--insecure", "--state-dir", "state",
-        "--listen", "127.0.0.1:" + grpc, "--http", "127.0.0.1:" + web, "--run-name", "dash", "--model", "logreg",
+        "--listen", "127.0.0.1:" + grpc, "--http", "127.0.0.1:" + web, "--run-name", ODD_RUN, "--model", "logreg",
         "--rounds", "500", "--min-clients", "1", "--heartbeat-interval", "1", "--liveness-timeout", "4");
     assertThat(awaitUrl(out, dir.resolve("coordinator.err"))).isEqualTo("http://127.0.0.1:" + web);
     node("site-a", "sites/client-000");
-    Process odd = node(ODD_NAME, "sites/client-001");
+    Process odd = node("site-b", "sites/client-001");
     browser = DashboardBrowser.start(dir.resolve("chromedriver.log"));
     browser.open("http://127.0.0.1:" + web + "/");
     browser.script("window.shoalNotReloaded = true; return true;");
 
-    await("both nodes to be listed online", () -> nodeRows().equals(ODD_NAME + " online|site-a online"), out);
+    await("both nodes to be listed online", () -> nodeRows().equals("site-a online|site-b online"), out);
     await("a round to finish", () -> points() >= 1, out);
     odd.destroyForcibly();
-    await("the killed node to be shown offline", () -> nodeRows().equals(ODD_NAME + " offline|site-a online"), out);
-    await("the killed node's work to be listed as rejected", () -> rejectedNodes().contains(ODD_NAME), out);
+    await("the killed node to be shown offline", () -> nodeRows().equals("site-a online|site-b offline"), out);
+    await("the killed node's work to be listed as rejected", () -> rejectedNodes().contains("site-b"), out);
 
     assertThat(browser.script("return window.shoalNotReloaded === true;").asBoolean()).isTrue();
-    assertThat(text("#run-name")).isEqualTo("dash");
+    assertThat(text("#run-name")).isEqualTo(ODD_RUN);
     assertThat(browser.script("return window.shoalInjected === undefined"
         + " && document.querySelectorAll('main img').length === 0;").asBoolean())
-        .as("a node's name is shown as text, never run as markup").isTrue();
+        .as("the run's name is shown as text, never run as markup").isTrue();
     browser.screenshot(Path.of("target", "dashboard-it-coordinator.png"));
   }
 

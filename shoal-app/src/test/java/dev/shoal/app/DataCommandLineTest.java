@@ -37,10 +37,23 @@ class DataCommandLineTest extends InProcessCommandTest {
   }
 
   @Test
-  void aWrongTaskIsNamedWithTheAllowedOnes() {
+  void aWrongTaskIsBadUsageNamingTheAllowedOnes() {
     int code = shoal("simulate", "--data", "x.csv", "--task", "ranking", "--rounds", "1");
 
-    assertThat(code).isEqualTo(1);
+    assertThat(code).isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo("error: --task: unknown task 'ranking'; use one of classification, binary, regression");
+  }
+
+  @Test
+  void anUnknownLossOrOptimizerIsBadUsageAndAnOutOfRangeSettingFails() {
+    assertThat(shoal("simulate", "--loss", "hinge", "--rounds", "1", "--out", dir.resolve("run").toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: unknown loss 'hinge'").hasLineCount(1);
+
+    assertThat(shoal("simulate", "--optimizer", "lion", "--rounds", "1", "--out", dir.resolve("run").toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: unknown optimizer 'lion'").hasLineCount(1);
+
+    assertThat(shoal("simulate", "--clip-norm", "-1", "--rounds", "1", "--out", dir.resolve("run").toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("error: --clip-norm must be 0 (off) or positive, got -1.0");
+    assertThat(dir.resolve("run")).doesNotExist();
   }
 }

@@ -1,9 +1,11 @@
 package dev.shoal.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shoal.ledger.LedgerCorruptedException;
 import dev.shoal.ledger.LedgerLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +151,64 @@ class LedgerCommandTest extends InProcessCommandTest {
     } finally {
       Files.write(file, original);
     }
+  }
+
+  @Test
+  void aFlippedByteInTheLastCompleteRecordStopsTheWriterAndChangesNothing() throws Exception {
+    Path file = ledger().resolve("ledger.log");
+    byte[] original = Files.readAllBytes(file);
+    byte[] tampered = original.clone();
+    tampered[original.length - 3] ^= 0x01;
+    try {
+      Files.write(file, tampered);
+      assertThatThrownBy(() -> RunLedger.open(run, "simulation")).isInstanceOf(LedgerCorruptedException.class)
+          .hasMessageContaining(file.toString()).hasMessageContaining("corrupt at record 2")
+          .hasMessageContaining("not a torn write").hasMessageContaining("docs/operations.md");
+      assertThat(Files.readAllBytes(file)).as("nothing cut, nothing appended").isEqualTo(tampered);
+      assertThat(RunLedger.checkpointFiles(ledger())).hasSize(3);
+      assertThat(shoal("ledger", "verify", run.toString())).isEqualTo(1);
+      assertThat(err.toString()).contains("entry 2 is damaged");
+      // the last record cut short, though a checkpoint covers it: truncation, not a torn write
+      Files.write(file, java.util.Arrays.copyOf(original, original.length - 5));
+      assertThatThrownBy(() -> RunLedger.open(run, "simulation")).isInstanceOf(LedgerCorruptedException.class)
+          .hasMessageContaining("which a signed checkpoint of 3 entries covers");
+      assertThat(Files.size(file)).isEqualTo(original.length - 5);
+    } finally {
+      Files.write(file, original);
+    }
+    RunLedger.open(run, "simulation").close();
+  }
+
+  @Test
+  void aDamagedCheckpointOrKeyIsRefusedAtStartAndByVerifyNamingTheFile() throws Exception {
+    for (Path damaged : List.of(RunLedger.checkpointFile(ledger(), 2), ledger().resolve("log.key"),
+        ledger().resolve("log.pub"))) {
+      byte[] original = Files.readAllBytes(damaged);
+      byte[] tampered = original.clone();
+      tampered[original.length / 2] = (byte) 0xff; // not text any more
+      try {
+        Files.write(damaged, tampered);
+        assertThatThrownBy(() -> RunLedger.open(run, "simulation")).as(damaged.toString())
+            .hasMessageContaining(damaged.toString()).hasMessageContaining("is damaged")
+            .hasMessageContaining("docs/operations.md");
+        assertThat(shoal("ledger", "verify", run.toString())).as(damaged.toString()).isEqualTo(1);
+        assertThat(err.toString()).as(damaged.toString()).contains(damaged.getFileName().toString())
+            .doesNotContain("Input length").doesNotContain("Caused by").doesNotContain("\tat ");
+        assertThat(err.toString().lines().filter(l -> l.startsWith("error:")).count()).as("printed once").isEqualTo(1);
+        // an altered signature in a checkpoint is refused at start too, not only by verify
+        if (damaged.getFileName().toString().endsWith(".note")) {
+          tampered = original.clone();
+          tampered[original.length - 10] ^= 0x01;
+          Files.write(damaged, tampered);
+          assertThatThrownBy(() -> RunLedger.open(run, "simulation")).hasMessageContaining(damaged.toString())
+              .hasMessageContaining("invalid signature");
+        }
+      } finally {
+        Files.write(damaged, original);
+      }
+    }
+    RunLedger.open(run, "simulation").close();
+    assertThat(shoal("ledger", "verify", run.toString())).isZero();
   }
 
   @Test

@@ -123,6 +123,8 @@ class PrometheusIT {
     }
 
     // the alerting rules are loaded and evaluate without error
+    long alerts = Files.readAllLines(root().resolve("deploy/prometheus/shoal-rules.yml")).stream()
+        .filter(line -> line.strip().startsWith("- alert:")).count();
     await("the rules of group 'shoal' evaluated without error", Duration.ofMinutes(1), prometheus, "prometheus",
         () -> {
           JsonNode groups = JSON.readTree(get(api + "/api/v1/rules").body()).get("data").get("groups");
@@ -134,7 +136,7 @@ class PrometheusIT {
               return false;
             }
           }
-          return groups.get(0).get("rules").size() == 5;
+          return groups.get(0).get("rules").size() == alerts;
         });
 
     assertThat(coordinator.waitFor(RUN.toMinutes(), TimeUnit.MINUTES)).as("the coordinator finishes its 8 rounds")

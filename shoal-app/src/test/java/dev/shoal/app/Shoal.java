@@ -32,6 +32,11 @@ final class Shoal {
 
   /** Starts shoal in the background, its output going to {@code out} and {@code err}. */
   static Process start(Path workDir, Path out, Path err, String... args) throws IOException {
+    return start(workDir, out, err, List.of(), args);
+  }
+
+  /** Starts shoal in the background with extra JVM options, such as {@code -Dshoal.fault=STEP}. */
+  static Process start(Path workDir, Path out, Path err, List<String> jvmOptions, String... args) throws IOException {
     String jar = System.getProperty("shoal.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
@@ -42,6 +47,7 @@ final class Shoal {
     if (Runtime.version().feature() >= 23) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).directory(workDir.toFile())

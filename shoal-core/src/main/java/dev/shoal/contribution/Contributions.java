@@ -1,6 +1,6 @@
 package dev.shoal.contribution;
 
-import dev.shoal.round.CentralEvaluator;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Seeds;
 import dev.shoal.tensor.ParameterSet;

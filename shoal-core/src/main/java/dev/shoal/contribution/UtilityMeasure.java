@@ -1,6 +1,6 @@
 package dev.shoal.contribution;
 
-import dev.shoal.round.CentralEvaluator;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import java.util.function.ToDoubleFunction;

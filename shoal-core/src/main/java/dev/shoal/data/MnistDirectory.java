@@ -77,7 +77,7 @@ public final class MnistDirectory {
     }
     FederatedData data = new FederatedData(train, test);
     log.debug(
-        "event=mnist_loaded dir={} train={} test={}",
+        "mnist loaded dir={} train={} test={}",
         dir, data.train().size(), data.test().size());
     return data;
   }

@@ -1,5 +1,6 @@
 package dev.shoal.node;
 
+import dev.shoal.federation.LedgerWitness;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;

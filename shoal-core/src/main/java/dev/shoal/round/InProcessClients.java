@@ -1,7 +1,7 @@
 package dev.shoal.round;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.node.SecureAggregation;
+import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.secagg.SecAggParticipant;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;

@@ -136,7 +136,7 @@ public final class RemoteClients implements ClientPort {
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
   private volatile boolean finished;
-  private final Map<String, dev.shoal.node.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, dev.shoal.federation.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RemoteClients(Clock clock, Duration livenessTimeout) {
     this(clock, livenessTimeout, Journal.NONE);
@@ -357,12 +357,12 @@ public final class RemoteClients implements ClientPort {
   }
 
   /** Records what a node says it runs with (engine threads, memory limit) when it registers. */
-  public void describe(String name, dev.shoal.node.Resources resources) {
+  public void describe(String name, dev.shoal.federation.Resources resources) {
     this.resources.put(name, resources);
   }
 
   /** Each node's resources as it last told them; nodes that did not are absent. */
-  public Map<String, dev.shoal.node.Resources> resources() {
+  public Map<String, dev.shoal.federation.Resources> resources() {
     return Map.copyOf(resources);
   }
 
@@ -444,6 +444,17 @@ public final class RemoteClients implements ClientPort {
         outcome(name, p.key, Outcome.TIMED_OUT, "no answer before the round's deadline");
       }
     }
+  }
+
+  /**
+   * Whether {@code name} holds work it may upload a blob for: a fit (its update; one sent in the
+   * clear for a secure fit is then rejected and deleted), or a stage of secure aggregation. An
+   * unknown node holds none.
+   */
+  public synchronized boolean awaitsUpload(String name) {
+    Node n = nodes.get(name);
+    return n != null && n.outstanding.values().stream()
+        .anyMatch(p -> p.work instanceof Work.Fit || p.work instanceof Work.SecAgg);
   }
 
   private Node node(String name) {

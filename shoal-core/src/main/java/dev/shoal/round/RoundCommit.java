@@ -22,4 +22,13 @@ public interface RoundCommit {
 
   /** Round {@code metrics.round()} produced {@code model}; record both before anyone hears of it. */
   void complete(RoundMetrics metrics, ParameterSet model);
+
+  /**
+   * Round {@code metrics.round()} produced {@code model}, with {@code record} (the updates'
+   * commitments and contribution scores) for its ledger entry; record them before anyone hears of
+   * it. The engine calls this one.
+   */
+  default void complete(RoundMetrics metrics, ParameterSet model, RoundRecord record) {
+    complete(metrics, model);
+  }
 }

@@ -14,6 +14,7 @@ import dev.shoal.strategy.UpdateRejectedException;
 import dev.shoal.strategy.WeightedMean;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.train.Evaluation;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,7 +121,7 @@ public final class RoundEngine {
       RoundResult r = runRound(round, global);
       global = r.global;
       history.add(r.metrics);
-      commit.complete(r.metrics, global);
+      commit.complete(r.metrics, global, r.record);
       listener.on(new RunEvent.RoundFinished(r.metrics, config.rounds(), global, r.record));
     }
     listener.on(new RunEvent.RunFinished(global, List.copyOf(history), seconds(start)));

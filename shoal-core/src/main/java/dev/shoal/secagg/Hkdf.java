@@ -5,7 +5,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HKDF with HMAC-SHA256 (RFC 5869): extract, expand, and both in one call. */
-public final class Hkdf {
+final class Hkdf {
 
   /** Output length of SHA-256, in bytes. */
   public static final int HASH_BYTES = 32;

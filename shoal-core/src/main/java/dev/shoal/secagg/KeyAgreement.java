@@ -20,7 +20,7 @@ import java.security.spec.XECPublicKeySpec;
  * encodings: a public key is its u-coordinate, little-endian; a private key is the 32-byte scalar
  * as generated (clamping is applied by the function, not stored).
  */
-public final class KeyAgreement {
+final class KeyAgreement {
 
   /** Length of a raw public key, private key and shared secret, in bytes. */
   public static final int KEY_BYTES = 32;

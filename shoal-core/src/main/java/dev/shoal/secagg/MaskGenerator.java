@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Values are returned as {@code int}s holding the unsigned residue; for k = 32 read them with
  * {@link Integer#toUnsignedLong}. Arithmetic on them is done by {@link ModVectors}.
  */
-public final class MaskGenerator {
+final class MaskGenerator {
 
   public static final int SEED_BYTES = 32;
   private static final int CHUNK_WORDS = 4096;

@@ -5,7 +5,7 @@ package dev.shoal.secagg;
  * {@code int}s (two's complement wrap-around is arithmetic mod 2<sup>32</sup>; the low k bits are
  * kept).
  */
-public final class ModVectors {
+final class ModVectors {
 
   private ModVectors() {}
 

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * {@link SecureRandom}, keeps anyone from choosing whom a client masks with; k = n − 1 gives the
  * complete graph of the original protocol.
  */
-public final class NeighbourGraph {
+final class NeighbourGraph {
 
   private final Map<String, List<String>> neighbours;
   private final int degree;

@@ -19,7 +19,7 @@ package dev.shoal.secagg;
  * @param bits k, the modulus is 2^k, 1 ≤ k ≤ 32
  * @param maxSummands n, the most vectors that will be summed, ≥ 1
  */
-public record Quantizer(double clip, int levels, int bits, int maxSummands) {
+record Quantizer(double clip, int levels, int bits, int maxSummands) {
 
   public Quantizer {
     if (!(clip > 0) || !Double.isFinite(clip)) {
@@ -38,7 +38,7 @@ public record Quantizer(double clip, int levels, int bits, int maxSummands) {
           ("a sum of %d quantized values lies in [-n*levels, n*levels] with n*levels = %d*%d = %d, which must be at most "
                   + "2^(k-1) - 1 = %d for k = %d bits, or the sum wraps around mod 2^k and decodes wrongly; "
                   + "use fewer levels, fewer summands or more bits")
-              .formatted(maxSummands, maxSummands, levels, (long) maxSummands * levels, limit, bits, bits));
+              .formatted(maxSummands, maxSummands, levels, (long) maxSummands * levels, limit, bits));
     }
   }
 

@@ -96,7 +96,7 @@ public record SecAggParams(int bits, double clip, int levels, int degree, int th
   }
 
   /** The quantizer for sums of up to {@code participants} inputs. */
-  public Quantizer quantizer(int participants) {
+  Quantizer quantizer(int participants) {
     return new Quantizer(clip, levels, bits, participants);
   }
 

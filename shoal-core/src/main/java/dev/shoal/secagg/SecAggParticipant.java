@@ -1,14 +1,12 @@
 package dev.shoal.secagg;
 
-import dev.shoal.node.SecureAggregation;
 import dev.shoal.strategy.Outbound;
-import dev.shoal.strategy.UpdateVector;
 import dev.shoal.tensor.ParameterSet;
 import java.security.SecureRandom;
 
 /**
  * A client's side of secure aggregation: it turns the update it trained into the vector it adds
- * to the sum ({@link UpdateVector}, with clipping and noise when asked) and answers the
+ * to the sum ({@link ClientVector}, with clipping and noise when asked) and answers the
  * protocol's stages for that round with a {@link SecAggClient}. The vector never leaves this
  * object except masked. One round at a time: holding a new update forgets the old one.
  */
@@ -26,7 +24,7 @@ public final class SecAggParticipant implements SecureAggregation {
   @Override
   public synchronized void hold(String self, int round, ParameterSet global, ParameterSet trained, long numExamples,
       Outbound outbound) {
-    held = new Held(round, new SecAggClient(self, random), UpdateVector.of(global, trained, numExamples, outbound, random));
+    held = new Held(round, new SecAggClient(self, random), ClientVector.of(global, trained, numExamples, outbound, random));
   }
 
   @Override

@@ -77,7 +77,7 @@ public final class SecAggServer {
   }
 
   /** A round over a given graph, whose degree must be {@code params.degree()}. */
-  public SecAggServer(SecAggParams params, int round, NeighbourGraph graph, int vectorLength) {
+  SecAggServer(SecAggParams params, int round, NeighbourGraph graph, int vectorLength) {
     params.check(graph.participants().size());
     if (graph.degree() != params.degree()) {
       throw new IllegalArgumentException(
@@ -109,7 +109,7 @@ public final class SecAggServer {
     return params;
   }
 
-  public NeighbourGraph graph() {
+  NeighbourGraph graph() {
     return graph;
   }
 

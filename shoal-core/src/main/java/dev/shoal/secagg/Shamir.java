@@ -21,7 +21,7 @@ import java.util.Set;
  * {@link SecureRandom} and hands out the points x = 1..n. Any t shares determine the secret by
  * Lagrange interpolation at 0; any t − 1 shares are consistent with every secret.
  */
-public final class Shamir {
+final class Shamir {
 
   /** The field modulus, the Mersenne prime 2^521 − 1. */
   public static final BigInteger PRIME = BigInteger.ONE.shiftLeft(521).subtract(BigInteger.ONE);

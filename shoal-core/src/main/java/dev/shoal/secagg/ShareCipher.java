@@ -24,7 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  * random per message. Under one key random 96-bit nonces are safe for far more messages than a
  * round sends (one per peer).
  */
-public final class ShareCipher {
+final class ShareCipher {
 
   public static final int NONCE_BYTES = 12;
   public static final int TAG_BITS = 128;

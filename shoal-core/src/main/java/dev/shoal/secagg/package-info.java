@@ -4,7 +4,7 @@
  * on the JDK's own providers only.
  *
  * <p>The protocol: {@link dev.shoal.secagg.SecAggParams} (parameters and their bounds),
- * {@link dev.shoal.secagg.NeighbourGraph} (who masks with whom),
+ * {@code NeighbourGraph} (who masks with whom),
  * {@link dev.shoal.secagg.SecAggRequest} and {@link dev.shoal.secagg.SecAggReply} (the messages
  * of the four stages) with {@link dev.shoal.secagg.SecAggCodec} (their binary form),
  * {@link dev.shoal.secagg.SecAggClient} (one client), {@link dev.shoal.secagg.SecAggServer} (the

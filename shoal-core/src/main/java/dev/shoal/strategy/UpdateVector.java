@@ -1,10 +1,7 @@
 package dev.shoal.strategy;
 
-import dev.shoal.privacy.ClientNoise;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
-import dev.shoal.tensor.TensorSource;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,8 @@ import java.util.Map;
  *
  * Without clipping w = min(examples, maxExamples) / maxExamples, so the sum's last element is Σ w
  * and the mean change is the sum divided by it: FedAvg's weighted mean. With clipping (distributed
- * differential privacy) every client weighs 1 and its change is clipped and noised first.
+ * differential privacy) every client weighs 1 and its change is clipped and noised first. A client
+ * builds its vector with {@code dev.shoal.secagg.ClientVector}.
  */
 public final class UpdateVector {
 
@@ -32,46 +30,6 @@ public final class UpdateVector {
           + " parameters is too large for secure aggregation, which sums one Java array");
     }
     return (int) n;
-  }
-
-  /**
-   * The client's vector for {@code trained}, from {@code global}, per the outbound pipeline. The
-   * client checks its own update here, since under secure aggregation nobody else can: a missing
-   * tensor, a wrong size or a non-finite value is refused.
-   */
-  public static float[] of(ParameterSet global, TensorSource trained, long numExamples, Outbound outbound,
-      SecureRandom random) {
-    float[] v = new float[length(global)];
-    int at = 0;
-    for (String name : global.names()) {
-      float[] g = global.read(name).data();
-      float[] x = trained.read(name).data();
-      if (x.length != g.length) {
-        throw new IllegalArgumentException("tensor '%s' has %d values, the global model's %d"
-            .formatted(name, x.length, g.length));
-      }
-      for (int i = 0; i < g.length; i++) {
-        if (!Float.isFinite(x[i])) {
-          throw new IllegalArgumentException("tensor '%s' holds a non-finite value (%s) at index %d"
-              .formatted(name, x[i], i));
-        }
-        v[at++] = x[i] - g[i];
-      }
-    }
-    double weight;
-    if (outbound.clips()) {
-      float[] delta = ClientNoise.clipAndNoise(
-          java.util.Arrays.copyOf(v, at), outbound.clipNorm(), outbound.noiseStddev(), random);
-      System.arraycopy(delta, 0, v, 0, at);
-      weight = 1;
-    } else {
-      weight = (double) Math.min(numExamples, outbound.maxExamples()) / outbound.maxExamples();
-      for (int i = 0; i < at; i++) {
-        v[i] = (float) (v[i] * weight);
-      }
-    }
-    v[at] = (float) weight;
-    return v;
   }
 
   /** {@code global + sum[0..P) / divisor}, as float32 tensors with the global model's layout. */

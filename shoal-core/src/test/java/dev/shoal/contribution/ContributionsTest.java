@@ -3,7 +3,7 @@ package dev.shoal.contribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.shoal.round.CentralEvaluator;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;

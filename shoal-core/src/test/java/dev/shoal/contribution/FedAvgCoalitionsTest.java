@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.shoal.round.CentralEvaluator;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitReply;

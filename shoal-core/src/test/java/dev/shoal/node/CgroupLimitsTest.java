@@ -2,6 +2,7 @@ package dev.shoal.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shoal.federation.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

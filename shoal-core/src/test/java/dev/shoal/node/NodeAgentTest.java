@@ -3,10 +3,12 @@ package dev.shoal.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.federation.LedgerWitness;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RoundEngineTest;
 import dev.shoal.round.RunConfig;
+import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.tensor.ContentId;

@@ -53,7 +53,7 @@ public final class DjlTrainer implements Trainer {
   /** Fraction of the last local epoch's examples classified correctly while training (not for regression). */
   public static final String TRAIN_ACCURACY = "train_accuracy";
 
-  private static final Logger LOG = LoggerFactory.getLogger(DjlTrainer.class);
+  private static final Logger log = LoggerFactory.getLogger(DjlTrainer.class);
   private static final int EVALUATION_BATCH = 256;
 
   private final String model;
@@ -124,8 +124,8 @@ public final class DjlTrainer implements Trainer {
       }
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
       checkFinite(trained, last, config);
-      LOG.debug(
-          "event=fit model={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer={} train_loss={} train_accuracy={} millis={}",
+      log.debug(
+          "fit model={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" train_loss={} train_accuracy={} millis={}",
           model, n, config.epochs(), config.batchSize(), config.learningRate(), lossFunction.id(),
           config.optimizer().describe(), last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
       Map<String, Double> metrics = new HashMap<>();
@@ -223,10 +223,10 @@ public final class DjlTrainer implements Trainer {
   private void checkData(Dataset data, String verb) {
     Objects.requireNonNull(data, "data");
     if (data.size() == 0) {
-      throw new IllegalArgumentException("cannot %s an empty dataset".formatted(verb));
+      throw new IncompatibleDataException("cannot %s an empty dataset".formatted(verb));
     }
     if (data.inputSize() != spec.inputSize()) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleDataException(
           "model '%s' takes %d values per example (shape %s) but the data's examples have %d (shape %s)"
               .formatted(model, spec.inputSize(), spec.inputShape(), data.inputSize(), data.schema().inputShape()));
     }
@@ -237,7 +237,7 @@ public final class DjlTrainer implements Trainer {
     long[] shape = outputs.getShape().getShape();
     long per = shape.length < 2 ? 1 : outputs.getShape().size() / shape[0];
     if (per != width) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleDataException(
           "model '%s' outputs %d values per example but the data's %s task needs %d%s"
               .formatted(model, per, data.schema().task(), width,
                   data.schema().task() == Task.CLASSIFICATION ? " (one per class)" : ""));

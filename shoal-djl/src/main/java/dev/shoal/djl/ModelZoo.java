@@ -95,7 +95,7 @@ public final class ModelZoo {
    * registered spec when it takes the schema's input.
    *
    * @throws UnknownModelException if there is no such model
-   * @throws IllegalArgumentException if the model does not take the schema's examples
+   * @throws IncompatibleDataException if the model does not take the schema's examples
    */
   public synchronized ModelSpec get(String name, Schema schema) {
     ModelSpec fixed = get(name);
@@ -104,7 +104,7 @@ public final class ModelZoo {
       return f.apply(schema);
     }
     if (fixed.inputSize() != schema.inputSize()) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleDataException(
           "model '%s' takes examples of shape %s (%d values) but the data's examples have shape %s (%d values)"
               .formatted(name, fixed.inputShape(), fixed.inputSize(), schema.inputShape(), schema.inputSize()));
     }

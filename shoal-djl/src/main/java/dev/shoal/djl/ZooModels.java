@@ -66,12 +66,12 @@ final class ZooModels {
   /**
    * The CNN for the schema's images ({@code [channels, height, width]}, at least 4x4) and outputs.
    *
-   * @throws IllegalArgumentException if the examples are not images
+   * @throws IncompatibleDataException if the examples are not images
    */
   static ModelSpec cnn(Schema schema) {
     int[] s = schema.shape();
     if (s.length != 3 || s[1] < 4 || s[2] < 4) {
-      throw new IllegalArgumentException(
+      throw new IncompatibleDataException(
           "model 'cnn' takes images of shape [channels, height, width], at least 4x4; the data's examples have shape %s; use mlp or logreg"
               .formatted(schema.inputShape()));
     }

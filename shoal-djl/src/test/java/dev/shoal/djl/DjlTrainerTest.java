@@ -14,6 +14,7 @@ import dev.shoal.train.FitOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class DjlTrainerTest {
@@ -34,6 +35,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void logregAndMlpLearnALearnableTask() {
     for (String name : List.of("logreg", "mlp")) {
@@ -50,6 +52,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void cnnTrainsAndChangesItsParameters() {
     DjlTrainer cnn = zoo.newTrainer("cnn");
@@ -60,6 +63,7 @@ class DjlTrainerTest {
     assertThat(out.metrics().get("train_loss")).isFinite();
   }
 
+  @Tag("slow")
   @Test
   void fitIsRepeatableAndLeavesItsInputAlone() {
     DjlTrainer mlp = zoo.newTrainer("mlp");
@@ -104,6 +108,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void manyFitsDoNotAccumulateNativeMemory() {
     DjlTrainer logreg = zoo.newTrainer("logreg");

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A ledger log file is damaged before its last record, so records that were once committed
- * can no longer be trusted. Unlike a torn tail (a crash in the middle of an append, which the
+ * A ledger log file is damaged: a complete record fails its checksum, or a record that a signed
+ * checkpoint covers is incomplete or missing, so records that were once committed can no longer
+ * be trusted. Unlike a torn tail (a crash in the middle of an append, which the
  * log repairs on open) this is never repaired automatically.
  */
 public final class LedgerCorruptedException extends IOException {
@@ -18,7 +19,8 @@ public final class LedgerCorruptedException extends IOException {
 
   public LedgerCorruptedException(Path file, long recordIndex, long offset, String problem) {
     super("ledger file " + file + " is corrupt at record " + recordIndex + " (byte offset " + offset + "): "
-        + problem + "; records before it are intact, restore the file from a backup or a replica");
+        + problem + "; records before it are intact; nothing was changed: restore the ledger directory from a backup"
+        + " or a replica (see \"Restore a damaged ledger\" in docs/operations.md)");
     this.file = file;
     this.recordIndex = recordIndex;
     this.offset = offset;

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * {@link #append} writes the whole record and forces it to disk before it returns, so an index
  * that was returned survives a crash. On {@link #open}, a record cut short by a crash during
- * an append (a torn tail) is cut off, and a warning says how many bytes were dropped; damage
- * anywhere before the last record is a {@link LedgerCorruptedException} naming the record.
+ * an append (a torn tail: the file ends inside the last record, or in zero bytes) is cut off, and
+ * a warning says how many bytes were dropped. Anything else is damage, a {@link
+ * LedgerCorruptedException} naming the record: a complete record whose checksum fails (even the
+ * last), or an incomplete record that a signed checkpoint covers.
  *
  * <p>The leaf of entry {@code i} is {@link MerkleTree#leafHash}{@code (entry(i))}; the log keeps
  * all leaf hashes in memory (32 bytes per entry) to answer roots and proofs for any size.
@@ -78,6 +80,19 @@ public final class LedgerLog implements Closeable {
    *     cannot be read
    */
   public static LedgerLog open(Path dir) throws IOException {
+    return open(dir, 0);
+  }
+
+  /**
+   * Opens the log in {@code dir} as {@link #open(Path)} does, knowing that its first {@code
+   * mustHold} entries are covered by a signed checkpoint (and perhaps cosigned by witnesses): an
+   * incomplete last record among them was once complete, so the file was truncated or damaged,
+   * and nothing is cut; a log that holds fewer entries is refused too.
+   *
+   * @throws LedgerCorruptedException if a record is damaged, or the log holds fewer than {@code
+   *     mustHold} entries
+   */
+  public static LedgerLog open(Path dir, long mustHold) throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(FILE_NAME);
     if (!Files.exists(file)) {
@@ -98,7 +113,11 @@ public final class LedgerLog implements Closeable {
     try {
       List<Long> offsets = new ArrayList<>();
       List<byte[]> hashes = new ArrayList<>();
-      long end = scan(file, channel, offsets, hashes, null);
+      long end = scan(file, channel, offsets, hashes, null, mustHold);
+      if (offsets.size() < mustHold) {
+        throw new LedgerCorruptedException(file, offsets.size(), end, "the file ends after " + offsets.size()
+            + " entries, but a signed checkpoint covers " + mustHold + ": the file was truncated");
+      }
       log.debug("ledger opened file={} entries={} bytes={}", file, offsets.size(), end);
       return new LedgerLog(file, channel, lock, offsets, hashes, end);
     } catch (IOException | RuntimeException e) {
@@ -131,7 +150,7 @@ public final class LedgerLog implements Closeable {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       List<byte[]> entries = new ArrayList<>();
       List<String> tail = new ArrayList<>();
-      scan(file, channel, new ArrayList<>(), new ArrayList<>(), new Reader(entries, tail));
+      scan(file, channel, new ArrayList<>(), new ArrayList<>(), new Reader(entries, tail), 0);
       return new Contents(entries, tail.stream().findFirst());
     }
   }
@@ -163,8 +182,8 @@ public final class LedgerLog implements Closeable {
    * Reads every record, fills offsets and leaf hashes, and returns the end offset. A writer
    * ({@code reader} null) cuts a torn tail; a reader collects the entries and notes it.
    */
-  private static long scan(Path file, FileChannel ch, List<Long> offsets, List<byte[]> hashes, Reader reader)
-      throws IOException {
+  private static long scan(Path file, FileChannel ch, List<Long> offsets, List<byte[]> hashes, Reader reader,
+      long mustHold) throws IOException {
     long size = ch.size();
     ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
     readFully(ch, magic, 0);
@@ -178,7 +197,7 @@ public final class LedgerLog implements Closeable {
       long index = offsets.size();
       long remaining = size - pos;
       if (remaining < HEADER_BYTES) {
-        return tail(file, ch, index, pos, size, "incomplete record header", reader);
+        return tail(file, ch, index, pos, size, "incomplete record header", reader, mustHold);
       }
       header.clear();
       readFully(ch, header, pos);
@@ -188,22 +207,23 @@ public final class LedgerLog implements Closeable {
       int entryCrc = header.getInt();
       if (crc(ByteBuffer.allocate(4).putInt(length).array()) != headerCrc || length < 0 || length > MAX_ENTRY_BYTES) {
         if (allZero(ch, pos, size)) {
-          return tail(file, ch, index, pos, size, "zero-filled record", reader);
+          return tail(file, ch, index, pos, size, "zero-filled record", reader, mustHold);
         }
         throw new LedgerCorruptedException(file, index, pos, "the record header checksum does not match");
       }
       long recordEnd = pos + HEADER_BYTES + length;
       if (recordEnd > size) {
-        return tail(file, ch, index, pos, size, "incomplete entry", reader);
+        return tail(file, ch, index, pos, size, "incomplete entry", reader, mustHold);
       }
       ByteBuffer entry = ByteBuffer.allocate(length);
       readFully(ch, entry, pos + HEADER_BYTES);
       byte[] bytes = entry.array();
       if (crc(bytes) != entryCrc) {
-        if (recordEnd == size) {
-          return tail(file, ch, index, pos, size, "entry checksum mismatch in the last record", reader);
-        }
-        throw new LedgerCorruptedException(file, index, pos, "the entry checksum does not match");
+        // A complete record was written whole: a checksum that fails means its bytes changed since.
+        throw new LedgerCorruptedException(file, index, pos, recordEnd == size
+            ? "the last record is complete but its entry checksum does not match (not a torn write: its bytes"
+                + " changed after it was written)"
+            : "the entry checksum does not match");
       }
       offsets.add(pos);
       hashes.add(MerkleTree.leafHash(bytes));
@@ -215,8 +235,13 @@ public final class LedgerLog implements Closeable {
     return pos;
   }
 
-  private static long tail(Path file, FileChannel ch, long index, long pos, long size, String reason, Reader reader)
-      throws IOException {
+  private static long tail(Path file, FileChannel ch, long index, long pos, long size, String reason, Reader reader,
+      long mustHold) throws IOException {
+    if (index < mustHold) {
+      throw new LedgerCorruptedException(file, index, pos, reason + " in record " + index + ", which a signed"
+          + " checkpoint of " + mustHold + " entries covers: it was complete once, so the file was truncated or"
+          + " damaged (not a torn write)");
+    }
     if (reader != null) {
       reader.tail().add("record " + index + " at byte offset " + pos + ": " + reason);
       return pos;

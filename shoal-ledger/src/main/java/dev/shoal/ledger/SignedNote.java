@@ -138,7 +138,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
    *
    * @throws NoteVerificationException saying why the note is refused
    */
-  public VerifiedNote verify(Collection<? extends NoteVerifier> verifiers) throws NoteVerificationException {
+  VerifiedNote verify(Collection<? extends NoteVerifier> verifiers) throws NoteVerificationException {
     Set<NoteSignature> verified = new LinkedHashSet<>();
     Set<NoteSignature> unverified = new LinkedHashSet<>();
     List<Cosignature> cosignatures = new ArrayList<>();

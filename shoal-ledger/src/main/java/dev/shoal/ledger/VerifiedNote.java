@@ -11,7 +11,7 @@ import java.util.List;
  * @param unverified signatures by unknown keys, ignored
  * @param cosignatures the verified cosignatures with their timestamps
  */
-public record VerifiedNote(String text, List<NoteSignature> verified, List<NoteSignature> unverified,
+record VerifiedNote(String text, List<NoteSignature> verified, List<NoteSignature> unverified,
     List<Cosignature> cosignatures) {
 
   public VerifiedNote {

@@ -125,11 +125,39 @@ class LedgerLogTest {
   }
 
   @Test
-  void aGarbledLastEntryIsCutAsATornWrite() throws IOException {
+  void aFlippedByteInTheLastCompleteRecordIsDamageNotATornWrite() throws IOException {
     Path dir = logWith(3);
     byte[] bytes = Files.readAllBytes(dir.resolve(LedgerLog.FILE_NAME));
     bytes[bytes.length - 1] ^= 0x40;
-    try (LedgerLog ledger = LedgerLog.open(copyOf(dir, "garbled", bytes))) {
+    Path copy = copyOf(dir, "garbled", bytes);
+    assertThatThrownBy(() -> LedgerLog.open(copy))
+        .isInstanceOfSatisfying(LedgerCorruptedException.class, e -> assertThat(e.recordIndex()).isEqualTo(2))
+        .hasMessageContaining(copy.resolve(LedgerLog.FILE_NAME).toString())
+        .hasMessageContaining("the last record is complete but its entry checksum does not match")
+        .hasMessageContaining("docs/operations.md");
+    assertThat(Files.readAllBytes(copy.resolve(LedgerLog.FILE_NAME))).as("nothing is cut").isEqualTo(bytes);
+    assertThatThrownBy(() -> LedgerLog.read(copy)).isInstanceOf(LedgerCorruptedException.class);
+  }
+
+  @Test
+  void anIncompleteRecordThatACheckpointCoversIsNeverCut() throws IOException {
+    Path dir = logWith(3);
+    byte[] full = Files.readAllBytes(dir.resolve(LedgerLog.FILE_NAME));
+    byte[] shortened = Arrays.copyOf(full, full.length - 5);
+    Path copy = copyOf(dir, "shortened", shortened);
+    assertThatThrownBy(() -> LedgerLog.open(copy, 3))
+        .isInstanceOfSatisfying(LedgerCorruptedException.class, e -> assertThat(e.recordIndex()).isEqualTo(2))
+        .hasMessageContaining("which a signed checkpoint of 3 entries covers");
+    assertThat(Files.readAllBytes(copy.resolve(LedgerLog.FILE_NAME))).isEqualTo(shortened);
+    // a whole record missing is refused too
+    Path gone;
+    try (LedgerLog ledger = LedgerLog.open(dir)) {
+      gone = copyOf(dir, "gone", Arrays.copyOf(full, (int) offsetOf(ledger, 2)));
+    }
+    assertThatThrownBy(() -> LedgerLog.open(gone, 3)).isInstanceOf(LedgerCorruptedException.class)
+        .hasMessageContaining("the file ends after 2 entries, but a signed checkpoint covers 3");
+    // an append no checkpoint covers yet may still be cut
+    try (LedgerLog ledger = LedgerLog.open(copy, 2)) {
       assertThat(ledger.size()).isEqualTo(2);
     }
   }

@@ -115,6 +115,15 @@ final class Rows {
     }
   }
 
+  static List<CommittedRound> committedRounds(Connection c, long runId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT round, model_id, metrics, ledger_entry FROM rounds"
+        + " WHERE run_id = ? AND status = 'completed' ORDER BY round")) {
+      s.setLong(1, runId);
+      return list(s, rs -> new CommittedRound(rs.getInt(1), new ContentId(rs.getString(2)), rs.getString(3),
+          Optional.ofNullable(rs.getString(4))));
+    }
+  }
+
   static List<RoundRecord> rounds(Connection c, long runId) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(
         "SELECT " + ROUND_COLUMNS + " FROM rounds WHERE run_id = ? ORDER BY round")) {

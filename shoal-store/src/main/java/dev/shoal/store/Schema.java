@@ -10,7 +10,7 @@ import java.util.List;
 final class Schema {
 
   /** The schema this code reads and writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Statements that create version 1 on an empty database. */
   static final List<String> V1 = List.of(
@@ -116,6 +116,13 @@ final class Schema {
         receipt  TEXT    NOT NULL CHECK (receipt IN ('duplicate', 'late', 'not_instructed')),
         received TEXT    NOT NULL
       )""");
+
+  /**
+   * Statements that turn version 2 into version 3: a completed round keeps the ledger entry that
+   * records it, committed with the round, so the ledger can be brought level with the database
+   * after a crash between the two.
+   */
+  static final List<String> V3 = List.of("ALTER TABLE rounds ADD COLUMN ledger_entry TEXT");
 
   private Schema() {}
 }

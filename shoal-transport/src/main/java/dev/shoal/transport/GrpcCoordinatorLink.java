@@ -1,7 +1,8 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
@@ -24,7 +25,6 @@ import dev.shoal.transport.proto.NodeRef;
 import dev.shoal.transport.proto.PollReply;
 import dev.shoal.transport.proto.RegisterRequest;
 import dev.shoal.transport.proto.SecAggAnswer;
-import dev.shoal.transport.proto.StatusReply;
 import dev.shoal.transport.proto.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -48,6 +48,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GrpcCoordinatorLink.class);
+  /** Uploads the coordinator refuses for lack of space are tried this often, then reported as failed. */
+  static final int NO_ROOM_ATTEMPTS = 3;
+  /** The wait before the second attempt; it doubles for each further one. */
+  static final long NO_ROOM_BACKOFF_MILLIS = 1000;
   private static final long UNARY_SECONDS = 30;
   private static final long TRANSFER_MINUTES = 30;
 
@@ -97,7 +102,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** Tells the coordinator, with every registration, what this node runs with. */
-  public GrpcCoordinatorLink announce(dev.shoal.node.Resources resources) {
+  public GrpcCoordinatorLink announce(dev.shoal.federation.Resources resources) {
     this.resources = ResourcesWire.toProto(resources);
     return this;
   }
@@ -191,8 +196,13 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     }
   }
 
-  /** Uploads a stored blob in chunks unless the coordinator already has it. */
+  /** Uploads a stored blob in chunks unless the coordinator already has it; names no node. */
   void upload(ContentId id) throws IOException {
+    upload(id, "");
+  }
+
+  /** Uploads a stored blob for {@code node}'s work in chunks unless the coordinator already has it. */
+  void upload(ContentId id, String node) throws IOException {
     if (call(() -> unary().hasBlob(BlobRef.newBuilder().setContentId(id.value()).build())).getPresent()) {
       return;
     }
@@ -205,7 +215,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
         byte[] data = in.readNBytes(Wire.CHUNK_BYTES);
         Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data));
         if (offset == 0) {
-          c.setContentId(id.value()).setTotalSize(size);
+          c.setContentId(id.value()).setTotalSize(size).setNode(node);
         }
         upload.awaitReady();
         out.onNext(c.build());
@@ -224,7 +234,34 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       throws IOException {
     ContentId id = cache.putModel(update);
     try {
-      upload(id);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          upload(id, node);
+          break;
+        } catch (IOException e) {
+          if (!(e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED)) {
+            throw e;
+          }
+          if (attempt == NO_ROOM_ATTEMPTS) {
+            // tell the coordinator, so its round goes on without this update instead of waiting for it
+            String reason = "the coordinator had no room for the update (" + attempt + " attempts): " + e.getMessage();
+            log.warn("update not accepted, reported as failed node={} round={} reason=\"{}\"", node, round, reason);
+            call(() -> unary().fail(FailureReport.newBuilder().setNode(node).setReason(reason)
+                .setAssignment(dev.shoal.transport.proto.Assignment.newBuilder()
+                    .setKind(dev.shoal.transport.proto.Assignment.Kind.FIT).setRound(round)).build()));
+            return "NO_ROOM";
+          }
+          long wait = NO_ROOM_BACKOFF_MILLIS << (attempt - 1);
+          log.warn("coordinator has no room for the update, retrying node={} round={} attempt={} retry_in_ms={}"
+              + " reason=\"{}\"", node, round, attempt, wait, e.getMessage());
+          try {
+            Thread.sleep(wait);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to upload again");
+          }
+        }
+      }
     } finally {
       cache.delete(id);
     }
@@ -251,7 +288,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     } else {
       ContentId id = cache.put(reply);
       try {
-        upload(id);
+        upload(id, node);
       } finally {
         if (!id.equals(cachedId)) {
           cache.delete(id);
@@ -290,8 +327,8 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   }
 
   /** The coordinator's view of runs and nodes. */
-  public StatusReply status() throws IOException {
-    return call(() -> unary().status(StatusRequest.getDefaultInstance()));
+  public RunStatus status() throws IOException {
+    return StatusWire.fromProto(call(() -> unary().status(StatusRequest.getDefaultInstance())));
   }
 
   private interface Call<T> {
@@ -320,8 +357,10 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
       default -> {
         Throwable certificate = certificateFailure(e);
+        // a certificate check that failed on this side: this client refused the server, not the other way round
         yield certificate == null ? new IOException(message, e)
-            : new RefusedException("TLS handshake failed: " + certificate.getMessage(), e);
+            : new RefusedException("this node refused the server's certificate: " + certificate.getMessage()
+                + " (is another federation's coordinator, or something else, listening at that address?)", e);
       }
     };
   }

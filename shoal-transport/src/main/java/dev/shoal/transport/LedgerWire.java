@@ -1,7 +1,7 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
 import dev.shoal.transport.proto.CheckpointReply;
 import dev.shoal.transport.proto.CosignRequest;
 import dev.shoal.transport.proto.LedgerEntryProof;

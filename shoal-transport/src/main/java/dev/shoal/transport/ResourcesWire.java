@@ -1,16 +1,16 @@
 package dev.shoal.transport;
 
-import dev.shoal.node.Resources;
+import dev.shoal.federation.Resources;
 import dev.shoal.transport.proto.NodeResources;
 import java.util.Locale;
 import java.util.Optional;
 
 /** A node's {@link Resources} on the wire ({@link NodeResources}) and back. */
-public final class ResourcesWire {
+final class ResourcesWire {
 
   private ResourcesWire() {}
 
-  public static NodeResources toProto(Resources r) {
+  static NodeResources toProto(Resources r) {
     return NodeResources.newBuilder().setEngineThreads(r.engineThreads())
         .setThreadsFrom(r.threadsFrom().name().toLowerCase(Locale.ROOT)).setProcessors(r.processors())
         .setCpuQuota(r.cpuQuota()).setMemoryLimitBytes(r.memoryLimitBytes())
@@ -18,7 +18,7 @@ public final class ResourcesWire {
   }
 
   /** The resources a message describes; empty when it does not make sense (e.g. no threads). */
-  public static Optional<Resources> fromProto(NodeResources p) {
+  static Optional<Resources> fromProto(NodeResources p) {
     try {
       return Optional.of(new Resources(p.getEngineThreads(),
           Resources.ThreadsFrom.valueOf(p.getThreadsFrom().toUpperCase(Locale.ROOT)), p.getProcessors(),

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
-import dev.shoal.node.SecureAggregation;
+import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FitInstruction;
@@ -17,7 +18,6 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.transport.proto.FederationGrpc;
 import dev.shoal.transport.proto.FitResult;
 import dev.shoal.transport.proto.SecAggAnswer;
-import dev.shoal.transport.proto.StatusReply;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,7 @@ class SecureAggregationTransportTest {
   void start() throws Exception {
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     blobs = BlobStore.open(dir.resolve("blobs"));
-    var service = new FederationService(clients, blobs, () -> StatusReply.newBuilder().setRun("test").build(),
+    var service = new FederationService(clients, blobs, () -> new RunStatus("test", 0, 0, 0, "waiting", List.of()),
         Duration.ofMillis(50), Duration.ofMillis(10));
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);
     link = GrpcCoordinatorLink.insecure("127.0.0.1", server.port(), dir.resolve("node"));
@@ -226,7 +227,9 @@ class SecureAggregationTransportTest {
     assertThat(link.submitSecAgg("a", 1, "share-keys", new byte[] {2})).isEqualTo("DUPLICATE");
     assertThat(answer.get(10, TimeUnit.SECONDS)).containsExactly(2);
     byte[] large = big(2 * Wire.SECAGG_INLINE_BYTES);
-    assertThat(link.submitSecAgg("a", 1, "share-keys", large)).isEqualTo("DUPLICATE");
+    // a reply too large to go inline is an upload, and a node with no stage to answer may not upload
+    assertThatThrownBy(() -> link.submitSecAgg("a", 1, "share-keys", large))
+        .hasMessageContaining("FAILED_PRECONDITION: node 'a' holds no work that takes an upload");
     assertThat(blobs.contains(ContentId.of(large))).isFalse();
 
     CompletableFuture<String> engine = new CompletableFuture<>();

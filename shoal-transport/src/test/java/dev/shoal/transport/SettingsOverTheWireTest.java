@@ -3,6 +3,7 @@ package dev.shoal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.data.Dataset;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
@@ -16,7 +17,6 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Setting;
 import dev.shoal.train.Settings;
-import dev.shoal.transport.proto.StatusReply;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +64,7 @@ class SettingsOverTheWireTest {
   void settingsArriveAndAnUnknownRequiredOneIsRefusedWithItsName() throws Exception {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
-        () -> StatusReply.newBuilder().setRun("test").build(), Duration.ofMillis(50), Duration.ofMillis(10));
+        () -> new RunStatus("test", 0, 0, 0, "waiting", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
     List<Settings> seenByNew = new CopyOnWriteArrayList<>();
     List<Settings> seenByOld = new CopyOnWriteArrayList<>();
     try (CoordinatorServer server = CoordinatorServer.startInsecure("127.0.0.1", 0, service);

@@ -50,6 +50,14 @@ public final class CoordinatorMetrics implements OperationsPart {
   private volatile int currentRound;
   private volatile RoundMetrics last;
 
+  private static double freeBytes(java.nio.file.Path dir) {
+    try {
+      return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    } catch (java.io.IOException e) {
+      return Double.NaN;
+    }
+  }
+
   /** The metrics of {@code run}, ready to hear its events before {@link #register}. */
   public CoordinatorMetrics(LiveRun run) {
     Labels labels = Labels.of("run", run.name());
@@ -73,6 +81,8 @@ public final class CoordinatorMetrics implements OperationsPart {
     gauge("shoal_planned_rounds", "Rounds the run is configured for", labels, () -> plannedRounds);
     gauge("shoal_nodes_online", "Nodes heard from within the liveness timeout", labels, online::size);
     gauge("shoal_nodes_known", "Nodes that registered since this coordinator started", labels, known::size);
+    run.stateDir().ifPresent(dir -> gauge("shoal_state_free_bytes",
+        "Bytes free for the coordinator in the file system of its state directory", labels, () -> freeBytes(dir)));
     lastRound("shoal_test_accuracy", "Test accuracy of the latest global model on the coordinator's data (0 to 1)",
         labels, RoundMetrics::testAccuracy);
     lastRound("shoal_test_loss", "Test loss of the latest global model on the coordinator's data", labels,

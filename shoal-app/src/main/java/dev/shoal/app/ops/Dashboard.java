@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.shoal.federation.NodeStatus;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RunEvent;
 import dev.shoal.round.RunListener;
-import dev.shoal.transport.proto.NodeStatus;
-import dev.shoal.transport.proto.StatusReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -187,14 +187,15 @@ public final class Dashboard implements OperationsPart {
     String state = p.phase();
     int completed = 0;
     try {
-      StatusReply s = run.status().get();
-      completed = s.getCompletedRounds();
+      RunStatus s = run.status().get();
+      completed = s.completedRounds();
+      out.put("plaintext", s.plaintext());
       if (p.phase().equals("running")) {
-        state = s.getState();
+        state = s.state();
       }
-      for (NodeStatus n : s.getNodesList()) {
-        nodes.addObject().put("name", n.getName()).put("online", n.getOnline())
-            .put("last_seen", n.getLastSeenEpochMillis()).put("rounds_contributed", n.getRoundsContributed());
+      for (NodeStatus n : s.nodes()) {
+        nodes.addObject().put("name", n.name()).put("online", n.online())
+            .put("last_seen", n.lastSeen().toEpochMilli()).put("rounds_contributed", n.roundsContributed());
       }
     } catch (RuntimeException e) {
       log.debug("run status unavailable reason=\"{}\"", e.getMessage());

@@ -209,13 +209,13 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<dev.shoal.node.LedgerWitness.Offer> checkpoint(String node, long lastSize)
+    public java.util.Optional<dev.shoal.federation.LedgerWitness.Offer> checkpoint(String node, long lastSize)
         throws IOException {
       return link.checkpoint(node, lastSize);
     }
 
     @Override
-    public String cosign(String node, dev.shoal.node.LedgerWitness.Cosignature cosignature) throws IOException {
+    public String cosign(String node, dev.shoal.federation.LedgerWitness.Cosignature cosignature) throws IOException {
       return link.cosign(node, cosignature);
     }
   }

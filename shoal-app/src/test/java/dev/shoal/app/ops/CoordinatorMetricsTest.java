@@ -2,13 +2,13 @@ package dev.shoal.app.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RemoteClients.Journal;
 import dev.shoal.round.RemoteClients.Kind;
 import dev.shoal.round.RemoteClients.Outcome;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunEvent;
 import dev.shoal.round.RunListener;
-import dev.shoal.transport.proto.StatusReply;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,12 +36,27 @@ class CoordinatorMetricsTest {
   record Served(CoordinatorMetrics metrics, RunListener events, Journal journal, String url) {}
 
   Served serve(String name, int rounds) {
-    LiveRun run = new LiveRun(name, rounds, StatusReply::getDefaultInstance, Optional.empty());
+    LiveRun run = new LiveRun(name, rounds, () -> new RunStatus("", 0, 0, 0, "", List.of()), Optional.empty());
     CoordinatorMetrics metrics = new CoordinatorMetrics(run);
     HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0);
     endpoints.add(http);
     metrics.register(http, run);
     return new Served(metrics, metrics.events(), metrics.nodes(), http.url() + "/metrics");
+  }
+
+  @Test
+  void theStateDirectorysFreeBytesAreAGauge(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) throws Exception {
+    LiveRun run = new LiveRun("disk", 3, () -> new dev.shoal.federation.RunStatus("disk", 0, 3, 0, "waiting", java.util.List.of()), Optional.empty(), Optional.of(state));
+    CoordinatorMetrics metrics = new CoordinatorMetrics(run);
+    HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0);
+    endpoints.add(http);
+    metrics.register(http, run);
+    Exposition e = Exposition.scrape(http.url() + "/metrics");
+    assertThat(e.type("shoal_state_free_bytes")).contains("gauge");
+    double free = e.value("shoal_state_free_bytes", "run", "disk");
+    assertThat(free).isPositive().isLessThanOrEqualTo(java.nio.file.Files.getFileStore(state).getTotalSpace());
+    // a coordinator without a state directory has no such gauge
+    assertThat(Exposition.scrape(serve("nodisk", 3).url()).type("shoal_state_free_bytes")).isEmpty();
   }
 
   static RoundMetrics round(int round, int clients, int failures, double seconds, double accuracy, double loss,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shoal.federation.NodeStatus;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.ledger.Checkpoint;
 import dev.shoal.ledger.Cosigner;
 import dev.shoal.ledger.LedgerLog;
@@ -16,8 +18,6 @@ import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunEvent;
 import dev.shoal.round.RunListener;
-import dev.shoal.transport.proto.NodeStatus;
-import dev.shoal.transport.proto.StatusReply;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,13 +65,9 @@ class DashboardTest {
     writeLedger(ledger, 3);
     http = HttpEndpoint.open("127.0.0.1", 0);
     dashboard = new Dashboard();
-    StatusReply status = StatusReply.newBuilder().setRun("unit").setTotalRounds(5).setCompletedRounds(1)
-        .setCurrentRound(2).setState("running")
-        .addNodes(NodeStatus.newBuilder().setName("site-a").setOnline(true).setLastSeenEpochMillis(1_000)
-            .setRoundsContributed(2))
-        .addNodes(NodeStatus.newBuilder().setName(ODD_NAME).setOnline(false).setLastSeenEpochMillis(500)
-            .setRoundsContributed(0))
-        .build();
+    RunStatus status = new RunStatus("unit", 2, 5, 1, "running", List.of(
+        new NodeStatus("site-a", true, Instant.ofEpochMilli(1_000), 2, Optional.empty()),
+        new NodeStatus(ODD_NAME, false, Instant.ofEpochMilli(500), 0, Optional.empty())));
     dashboard.register(http, new LiveRun("unit", 5, () -> status, Optional.of(ledger)));
   }
 
@@ -186,7 +182,7 @@ class DashboardTest {
   @Test
   void aRunWithoutLedgerSaysSo() throws Exception {
     try (HttpEndpoint other = HttpEndpoint.open("127.0.0.1", 0)) {
-      new Dashboard().register(other, new LiveRun("bare", 1, StatusReply::getDefaultInstance, Optional.empty()));
+      new Dashboard().register(other, new LiveRun("bare", 1, () -> new RunStatus("", 0, 0, 0, "", List.of()), Optional.empty()));
       HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(other.url() + "/api/ledger")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(JSON.readTree(r.body()).path("available").asBoolean()).isFalse();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.shoal.federation.RunStatus;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunEvent;
-import dev.shoal.transport.proto.StatusReply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,7 +40,8 @@ class DeployedMetricsTest {
 
   /** Every sample name a coordinator (after a round with differential privacy) and a node expose. */
   static Set<String> exposed() throws Exception {
-    LiveRun run = new LiveRun("r", 3, StatusReply::getDefaultInstance, Optional.empty());
+    LiveRun run = new LiveRun("r", 3, () -> new RunStatus("", 0, 0, 0, "", List.of()), Optional.empty(),
+        Optional.of(java.nio.file.Files.createTempDirectory("state")));
     CoordinatorMetrics coordinator = new CoordinatorMetrics(run);
     Set<String> names = new TreeSet<>();
     try (HttpEndpoint http = HttpEndpoint.open("127.0.0.1", 0);

@@ -3,6 +3,7 @@ package dev.shoal.transport.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.federation.RunStatus;
 import dev.shoal.node.RefusedException;
 import dev.shoal.pki.CertificateAuthority;
 import dev.shoal.pki.Role;
@@ -15,7 +16,6 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
-import dev.shoal.transport.proto.StatusReply;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every way a connection or a call must be refused, each checked for the refusal and for the
  * reason in the log.
  */
+@Tag("slow")
 class MutualTlsTest {
 
   @TempDir Path dir;
@@ -63,7 +65,7 @@ class MutualTlsTest {
     KitMaterial kit = KitMaterial.load(dir.resolve("coordinator"));
     clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     service = new FederationService(clients, BlobStore.open(dir.resolve("blobs")),
-        () -> StatusReply.newBuilder().setRun("tls").build(), Duration.ofMillis(50), Duration.ofMillis(10));
+        () -> new RunStatus("tls", 0, 0, 0, "waiting", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
     // the CA's own list, as a coordinator started with --crl pointing at it reads it
     server = CoordinatorServer.startTls("127.0.0.1", 0, service, kit, Revocations.load(ca.crlFile(), kit.ca()));
   }
@@ -88,7 +90,7 @@ class MutualTlsTest {
       a.register("a");
       a.heartbeat("a");
       assertThat(a.poll("a")).isEmpty();
-      assertThat(a.status().getRun()).isEqualTo("tls");
+      assertThat(a.status().run()).isEqualTo("tls");
     }
   }
 
@@ -117,6 +119,34 @@ class MutualTlsTest {
     CertificateAuthority other = CertificateAuthority.create(dir.resolve("other-ca"), "other", Duration.ofDays(30));
     other.issue("a", Role.NODE, List.of(), List.of(), Duration.ofDays(1), dir.resolve("foreign"));
     assertRefused(withCa(KitMaterial.load(dir.resolve("foreign"))), "certificate issued by another CA (CN=other CA)");
+  }
+
+  @Test
+  void aServerOnlyCertificateIsRefusedAsAClientWithTheReasonLogged() throws Exception {
+    assertRefused(serverOnly("a"), "Extended key usage does not permit use for TLS client authentication");
+    assertThat(clients.nodes()).isEmpty();
+  }
+
+  /** A certificate of this federation's CA for node {@code name}, but good for TLS servers only. */
+  KitMaterial serverOnly(String name) throws Exception {
+    String pem = java.nio.file.Files.readString(dir.resolve("ca").resolve(CertificateAuthority.CA_KEY))
+        .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    java.security.PrivateKey caKey = java.security.KeyFactory.getInstance("EC").generatePrivate(
+        new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+    var generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    var pair = generator.generateKeyPair();
+    var caCert = KitMaterial.load(dir.resolve("a")).ca();
+    Instant now = Instant.now();
+    var holder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caCert.getSubjectX500Principal(),
+        java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now.minusSeconds(60)),
+        java.util.Date.from(now.plusSeconds(3600)), new javax.security.auth.x500.X500Principal("CN=" + name + ", OU=node"),
+        pair.getPublic())
+        .addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth))
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKey));
+    var cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(holder);
+    return new KitMaterial(dir.resolve("a"), caCert, cert, pair.getPrivate());
   }
 
   @Test
@@ -150,7 +180,8 @@ class MutualTlsTest {
         .build().start();
     try (var a = GrpcCoordinatorLink.tls("127.0.0.1", rogue.getPort(), KitMaterial.load(dir.resolve("a")), null)) {
       assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
-          .hasMessageContaining("the server's certificate has role node, not coordinator");
+          .hasMessageContaining("this node refused the server's certificate: the server's certificate has role node,"
+              + " not coordinator");
     } finally {
       rogue.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -163,7 +194,7 @@ class MutualTlsTest {
         dir.resolve("elsewhere"));
     KitMaterial elsewhere = KitMaterial.load(dir.resolve("elsewhere"));
     var service = new FederationService(clients, BlobStore.open(dir.resolve("blobs2")),
-        () -> StatusReply.getDefaultInstance(), Duration.ofMillis(50), Duration.ofMillis(10));
+        () -> new RunStatus("", 0, 0, 0, "", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
     try (var other = CoordinatorServer.startTls("127.0.0.1", 0, service, elsewhere, Revocations.none());
         var a = GrpcCoordinatorLink.tls("127.0.0.1", other.port(), KitMaterial.load(dir.resolve("a")), null)) {
       assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)

@@ -1,6 +1,6 @@
-package dev.shoal.transport;
+package dev.shoal.federation;
 
-import dev.shoal.node.LedgerWitness;
+import dev.shoal.federation.LedgerWitness;
 import java.io.IOException;
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.shoal.round;
+package dev.shoal.train;
 
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;

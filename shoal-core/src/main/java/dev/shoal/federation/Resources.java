@@ -1,6 +1,7 @@
-package dev.shoal.node;
+package dev.shoal.federation;
 
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -92,11 +93,13 @@ public record Resources(int engineThreads, ThreadsFrom threadsFrom, int processo
    *
    * @param threads {@code --threads}, if given (must be at least 1)
    * @param maxMemory {@code --max-memory} in bytes, if given; it may not exceed the cgroup limit
+   * @param cgroupCpuQuota the cgroup CPU quota in CPUs, if there is one
+   * @param cgroupMemoryBytes the cgroup memory limit in bytes, if there is one
    * @throws IllegalArgumentException naming the option when it is out of range
    */
-  public static Resources resolve(OptionalInt threads, OptionalLong maxMemory, int processors, CgroupLimits limits,
-      int nice) {
-    double quota = limits.cpuQuota().orElse(0);
+  public static Resources resolve(OptionalInt threads, OptionalLong maxMemory, int processors,
+      OptionalDouble cgroupCpuQuota, OptionalLong cgroupMemoryBytes, int nice) {
+    double quota = cgroupCpuQuota.orElse(0);
     int engineThreads;
     ThreadsFrom from;
     if (threads.isPresent()) {
@@ -111,8 +114,8 @@ public record Resources(int engineThreads, ThreadsFrom threadsFrom, int processo
     }
     long memory = 0;
     MemoryFrom memoryFrom = MemoryFrom.NONE;
-    if (limits.memoryLimitBytes().isPresent()) {
-      memory = limits.memoryLimitBytes().getAsLong();
+    if (cgroupMemoryBytes.isPresent()) {
+      memory = cgroupMemoryBytes.getAsLong();
       memoryFrom = MemoryFrom.CGROUP;
     }
     if (maxMemory.isPresent()) {

@@ -1,4 +1,4 @@
-package dev.shoal.node;
+package dev.shoal.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Engine threads and memory limit from options and cgroup limits, and how they are shown. */
 class ResourcesTest {
 
-  static final CgroupLimits ONE_CPU_4G = new CgroupLimits(OptionalDouble.of(1.0), OptionalLong.of(4L << 30));
+  static final OptionalDouble ONE_CPU = OptionalDouble.of(1.0);
+  static final OptionalLong FOUR_GIB = OptionalLong.of(4L << 30);
 
   @Test
   void autoThreadsAreTheCpusThisProcessMayUse() {
@@ -25,7 +26,7 @@ class ResourcesTest {
 
   @Test
   void theQuotaDecidesWhenItIsSmaller() {
-    Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, ONE_CPU_4G, 10);
+    Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, ONE_CPU, FOUR_GIB, 10);
     assertThat(r.engineThreads()).isEqualTo(1);
     assertThat(r.threadsFrom()).isEqualTo(Resources.ThreadsFrom.CGROUP);
     assertThat(r.describe()).isEqualTo(
@@ -36,7 +37,7 @@ class ResourcesTest {
 
   @Test
   void withoutLimitsEveryCpu() {
-    Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, CgroupLimits.NONE, 0);
+    Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, OptionalDouble.empty(), OptionalLong.empty(), 0);
     assertThat(r.engineThreads()).isEqualTo(2);
     assertThat(r.threadsFrom()).isEqualTo(Resources.ThreadsFrom.PROCESSORS);
     assertThat(r.describe()).isEqualTo("engine threads 2 (2 CPUs, no cgroup CPU quota), memory limit none, nice 0");
@@ -46,15 +47,14 @@ class ResourcesTest {
 
   @Test
   void aQuotaAboveTheCpusLeavesTheCpus() {
-    var limits = new CgroupLimits(OptionalDouble.of(3.0), OptionalLong.empty());
-    Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, limits, 0);
+        Resources r = Resources.resolve(OptionalInt.empty(), OptionalLong.empty(), 2, OptionalDouble.of(3.0), OptionalLong.empty(), 0);
     assertThat(r.engineThreads()).isEqualTo(2);
     assertThat(r.threadsFrom()).isEqualTo(Resources.ThreadsFrom.PROCESSORS);
   }
 
   @Test
   void optionsWin() {
-    Resources r = Resources.resolve(OptionalInt.of(3), OptionalLong.of(1L << 30), 2, ONE_CPU_4G, 0);
+    Resources r = Resources.resolve(OptionalInt.of(3), OptionalLong.of(1L << 30), 2, ONE_CPU, FOUR_GIB, 0);
     assertThat(r.engineThreads()).isEqualTo(3);
     assertThat(r.threadsShort()).isEqualTo("3 (--threads)");
     assertThat(r.memory()).isEqualTo("1.0 GiB (--max-memory)");
@@ -63,10 +63,10 @@ class ResourcesTest {
 
   @Test
   void maxMemoryAboveTheCgroupLimitIsRefused() {
-    assertThatThrownBy(() -> Resources.resolve(OptionalInt.empty(), OptionalLong.of(8L << 30), 2, ONE_CPU_4G, 0))
+    assertThatThrownBy(() -> Resources.resolve(OptionalInt.empty(), OptionalLong.of(8L << 30), 2, ONE_CPU, FOUR_GIB, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--max-memory 8.0 GiB exceeds this process's cgroup memory limit of 4.0 GiB");
-    assertThatThrownBy(() -> Resources.resolve(OptionalInt.of(0), OptionalLong.empty(), 2, ONE_CPU_4G, 0))
+    assertThatThrownBy(() -> Resources.resolve(OptionalInt.of(0), OptionalLong.empty(), 2, ONE_CPU, FOUR_GIB, 0))
         .hasMessage("--threads must be at least 1, got 0");
   }
 

@@ -1,4 +1,4 @@
-package dev.shoal.node;
+package dev.shoal.federation;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.shoal.node;
+package dev.shoal.secagg;
 
 import dev.shoal.strategy.Outbound;
 import dev.shoal.tensor.ParameterSet;
