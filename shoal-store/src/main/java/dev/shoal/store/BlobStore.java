@@ -20,6 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -247,6 +249,48 @@ public final class BlobStore {
     }
     return removed;
   }
+
+  /**
+   * Deletes every blob not in {@code keep}: uploads no result names and models no round names,
+   * left by a process that stopped before it could collect them. Call only while no other
+   * process writes to this store.
+   */
+  public Collected retainOnly(Set<ContentId> keep) throws IOException {
+    int count = 0;
+    long bytes = 0;
+    try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path shard = file.getParent();
+        if (!Files.isRegularFile(file) || shard.getParent() == null || !shard.getParent().endsWith("sha256")) {
+          continue;
+        }
+        Optional<ContentId> id = blobId(shard.getFileName().toString() + file.getFileName());
+        if (id.isPresent() && !keep.contains(id.get())) {
+          long size = Files.size(file);
+          if (Files.deleteIfExists(file)) {
+            count++;
+            bytes += size;
+          }
+        }
+      }
+    }
+    if (count > 0) {
+      log.info("unreferenced blobs removed count={} bytes={} dir={}", count, bytes, root);
+    }
+    return new Collected(count, bytes);
+  }
+
+  /** The id of the blob whose hex digest is {@code hex}; empty for a file that is not a blob (left alone). */
+  private static Optional<ContentId> blobId(String hex) {
+    try {
+      return Optional.of(new ContentId("sha256:" + hex));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** What {@link #retainOnly} deleted. */
+  public record Collected(int blobs, long bytes) {}
 
   /** True if a file is at {@code target} with the expected size (a blob is never partial). */
   private static boolean isComplete(Path target, long size) throws IOException {

@@ -6,10 +6,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Reading rows of the state database into records, and the statements every writer shares. */
@@ -42,6 +44,19 @@ final class Rows {
             : Optional.empty();
       }
     }
+  }
+
+  /** Every blob a run of this database names: round models, the models work was based on, accepted updates. */
+  static Set<ContentId> referencedBlobs(Connection c) throws SQLException {
+    Set<ContentId> ids = new HashSet<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT model_id FROM rounds WHERE model_id IS NOT NULL"
+            + " UNION SELECT base_model_id FROM instructions UNION SELECT update_id FROM results");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        ids.add(new ContentId(rs.getString(1)));
+      }
+    }
+    return ids;
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,6 +164,11 @@ public final class RunStore implements AutoCloseable {
       }
       return new CompletedRound(round, modelId);
     });
+  }
+
+  /** Every blob the runs in this database name (round models, models work was based on, accepted updates). */
+  public Set<ContentId> referencedBlobs() {
+    return db.read("list the blobs the runs name", Rows::referencedBlobs);
   }
 
   /** The completed rounds of a run, {@code 1..k} in order, as committed. */

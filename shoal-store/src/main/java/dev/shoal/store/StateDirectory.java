@@ -34,7 +34,8 @@ public final class StateDirectory implements AutoCloseable {
 
   /**
    * Opens (creating if needed) a state directory, refusing one that another process holds, and
-   * removes temporary files a killed writer left behind.
+   * removes what a killed writer left behind: temporary files, and blobs no run names (uploads
+   * that were never accepted, a model whose round never committed).
    */
   public static StateDirectory open(Path dir) throws IOException {
     Path root = dir.toAbsolutePath();
@@ -60,6 +61,7 @@ public final class StateDirectory implements AutoCloseable {
       BlobStore blobs = BlobStore.open(root);
       blobs.removeTemporaryFiles();
       RunStore runs = RunStore.open(root);
+      blobs.retainOnly(runs.referencedBlobs());
       dev.shoal.io.OwnerOnly.restrict(root); // what opening created: the blob store's directories, the journal
       return new StateDirectory(root, channel, lock, blobs, runs);
     } catch (IOException | RuntimeException e) {

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +25,9 @@ class StateDirectoryTest {
     try (StateDirectory s = StateDirectory.open(state)) {
       assertThat(s.dir()).isEqualTo(state.toAbsolutePath());
       id = s.blobs().put(new byte[] {1});
-      s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+      Run run = s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+      s.runs().startRound(run.id(), 1);
+      s.runs().completeRound(run.id(), Rounds.metrics(1, id), id);
       assertThat(s.runs().file()).isEqualTo(state.toAbsolutePath().resolve("state.db"));
     }
     assertThat(state.resolve("state.db")).exists();
@@ -56,6 +61,36 @@ class StateDirectoryTest {
   }
 
   @Test
+  void removesOnOpenTheBlobsNoRunNames() throws IOException {
+    ContentId model = Rounds.model(1);
+    ContentId base = Rounds.model(0);
+    ContentId update = Rounds.model(100);
+    ContentId orphan = Rounds.model(7);
+    Path stray = dir.resolve("blobs/sha256/ab/not-a-blob");
+    try (StateDirectory s = StateDirectory.open(dir)) {
+      for (int i : new int[] {0, 1, 100, 7}) {
+        s.blobs().put(("model " + i).getBytes(StandardCharsets.UTF_8));
+      }
+      Run run = s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+      s.runs().record(List.of(new Bookkeeping.NodeSeen("a", Instant.EPOCH, NodeStatus.ONLINE)));
+      s.runs().startRound(run.id(), 1);
+      s.runs().record(List.of(
+          new Bookkeeping.Instructed(run.id(), 1, "a", InstructionKind.FIT, base, Map.of(), Instant.EPOCH),
+          new Bookkeeping.Received(Result.of(run.id(), 1, "a", update, 10, Map.of()), Instant.EPOCH)));
+      s.runs().completeRound(run.id(), Rounds.metrics(1, model), model);
+      Files.createDirectories(stray.getParent());
+      Files.write(stray, new byte[] {1});
+    }
+    try (StateDirectory s = StateDirectory.open(dir)) {
+      assertThat(s.blobs().contains(model)).isTrue();
+      assertThat(s.blobs().contains(base)).as("the model a node's work was based on").isTrue();
+      assertThat(s.blobs().contains(update)).as("an accepted update").isTrue();
+      assertThat(s.blobs().contains(orphan)).as("an upload no result names").isFalse();
+      assertThat(stray).as("a file that is not a blob is left alone").exists();
+    }
+  }
+
+  @Test
   void releasesTheLockWhenTheDatabaseCannotBeOpened() throws IOException {
     Files.write(dir.resolve("state.db"), "not a database ".repeat(200).getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> StateDirectory.open(dir)).isInstanceOf(StoreException.class);
@@ -69,7 +104,9 @@ class StateDirectoryTest {
     ContentId id;
     try (StateDirectory s = StateDirectory.open(state)) {
       id = s.blobs().put(new byte[] {1, 2});
-      s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+      Run run = s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+      s.runs().startRound(run.id(), 1);
+      s.runs().completeRound(run.id(), Rounds.metrics(1, id), id);
     }
     assertThat(mode(state)).isEqualTo("rwx------");
     assertThat(mode(state.resolve("state.db"))).isEqualTo("rw-------");
