@@ -29,6 +29,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
   /** The engine with the run's secure aggregation, if any, or else (without DP) its contribution scores. */
   RoundEngine apply(RoundEngine engine, FederationSpec federation, long seed) {
     secure.ifPresent(engine::withSecureAggregation);
+    federation.maxExamplesPerNode().ifPresent(engine::withExampleCap);
     Provenance p = federation.provenance();
     // scores of single updates would reveal what secure aggregation hides and DP bounds
     if (secure.isEmpty() && federation.privacy().differentialPrivacy().isEmpty()) {

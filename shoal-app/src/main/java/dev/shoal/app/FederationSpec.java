@@ -3,6 +3,7 @@ package dev.shoal.app;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * How the federation runs: rounds, sampling, timeouts, the strategy and its parameters, privacy,
@@ -12,6 +13,8 @@ import java.util.OptionalInt;
  * @param nodes how many nodes the federation has, when known: a simulation's clients, or a
  *     coordinator's {@code --nodes} (or its {@code --allow-node} list); sizes what must be fixed
  *     before the first node registers (the count noise of adaptive DP clipping, SecAgg's checks)
+ * @param maxExamplesPerNode the most examples a reply's weight may claim ({@code
+ *     --max-examples-per-node}); a larger {@code num_examples} is clipped to it before weighting
  */
 record FederationSpec(
     int rounds,
@@ -23,9 +26,21 @@ record FederationSpec(
     Privacy privacy,
     Provenance provenance,
     Optional<AnchorSchedule> anchoring,
-    OptionalInt nodes) {
+    OptionalInt nodes,
+    OptionalLong maxExamplesPerNode) {
+
+  /** A federation that takes every reply's example count as it is. */
+  FederationSpec(int rounds, double fraction, int minClients, double fractionEvaluate, Duration roundTimeout,
+      StrategyChoice strategy, Privacy privacy, Provenance provenance, Optional<AnchorSchedule> anchoring,
+      OptionalInt nodes) {
+    this(rounds, fraction, minClients, fractionEvaluate, roundTimeout, strategy, privacy, provenance, anchoring, nodes,
+        OptionalLong.empty());
+  }
 
   FederationSpec {
+    if (maxExamplesPerNode.isPresent() && maxExamplesPerNode.getAsLong() < 1) {
+      throw new UserError("--max-examples-per-node must be >= 1, got " + maxExamplesPerNode.getAsLong());
+    }
     if (rounds < 1) {
       throw new UserError("--rounds must be >= 1, got " + rounds);
     }

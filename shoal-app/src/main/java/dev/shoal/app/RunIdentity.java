@@ -54,6 +54,7 @@ record RunIdentity(String json, String configHash) {
     m.put("fraction", f.fraction());
     m.put("min_clients", f.minClients());
     m.put("fraction_evaluate", f.fractionEvaluate());
+    f.maxExamplesPerNode().ifPresent(v -> m.put("max_examples_per_node", v));
     Map<String, Object> s = new TreeMap<>();
     s.put("name", f.strategy().name());
     if (!f.strategy().parameters().isEmpty()) {
@@ -120,6 +121,13 @@ record RunIdentity(String json, String configHash) {
       m.put("alpha", s.alpha());
     }
     s.dataDir().ifPresent(d -> m.put("data", d.toString()));
+    s.attack().ifPresent(a -> {
+      Map<String, Object> attack = new TreeMap<>();
+      attack.put("name", a.attack().label());
+      attack.put("attackers", a.attackers());
+      a.scale().ifPresent(v -> attack.put("scale", v));
+      m.put("attack", attack);
+    });
     return m;
   }
 

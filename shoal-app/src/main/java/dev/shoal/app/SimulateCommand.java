@@ -45,15 +45,18 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin TransportOptions transport;
 
+  @Mixin AttackOptions attack;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     Transport how = transport.resolve("inproc");
-    Specs specs = new Specs(training.trainingSpec(),
-        training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve()),
-        Optional.of(new SimulationSpec(clients, partition, alpha, parallelism, Optional.ofNullable(training.dataDir))));
+    FederationSpec federation =
+        training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve());
+    Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
+        parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()))));
     dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
     Path dir = RunDirectory.resolve(out, "simulate");
     try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {

@@ -6,6 +6,7 @@ import dev.shoal.data.MnistSample;
 import dev.shoal.data.Partitioner;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.report.MetricsJsonl;
+import dev.shoal.round.ClientPort;
 import dev.shoal.round.InProcessClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -62,12 +63,14 @@ final class Simulation {
     Trainer trainer = ModelZoo.standard().newTrainer(training.model(), data.schema());
     ParameterSet initial = trainer.initialParameters(training.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
-    var clients = new InProcessClients(trainer, InProcessClients.named(parts), sim.parallelism());
+    var named = InProcessClients.named(parts);
+    Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
+    ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
     var config = new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), training.seed());
     ParameterSet result;
     try (RunLedger ledger = fed.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
-      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, specs, out,
-          new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
+      RunListener listener = attacks.listener(RunListener.all(Ledgers.with(ledger, RUN, specs, out,
+          new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl")))));
       result = federation.apply(new RoundEngine(federation.strategy(), clients, config,
           Optional.of(global -> trainer.evaluate(global, data.test())), listener), fed, training.seed()).run(initial);
     }

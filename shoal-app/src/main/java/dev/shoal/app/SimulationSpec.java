@@ -9,8 +9,15 @@ import java.util.Optional;
  * bring their own data.
  *
  * @param dataDir MNIST-format IDX files to split instead of the bundled sample
+ * @param attack the clients that attack and how, if any ({@code --attack})
  */
-record SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir) {
+record SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
+    Optional<AttackSpec> attack) {
+
+  /** A simulation without attackers. */
+  SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir) {
+    this(clients, partition, alpha, parallelism, dataDir, Optional.empty());
+  }
 
   SimulationSpec {
     if (clients < 1) {

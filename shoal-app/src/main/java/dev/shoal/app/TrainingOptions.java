@@ -51,6 +51,9 @@ final class TrainingOptions {
   @Option(names = "--strategy-param", paramLabel = "KEY=VALUE", split = ",", description = "A parameter of the strategy (repeatable); in a job file, the keys of its strategy: section.")
   Map<String, String> strategyParams = new LinkedHashMap<>();
 
+  @Option(names = "--max-examples-per-node", paramLabel = "N", description = "Clip each reply's claimed example count to N before weighting it (default: no limit).")
+  Long maxExamplesPerNode;
+
   @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST-format IDX files to use instead of the bundled sample.")
   Path dataDir;
 
@@ -78,6 +81,7 @@ final class TrainingOptions {
       Optional<AnchorSchedule> anchoring) {
     int min = minClients == null ? Math.min(2, nodes.orElse(2)) : minClients;
     return new FederationSpec(rounds, fraction, min, fractionEvaluate, roundTimeout(),
-        new StrategyChoice(strategy, strategyParams), privacy, provenance, anchoring, nodes);
+        new StrategyChoice(strategy, strategyParams), privacy, provenance, anchoring, nodes,
+        maxExamplesPerNode == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxExamplesPerNode));
   }
 }

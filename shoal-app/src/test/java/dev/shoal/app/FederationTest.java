@@ -60,4 +60,18 @@ class FederationTest {
     // unknown size: each round checks the clients it sampled
     assertThat(Federation.of(TRAINING, spec(StrategyChoice.DEFAULT, secagg, OptionalInt.empty())).secure()).isPresent();
   }
+
+  @Test
+  void secureAggregationRefusesAStrategyThatNeedsEachUpdateAndTakesAServerOptimiser() {
+    Privacy secagg = new Privacy(Optional.of(new Privacy.SecureAggregation(null, null, 32, null, 10000)), Optional.empty());
+    assertThatThrownBy(() -> Federation.of(TRAINING, spec(new StrategyChoice("fedmedian", Map.of()), secagg,
+        OptionalInt.of(20))))
+        .isInstanceOf(UserError.class)
+        .hasMessage("--secagg: secure aggregation reveals only the sum of the updates, and strategy 'fedmedian'"
+            + " needs more than their sum");
+    assertThat(Federation.of(TRAINING, spec(new StrategyChoice("fedadam", Map.of()), secagg, OptionalInt.of(20)))
+        .strategy().name()).isEqualTo("fedadam");
+    assertThat(Federation.of(TRAINING, spec(new StrategyChoice("fedyogi", Map.of()), adaptiveDp(Optional.of(3.0)),
+        OptionalInt.empty())).strategy().name()).isEqualTo("dp-fedyogi");
+  }
 }

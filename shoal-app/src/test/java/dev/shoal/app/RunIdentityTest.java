@@ -42,6 +42,29 @@ class RunIdentityTest {
   }
 
   @Test
+  void anExampleCapIsPartOfItOnlyWhenGiven() {
+    var f = federation(StrategyChoice.DEFAULT, Duration.ofMinutes(10));
+    var capped = new FederationSpec(f.rounds(), f.fraction(), f.minClients(), f.fractionEvaluate(), f.roundTimeout(),
+        f.strategy(), f.privacy(), f.provenance(), f.anchoring(), f.nodes(), java.util.OptionalLong.of(1000));
+    assertThat(f.maxExamplesPerNode()).isEmpty();
+    assertThat(RunIdentity.of(TRAINING, capped, Optional.empty()).json()).contains("\"max_examples_per_node\":1000");
+    assertThat(RunIdentity.of(TRAINING, capped, Optional.empty()).configHash())
+        .isNotEqualTo(RunIdentity.of(TRAINING, f, Optional.empty()).configHash());
+  }
+
+  @Test
+  void aSimulatedAttackIsPartOfItOnlyWhenGiven() {
+    var f = new FederationSpec(15, 1.0, 2, 0.0, Duration.ofMinutes(10), StrategyChoice.DEFAULT, Privacy.NONE,
+        Provenance.DEFAULT, Optional.empty(), OptionalInt.of(10));
+    var plain = new SimulationSpec(10, "iid", 0.5, 1, Optional.empty());
+    var attacked = new SimulationSpec(10, "iid", 0.5, 1, Optional.empty(), Optional.of(
+        new AttackSpec(dev.shoal.attack.Attack.SIGN_FLIP, 3, java.util.OptionalDouble.empty())));
+    assertThat(RunIdentity.of(TRAINING, f, Optional.of(plain)).json()).doesNotContain("attack");
+    assertThat(RunIdentity.of(TRAINING, f, Optional.of(attacked)).json())
+        .contains("\"attack\":{\"attackers\":3,\"name\":\"sign-flip\"}");
+  }
+
+  @Test
   void strategyParametersArePartOfItInAnyOrder() {
     var a = RunIdentity.of(TRAINING, federation(new StrategyChoice("fedavg", Map.of("x", "1", "y", "2")),
         Duration.ofMinutes(1)), Optional.empty());

@@ -43,6 +43,7 @@ public final class RoundEngine {
   private Optional<SecureRound> secure = Optional.empty();
   private Optional<Contributions> contributions = Optional.empty();
   private UtilityMeasure utility = UtilityMeasure.ACCURACY;
+  private java.util.OptionalLong exampleCap = java.util.OptionalLong.empty();
 
   public RoundEngine(
       Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
@@ -70,6 +71,15 @@ public final class RoundEngine {
           + strategy.name() + "' needs each update");
     }
     this.secure = Optional.of(round);
+    return this;
+  }
+
+  /**
+   * Takes a reply's {@code num_examples}, a claim, as at most {@code max} when weighting it
+   * (strategies, training loss, contribution scores); see {@link ExampleCap}.
+   */
+  public RoundEngine withExampleCap(long max) {
+    this.exampleCap = java.util.OptionalLong.of(ExampleCap.check(max));
     return this;
   }
 
@@ -158,6 +168,7 @@ public final class RoundEngine {
         });
     // Fold in client order, not arrival order, so the same updates always give the same bits.
     accepted.sort(Comparator.comparing(FitReply::clientId));
+    exampleCap.ifPresent(max -> accepted.replaceAll(r -> ExampleCap.clip(round, r, max)));
     FitAggregation aggregation = strategy.beginFit(round, global);
     Map<String, String> commitments = new HashMap<>();
     if (secure.isPresent()) {
@@ -172,10 +183,12 @@ public final class RoundEngine {
       fold(round, aggregation, accepted);
       accepted.forEach(r -> commitments.put(r.clientId(), RoundRecord.commitment(r.parameters())));
     }
-    boolean aggregated = aggregation.count() >= config.minClients();
+    Optional<String> refused = aggregation.count() >= config.minClients() ? aggregation.refusal() : Optional.empty();
+    boolean aggregated = aggregation.count() >= config.minClients() && refused.isEmpty();
     ParameterSet next = aggregated ? aggregation.result() : global;
     if (!aggregated) {
-      log.warn("round not aggregated round={} updates={} min_clients={}", round, aggregation.count(), config.minClients());
+      log.warn("round not aggregated round={} updates={} min_clients={} reason=\"{}\"", round, aggregation.count(),
+          config.minClients(), refused.orElse("fewer updates than min-clients"));
     }
     Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
     Map<String, Double> extra = new HashMap<>(aggregation.metrics());

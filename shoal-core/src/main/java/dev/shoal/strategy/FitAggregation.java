@@ -3,6 +3,7 @@ package dev.shoal.strategy;
 import dev.shoal.tensor.ParameterSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One round's aggregate, built as a streaming fold: each reply is folded in as it arrives and
@@ -19,6 +20,15 @@ public interface FitAggregation {
    */
   default void addSum(float[] sum, List<String> contributors) {
     throw new UnsupportedOperationException("this aggregation needs each update, not their sum");
+  }
+
+  /**
+   * Why the replies folded in cannot be aggregated, such as a robust rule's condition on their
+   * number that this round does not meet; empty when they can. The round engine asks before
+   * {@link #result()} and keeps the previous global model, with the reason, when there is one.
+   */
+  default Optional<String> refusal() {
+    return Optional.empty();
   }
 
   /** How many replies were folded in. */

@@ -1,0 +1,40 @@
+package dev.shoal.strategy;
+
+/**
+ * FedYogi (Reddi et al., "Adaptive Federated Optimization", ICLR 2021): the round's mean update
+ * goes through the server optimiser of {@link AdaptiveStep} with the yogi second moment. Folds
+ * sums, so it works under secure aggregation and differential privacy.
+ */
+public final class FedYogi extends ServerOptimizedStrategy {
+
+  FedYogi(StrategyContext context, double eta, double beta1, double beta2, double tau) {
+    super(context, new AdaptiveStep(AdaptiveStep.Kind.YOGI, eta, beta1, beta2, tau));
+  }
+
+  @Override
+  public String name() {
+    return "fedyogi";
+  }
+
+  /** Registers {@code fedyogi} with parameters {@code eta}, {@code beta1}, {@code beta2} and {@code tau}. */
+  public static final class Factory implements StrategyFactory {
+    @Override
+    public String name() {
+      return "fedyogi";
+    }
+
+    @Override
+    public String summary() {
+      return "FedAvg with a server-side Yogi step on the mean update (Reddi et al. 2021); works under secure aggregation";
+    }
+
+    @Override
+    public Strategy create(StrategyContext context, StrategyParameters parameters) {
+      double eta = positive(parameters, "eta", DEFAULT_ETA);
+      double beta1 = between(parameters, "beta1", DEFAULT_BETA1, 0, 1, false);
+      double beta2 = between(parameters, "beta2", DEFAULT_BETA2, 0, 1, false);
+      double tau = positive(parameters, "tau", DEFAULT_TAU);
+      return new FedYogi(context, eta, beta1, beta2, tau);
+    }
+  }
+}
