@@ -1,7 +1,9 @@
 package dev.shoal.bench;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
@@ -93,8 +95,7 @@ public final class LargeModelRoundTrip {
   }
 
   private static void node(int port, Path stateDir) throws Exception {
-    byte[] one = new byte[1];
-    ImageDataset data = new ImageDataset(one, one, 1, 1);
+    Dataset data = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[1], new float[1]);
     try (var link = GrpcCoordinatorLink.insecure("127.0.0.1", port, stateDir)) {
       new NodeAgent("node", link, p -> new NoTrainingTrainer(), new FederatedData(data, data), TIMING, 1).run();
     }

@@ -1,6 +1,6 @@
 package dev.shoal.bench;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
@@ -26,7 +26,7 @@ public final class NoTrainingTrainer implements Trainer {
   }
 
   @Override
-  public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+  public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
     float shift = (float) (1e-5 + 9e-5 * new SplittableRandom(config.seed()).nextDouble());
     List<Tensor> out = new ArrayList<>();
     for (Tensor t : parameters.tensors()) {
@@ -40,7 +40,7 @@ public final class NoTrainingTrainer implements Trainer {
   }
 
   @Override
-  public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+  public Evaluation evaluate(ParameterSet parameters, Dataset data) {
     return new Evaluation(data.size(), Double.NaN, Double.NaN);
   }
 }

@@ -1,7 +1,9 @@
 package dev.shoal.bench;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.transport.GrpcCoordinatorLink;
 import java.io.IOException;
@@ -28,7 +30,7 @@ public final class NodeFleet {
     Duration poll = Duration.ofMillis(Long.parseLong(args[3]));
     var timing = new NodeAgent.Timing(poll, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5));
     // one tiny example: the trainer never looks at the data, it only reports its size
-    var oneImage = new ImageDataset(new byte[28 * 28], new byte[1], 28, 28);
+    var oneImage = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1, 28, 28}, 10), new float[28 * 28], new float[1]);
     var data = new FederatedData(oneImage, oneImage);
     var trainer = new NoTrainingTrainer();
     List<Thread> nodes = new ArrayList<>();

@@ -3,7 +3,9 @@ package dev.shoal.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class NoTrainingTrainerTest {
 
   private final NoTrainingTrainer trainer = new NoTrainingTrainer();
-  private final ImageDataset threeImages = new ImageDataset(new byte[3 * 4], new byte[3], 2, 2);
+  private final Dataset threeImages = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1, 2, 2}, 10), new float[3 * 4], new float[3]);
   private final ParameterSet global = new ParameterSet(List.of(
       new Tensor("w", new int[] {2, 3}, new float[] {0.1f, -0.2f, 0.3f, 0f, 0.5f, -0.6f}),
       new Tensor("b", new int[] {2}, new float[] {0.01f, 0.02f})), Map.of("model", "test"));

@@ -46,7 +46,8 @@ final class Attacks {
       return new InProcessClients(trainer, data, parallelism);
     }
     AttackPlan p = plan.get();
-    return new AttackedClients(new InProcessClients(trainer, AttackedClients.flipLabels(data, p), parallelism), p, seed);
+    var attacked = UserError.check(() -> AttackedClients.flipLabels(data, p));
+    return new AttackedClients(new InProcessClients(trainer, attacked, parallelism), p, seed);
   }
 
   RunListener listener(RunListener next) {

@@ -30,8 +30,8 @@ final class ConsoleProgress implements RunListener {
           out.println("done: every round had already been completed");
       case RunEvent.RunFinished f -> {
         RoundMetrics last = f.history().get(f.history().size() - 1);
-        out.printf(Locale.ROOT, "done: %d rounds in %.1fs, test_accuracy %.4f, test_loss %.4f, model %s%n",
-            f.history().size(), f.seconds(), last.testAccuracy(), last.testLoss(), shortId(last.modelId()));
+        out.printf(Locale.ROOT, "done: %d rounds in %.1fs, %s, test_loss %.4f, model %s%n",
+            f.history().size(), f.seconds(), headline(last), last.testLoss(), shortId(last.modelId()));
       }
     }
     out.flush();
@@ -40,13 +40,34 @@ final class ConsoleProgress implements RunListener {
   static String line(RoundMetrics m, int total) {
     String width = Integer.toString(String.valueOf(total).length());
     return String.format(Locale.ROOT,
-        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  test_accuracy %.4f  up %s  down %s  %.1fs%s%s",
+        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s",
         m.round(), total, m.clients(), m.failures(), m.trainLoss(),
-        m.testLoss(), m.testAccuracy(), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
+        m.testLoss(), taskMetrics(m), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
         m.extra().containsKey("epsilon")
             ? String.format(Locale.ROOT, "  epsilon %.3f (delta %s)", m.extra().get("epsilon"), m.extra().get("delta"))
             : "",
         m.aggregated() ? "" : "  (not aggregated: too few updates)");
+  }
+
+  /** The task's test metrics: accuracy (and ROC AUC for binary), or for regression R² and MAE. */
+  static String taskMetrics(RoundMetrics m) {
+    var x = m.extra();
+    if (Double.isNaN(m.testAccuracy()) && x.containsKey("test_r2")) {
+      return String.format(Locale.ROOT, "test_r2 %.4f  test_mae %.4g", x.get("test_r2"), x.get("test_mae"));
+    }
+    String s = String.format(Locale.ROOT, "test_accuracy %.4f", m.testAccuracy());
+    if (x.containsKey("test_roc_auc")) {
+      s += String.format(Locale.ROOT, "  test_macro_f1 %.4f  test_roc_auc %.4f", x.get("test_macro_f1"), x.get("test_roc_auc"));
+    }
+    return s;
+  }
+
+  /** The run's headline result: test accuracy, or R² for regression. */
+  static String headline(RoundMetrics m) {
+    if (Double.isNaN(m.testAccuracy()) && m.extra().containsKey("test_r2")) {
+      return String.format(Locale.ROOT, "test_r2 %.4f", m.extra().get("test_r2"));
+    }
+    return String.format(Locale.ROOT, "test_accuracy %.4f", m.testAccuracy());
   }
 
   static String bytes(long n) {

@@ -79,7 +79,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         : allowNodes.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Set.copyOf(allowNodes).size());
     Specs specs = new Specs(t.trainingSpec(), t.federationSpec(size, privacy.resolve(), ledger.resolve(), anchor.resolve()),
         Optional.empty());
-    FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
+    FederatedData data = SiteData.load(specs.training().data(), java.util.Optional.ofNullable(t.dataDir), System.out);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
         "off".equals(http) ? Optional.empty()

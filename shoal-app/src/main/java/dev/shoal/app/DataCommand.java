@@ -28,8 +28,9 @@ final class DataCommand implements Runnable {
       name = "partition",
       mixinStandardHelpOptions = true,
       description = {
-        "Split MNIST (the bundled sample, or --data-dir) into one IDX directory per client,",
-        "OUT/client-000 … with the standard MNIST file names, for train-local or real nodes."
+        "Split data (the bundled MNIST sample, --data-dir, or --data in any format) into one",
+        "directory per client, OUT/client-000 …, for train-local or real nodes: MNIST IDX files",
+        "for digit-like images, train.npz and test.npz otherwise, each with its schema.json."
       })
   static final class Partition implements Callable<Integer> {
 
@@ -48,17 +49,20 @@ final class DataCommand implements Runnable {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST-format IDX files to split instead of the bundled sample.")
     Path dataDir;
 
+    @picocli.CommandLine.Mixin DataOptions dataOptions;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the client directories.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-      FederatedData data = dataDir == null ? MnistSample.load() : MnistDirectory.load(dataDir);
+      FederatedData data = SiteData.load(dataOptions.resolve(seed),
+          java.util.Optional.ofNullable(dataDir), System.out);
       Partitioner partitioner = UsageError.checkOption(() -> Partitioner.parse(partition, alpha));
       List<FederatedData> parts = UserError.check(() -> partitioner.split(data, clients, seed));
       for (int i = 0; i < parts.size(); i++) {
         Path dir = out.resolve("client-%03d".formatted(i));
-        MnistDirectory.save(parts.get(i), dir);
+        dev.shoal.data.DataLoader.save(parts.get(i), dir);
         System.out.printf("%s: %d train, %d test examples%n", dir, parts.get(i).train().size(), parts.get(i).test().size());
       }
       return 0;

@@ -1,6 +1,8 @@
 package dev.shoal.app;
 
 import dev.shoal.anchor.AnchorException;
+import dev.shoal.data.SchemaMismatchException;
+import dev.shoal.djl.IncompatibleDataException;
 import dev.shoal.djl.IncompatibleParametersException;
 import dev.shoal.djl.UnknownModelException;
 import dev.shoal.pki.PkiException;
@@ -51,6 +53,8 @@ final class FailureReport {
         || t instanceof IOException
         || t instanceof UnknownModelException
         || t instanceof IncompatibleParametersException
+        || t instanceof IncompatibleDataException
+        || t instanceof SchemaMismatchException
         || t instanceof PkiException
         || t instanceof AnchorException;
   }

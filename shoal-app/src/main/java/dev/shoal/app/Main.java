@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       InitModelCommand.class,
       DataCommand.class,
       TrainLocalCommand.class,
+      EvaluateCommand.class,
       AggregateCommand.class,
       CoordinatorCommand.class,
       NodeCommand.class,

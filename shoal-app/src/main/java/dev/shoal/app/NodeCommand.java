@@ -29,8 +29,14 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator to dial.")
   String coordinator;
 
-  @Option(names = "--data-path", required = true, paramLabel = "DIR", description = "This site's data: a directory of MNIST-format IDX files.")
+  @Option(names = "--data-path", required = true, paramLabel = "PATH", description = "This site's data: a CSV file, a NumPy .npz, an image folder, an MNIST IDX directory or a directory of train.npz/test.npz.")
   Path dataPath;
+
+  @Option(names = "--label", defaultValue = "label", paramLabel = "COLUMN", description = "The CSV column holding the label (default: ${DEFAULT-VALUE}).")
+  String label;
+
+  @Option(names = "--schema", paramLabel = "FILE", description = "The federation's declaration of the data, so that this site encodes as every other does (default: NAME.schema.json next to the data, or schema.json in its directory).")
+  Path schema;
 
   @Option(names = "--name", description = "This node's name, unique in the federation (default with --kit: the name in its certificate).")
   String name;
@@ -60,7 +66,8 @@ final class NodeCommand implements Callable<Integer> {
     }
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, "--metrics");
-    FederatedData data = MnistDirectory.load(dataPath);
+    FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
+        label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, 42)).data();
     ModelZoo zoo = ModelZoo.standard();
     var timing = new NodeAgent.Timing(Duration.ofMillis(500), Duration.ofSeconds(heartbeatSeconds),
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
@@ -72,7 +79,7 @@ final class NodeCommand implements Callable<Integer> {
         var link = sec.dial(address.host(), address.port(), stateDir).announce(resources)) {
       var agent = new NodeAgent(name, measured.link(link), measured.trainers(
           global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
-              "the coordinator's model names no architecture in its 'model' metadata")))),
+              "the coordinator's model names no architecture in its 'model' metadata")), data.schema())),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();

@@ -43,7 +43,7 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
     Map<String, Path> dirs = new java.util.LinkedHashMap<>();
     for (var e : parts.entrySet()) {
       Path d = dir.resolve(e.getKey());
-      MnistDirectory.save(e.getValue(), d);
+      dev.shoal.data.DataLoader.save(e.getValue(), d);
       dirs.put(e.getKey(), d);
     }
     return new NodeProcesses(dirs, dir, kits, console);

@@ -1,7 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.secagg.SecAggParticipant;
@@ -49,7 +49,7 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     this.kits = kits;
     this.states = states;
     this.workers = Executors.newFixedThreadPool(specs.simulationSpec().parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
-    this.trainer = new Limited(ModelZoo.standard().newTrainer(specs.training().model()), workers);
+    this.trainer = new Limited(ModelZoo.standard().newTrainer(specs.training().model(), parts.values().iterator().next().schema()), workers);
   }
 
   @Override
@@ -113,12 +113,12 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       return on(() -> trainer.fit(parameters, data, config));
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return on(() -> trainer.evaluate(parameters, data));
     }
 

@@ -40,6 +40,11 @@ record RunIdentity(String json, String configHash) {
     m.put("batch_size", t.batchSize());
     m.put("lr", t.lr());
     m.put("seed", t.seed());
+    if (!t.plain()) {
+      m.put("loss", t.loss().id());
+      m.put("optimizer", t.optimizer().describe());
+      m.put("clip_norm", t.clipNorm());
+    }
     return m;
   }
 

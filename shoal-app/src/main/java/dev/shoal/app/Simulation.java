@@ -45,7 +45,7 @@ final class Simulation {
     SimulationSpec sim = specs.simulationSpec();
     Federation federation = Federation.of(training, fed);
     Files.createDirectories(out);
-    FederatedData data = sim.dataDir().isPresent() ? MnistDirectory.load(sim.dataDir().get()) : MnistSample.load();
+    FederatedData data = SiteData.load(training.data(), sim.dataDir(), console);
     Partitioner partitioner = UsageError.checkOption(() -> Partitioner.parse(sim.partition(), sim.alpha()));
     List<FederatedData> parts = UserError.check(() -> partitioner.split(data, sim.clients(), training.seed()));
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
@@ -60,7 +60,7 @@ final class Simulation {
       return LoopbackFederation.run(specs, transport, data, InProcessClients.named(parts), out, console);
     }
 
-    Trainer trainer = ModelZoo.standard().newTrainer(training.model());
+    Trainer trainer = ModelZoo.standard().newTrainer(training.model(), data.schema());
     ParameterSet initial = trainer.initialParameters(training.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
     var named = InProcessClients.named(parts);

@@ -27,13 +27,21 @@ import picocli.CommandLine.Option;
     })
 final class TrainLocalCommand implements Callable<Integer> {
 
-  @Option(names = "--model-path", required = true, paramLabel = "M.safetensors", description = "The global model to start from.")
+  @Option(names = {"--model-path", "--model_path"}, required = true, paramLabel = "M.safetensors", description = "The global model to start from.")
   Path modelPath;
 
-  @Option(names = "--data-path", required = true, paramLabel = "DIR", description = "A directory of MNIST-format IDX files (train split is used).")
+  @Option(names = {"--data-path", "--data_path"}, required = true, paramLabel = "PATH", description = "This site's data in any format Shoal reads (a CSV file, a NumPy .npz, an image folder, an MNIST IDX directory); its train split is used.")
   Path dataPath;
 
-  @Option(names = "--output-path", required = true, paramLabel = "OUTDIR", description = "Where to write update.safetensors.")
+  @Option(names = "--label", defaultValue = "label", paramLabel = "COLUMN", description = "The CSV column holding the label (default: ${DEFAULT-VALUE}).")
+  String label;
+
+  @Option(names = "--schema", paramLabel = "FILE", description = "The federation's declaration of the data (default: NAME.schema.json next to the data, if present).")
+  Path schema;
+
+  @picocli.CommandLine.Mixin OptimizationOptions optimization;
+
+  @Option(names = {"--output-path", "--output_path"}, required = true, paramLabel = "OUTDIR", description = "Where to write update.safetensors.")
   Path outputPath;
 
   @Option(names = "--model", description = "Architecture, when the model file's metadata does not name it.")
@@ -57,9 +65,12 @@ final class TrainLocalCommand implements Callable<Integer> {
     ParameterSet global = Safetensors.decode(modelBytes, modelPath.toString());
     String architecture = model != null ? model : global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
-    FederatedData data = MnistDirectory.load(dataPath);
-    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture)
-        .fit(global, data.train(), UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed)));
+    FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
+        label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, seed)).data();
+    OptimizationOptions.Settings learning = optimization.resolve();
+    FitConfig fit = UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(),
+        learning.clipNorm()));
+    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema()).fit(global, data.train(), fit);
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());
     meta.put(Metadata.MODEL, architecture);

@@ -64,8 +64,12 @@ final class TrainingOptions {
     return Duration.ofSeconds(roundTimeoutSeconds);
   }
 
+  @picocli.CommandLine.Mixin DataOptions dataOptions;
+
+  @picocli.CommandLine.Mixin OptimizationOptions optimization;
+
   TrainingSpec trainingSpec() {
-    return new TrainingSpec(model, localEpochs, batchSize, lr, seed);
+    return optimization.apply(new TrainingSpec(model, localEpochs, batchSize, lr, seed), dataOptions.resolve(seed));
   }
 
   /**

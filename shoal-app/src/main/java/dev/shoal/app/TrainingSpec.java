@@ -1,6 +1,10 @@
 package dev.shoal.app;
 
+import dev.shoal.data.DataSpec;
 import dev.shoal.train.FitConfig;
+import dev.shoal.train.LossFunction;
+import dev.shoal.train.OptimizerConfig;
+import java.util.Optional;
 
 /**
  * How every node trains: the model and its local optimisation. Part of the run's identity
@@ -10,7 +14,24 @@ import dev.shoal.train.FitConfig;
  * @param model a zoo name or a registered model
  * @param seed the run's seed: initialisation, and the base of each node's shuffling seed
  */
-record TrainingSpec(String model, int localEpochs, int batchSize, double lr, long seed) {
+record TrainingSpec(String model, int localEpochs, int batchSize, double lr, long seed, LossFunction loss,
+    OptimizerConfig optimizer, double clipNorm, Optional<DataSpec> data) {
+
+  /** Plain SGD on the task's usual loss, on the MNIST sample (or {@code --data-dir}). */
+  TrainingSpec(String model, int localEpochs, int batchSize, double lr, long seed) {
+    this(model, localEpochs, batchSize, lr, seed, LossFunction.AUTO, OptimizerConfig.SGD, 0, Optional.empty());
+  }
+
+  /** Whether local training is plain SGD on the task's usual loss without clipping. */
+  boolean plain() {
+    return loss == LossFunction.AUTO && optimizer.equals(OptimizerConfig.SGD) && clipNorm == 0;
+  }
+
+  /** A short description of the optimisation for the console, e.g. {@code adam, loss mse, clip-norm 1.0}. */
+  String optimization() {
+    return optimizer.describe() + (loss == LossFunction.AUTO ? "" : ", loss " + loss.id())
+        + (clipNorm > 0 ? ", clip-norm " + clipNorm : "");
+  }
 
   TrainingSpec {
     if (model == null || model.isBlank()) {
@@ -29,6 +50,6 @@ record TrainingSpec(String model, int localEpochs, int batchSize, double lr, lon
 
   /** The local training configuration the strategy derives each node's from. */
   FitConfig fit() {
-    return new FitConfig(localEpochs, batchSize, lr, seed);
+    return new FitConfig(localEpochs, batchSize, lr, seed, loss, optimizer, clipNorm);
   }
 }

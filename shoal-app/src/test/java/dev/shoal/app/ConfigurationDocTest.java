@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class ConfigurationDocTest {
 
-  /** {@code --name}, or {@code --prefix-*} standing for a family of options. */
-  private static final Pattern DOCUMENTED = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*(-\\*)?");
+  /** {@code --name} (or an alias such as {@code --model_path}), or {@code --prefix-*} standing for a family of options. */
+  private static final Pattern DOCUMENTED = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*(-\\*)?");
 
   private static String doc() throws IOException {
     return Files.readString(Path.of("..", "docs", "configuration.md"));

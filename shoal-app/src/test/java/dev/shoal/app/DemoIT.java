@@ -39,5 +39,36 @@ class DemoIT {
     assertThat(verified.exitCode()).as("stderr:%n%s", verified.err()).isZero();
     assertThat(verified.out()).contains("ledger verified: 16 entries, 16 signed checkpoints");
     System.out.println("demo final round: " + lines.get(14));
+
+    // the README's sample output is what the demo prints, line for line, up to the figures
+    List<String> printed = r.out().lines().map(DemoIT::shape).toList();
+    List<String> sample = readmeSample().stream().filter(l -> !l.equals("...")).map(DemoIT::shape).toList();
+    int at = 0;
+    for (String line : sample) {
+      while (at < printed.size() && !printed.get(at).equals(line)) {
+        at++;
+      }
+      assertThat(at).as("the README's sample line '%s' among what the demo printed:%n%s", line, r.out())
+          .isLessThan(printed.size());
+      at++;
+    }
+  }
+
+  /** A line with every run of digits as '#' and the README's run directory as the test's. */
+  private static String shape(String line) {
+    return line.replaceAll("runs/demo-\\d{8}-\\d{6}", "demo").replaceAll("\\d+", "#");
+  }
+
+  /** The README's sample of the demo's output: the code block that starts with the data line. */
+  private static List<String> readmeSample() throws java.io.IOException {
+    Path readme = Path.of("..", "README.md");
+    List<String> all = Files.readAllLines(readme);
+    int start = 1;
+    while (start < all.size() && !(all.get(start - 1).equals("```") && all.get(start).startsWith("data: "))) {
+      start++;
+    }
+    int end = all.subList(start, all.size()).indexOf("```") + start;
+    assertThat(end).as("a code block in README.md that starts with 'data: '").isGreaterThan(start);
+    return all.subList(start, end);
   }
 }

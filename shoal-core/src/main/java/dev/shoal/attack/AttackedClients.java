@@ -1,7 +1,7 @@
 package dev.shoal.attack;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.round.ClientPort;
 import dev.shoal.round.Traffic;
 import dev.shoal.strategy.EvaluateReply;
@@ -38,7 +38,7 @@ public final class AttackedClients implements ClientPort {
     this.seed = seed;
   }
 
-  /** The attackers' partitions with every label y replaced by 9 − y, for label-flip. */
+  /** The attackers' partitions with every class index y of C classes replaced by C − 1 − y, for label-flip. */
   public static Map<String, FederatedData> flipLabels(Map<String, FederatedData> data, AttackPlan plan) {
     if (plan.attack() != Attack.LABEL_FLIP) {
       return data;
@@ -51,12 +51,17 @@ public final class AttackedClients implements ClientPort {
     return out;
   }
 
-  static ImageDataset flipped(ImageDataset d) {
-    byte[] labels = d.labels().clone();
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = (byte) (9 - labels[i]);
+  static Dataset flipped(Dataset d) {
+    if (!d.schema().task().hasClasses()) {
+      throw new IllegalArgumentException("--attack label-flip needs classes to flip; this data's task is "
+          + d.schema().task());
     }
-    return new ImageDataset(d.pixels(), labels, d.rows(), d.cols());
+    float[] targets = d.targets().clone();
+    int last = d.schema().classCount() - 1;
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = last - targets[i];
+    }
+    return new Dataset(d.schema(), d.features(), targets);
   }
 
   @Override

@@ -23,7 +23,7 @@ final class DirichletPartition {
 
   private DirichletPartition() {}
 
-  static List<int[]> partition(byte[] labels, int clients, long seed, double alpha) {
+  static List<int[]> partition(int[] labels, int clients, long seed, double alpha) {
     int[][] byClass = Partitions.byClass(labels);
     for (int attempt = 0; attempt < MAX_DRAWS; attempt++) {
       Random random = new Random(Partitions.derive(seed, attempt));

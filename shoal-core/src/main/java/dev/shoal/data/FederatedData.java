@@ -1,4 +1,14 @@
 package dev.shoal.data;
 
-/** A train split and a test split of the same kind of images. */
-public record FederatedData(ImageDataset train, ImageDataset test) {}
+/** A train split and a test split with the same schema. */
+public record FederatedData(Dataset train, Dataset test) {
+
+  public FederatedData {
+    train.schema().requireSame(test.schema(), "the test split");
+  }
+
+  /** The schema both splits share. */
+  public Schema schema() {
+    return train.schema();
+  }
+}

@@ -1,26 +1,21 @@
 package dev.shoal.data;
 
 /**
- * The content of an IDX images file ({@code idx3-ubyte}): {@code count} images of {@code rows}
- * × {@code cols} grey levels, one byte each, row-major, one image after another.
+ * The content of an IDX examples file: {@code count} examples of {@code shape}, their values in
+ * order (unsigned bytes scaled to [0, 1], other types as they are).
+ *
+ * @param type the file's IDX type byte
  */
-public record IdxImages(int count, int rows, int cols, byte[] pixels) {
+public record IdxImages(int count, int[] shape, int type, float[] values) {
 
   public IdxImages {
-    if (count <= 0 || rows <= 0 || cols <= 0) {
-      throw new IllegalArgumentException(
-          "IDX images need positive dimensions, got %d images of %dx%d"
-              .formatted(count, rows, cols));
+    long size = 1;
+    for (int d : shape) {
+      size *= d;
     }
-    if ((long) count * rows * cols != pixels.length) {
+    if (count <= 0 || size <= 0 || (long) count * size != values.length) {
       throw new IllegalArgumentException(
-          "%d images of %dx%d need %d pixel bytes, got %d"
-              .formatted(count, rows, cols, (long) count * rows * cols, pixels.length));
+          "%d examples of %d values need %d values, got %d".formatted(count, size, count * size, values.length));
     }
-  }
-
-  /** These images with their labels, which must be as many as the images. */
-  public ImageDataset withLabels(byte[] labels) {
-    return new ImageDataset(pixels, labels, rows, cols);
   }
 }

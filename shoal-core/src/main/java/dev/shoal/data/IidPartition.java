@@ -10,7 +10,7 @@ final class IidPartition {
 
   private IidPartition() {}
 
-  static List<int[]> partition(byte[] labels, int clients, long seed) {
+  static List<int[]> partition(int[] labels, int clients, long seed) {
     int n = labels.length;
     int[] order = Partitions.identity(n);
     Partitions.shuffle(order, new Random(seed));

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A directory holding MNIST's four standard files: {@value #TRAIN_IMAGES}, {@value
  * #TRAIN_LABELS}, {@value #TEST_IMAGES} and {@value #TEST_LABELS}, each either raw or gzipped
- * with a {@code .gz} suffix (as the original MNIST distribution ships them).
+ * with a {@code .gz} suffix (as the original MNIST distribution ships them), and optionally a
+ * {@value DataFiles#SCHEMA_FILE} that declares the classes; without it, labels are digits
+ * (at least ten classes, more if a label is 10 or above).
  */
 public final class MnistDirectory {
 
@@ -65,10 +67,15 @@ public final class MnistDirectory {
           "MNIST directory lacks %s; it should hold %s"
               .formatted(String.join(", ", missing), expected()));
     }
-    FederatedData data =
-        new FederatedData(
-            IdxReader.readDataset(files.get(0), files.get(1)),
-            IdxReader.readDataset(files.get(2), files.get(3)));
+    Schema declared = DataFiles.declaredSchema(dir).orElse(null);
+    Dataset train = IdxReader.readDataset(files.get(0), files.get(1), declared);
+    Dataset test = IdxReader.readDataset(files.get(2), files.get(3), declared);
+    if (declared == null && train.schema().classCount() != test.schema().classCount()) {
+      Schema wider = train.schema().classCount() > test.schema().classCount() ? train.schema() : test.schema();
+      train = train.withSchema(wider);
+      test = test.withSchema(wider);
+    }
+    FederatedData data = new FederatedData(train, test);
     log.debug(
         "mnist loaded dir={} train={} test={}",
         dir, data.train().size(), data.test().size());
@@ -90,6 +97,7 @@ public final class MnistDirectory {
    */
   public static void save(FederatedData data, Path dir, boolean gzip) throws IOException {
     Files.createDirectories(dir);
+    DataFiles.writeSchema(dir, data.schema());
     String suffix = gzip ? GZ : "";
     String stale = gzip ? "" : GZ;
     IdxWriter.writeDataset(

@@ -18,20 +18,22 @@ public final class MnistSample {
   /** Classpath folder of the sample's four gzipped IDX files. */
   public static final String RESOURCE_DIR = "/dev/shoal/data/mnist-sample/";
 
+  /** Greyscale 28×28 digits, ten classes. */
+  public static final Schema SCHEMA = Schema.indexed(Task.CLASSIFICATION, new int[] {1, 28, 28}, 10);
+
   private static FederatedData cached;
 
   private MnistSample() {}
 
   /**
-   * The sample's train and test splits. The files are decoded once per JVM; each call returns
-   * its own copy, so callers may modify the arrays freely.
+   * The sample's train and test splits. The files are decoded once per JVM; datasets are
+   * immutable, so every call returns the same ones.
    *
    * @throws UncheckedIOException if the files are missing from the classpath or unreadable,
    *     which means the shoal-core jar is damaged
    */
   public static FederatedData load() {
-    FederatedData data = decoded();
-    return new FederatedData(copy(data.train()), copy(data.test()));
+    return decoded();
   }
 
   private static synchronized FederatedData decoded() {
@@ -44,12 +46,12 @@ public final class MnistSample {
     return cached;
   }
 
-  private static ImageDataset read(String images, String labels) {
+  private static Dataset read(String images, String labels) {
     String imagesName = RESOURCE_DIR + images + ".gz";
     String labelsName = RESOURCE_DIR + labels + ".gz";
     try (InputStream imagesIn = open(imagesName);
         InputStream labelsIn = open(labelsName)) {
-      return IdxReader.readDataset(imagesIn, imagesName, labelsIn, labelsName);
+      return IdxReader.readDataset(imagesIn, imagesName, labelsIn, labelsName, SCHEMA);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read the MNIST sample shipped in shoal-core: " + e.getMessage(), e);
@@ -63,9 +65,5 @@ public final class MnistSample {
           "classpath resource " + resource + " is missing; the shoal-core jar is incomplete");
     }
     return in;
-  }
-
-  private static ImageDataset copy(ImageDataset d) {
-    return new ImageDataset(d.pixels().clone(), d.labels().clone(), d.rows(), d.cols());
   }
 }

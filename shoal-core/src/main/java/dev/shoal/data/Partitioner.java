@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Splits a dataset's examples among federated clients, to simulate how data is spread over
  * real sites: evenly ({@link Iid}), with label skew ({@link Dirichlet}), or with each client
- * holding only a few labels ({@link Shards}).
+ * holding only a few labels ({@link Shards}). Any dataset can be split: classes are its labels,
+ * and regression targets are grouped into quantile bins ({@link Dataset#strata()}).
  *
  * <p>Every partition is disjoint and complete (each example goes to exactly one client), gives
  * every client at least one example, and is the same every time for the same labels, client
@@ -22,14 +23,15 @@ public sealed interface Partitioner
   /**
    * The indices of each client's examples, one ascending array per client.
    *
-   * @param labels one label per example; only their equality matters
+   * @param labels one label (class index, or regression bin) per example, 0 or more; only their
+   *     equality matters
    * @param clients how many clients to split among, at least 1 and at most {@code
    *     labels.length}
    * @param seed makes the split reproducible
    * @throws IllegalArgumentException if the examples cannot be split so that every client gets
    *     at least one; the message says why and what to change
    */
-  List<int[]> partition(byte[] labels, int clients, long seed);
+  List<int[]> partition(int[] labels, int clients, long seed);
 
   /**
    * Splits both halves of {@code data} among {@code clients}: the train split with {@code
@@ -49,9 +51,9 @@ public sealed interface Partitioner
     return List.copyOf(result);
   }
 
-  private List<int[]> partitionSplit(String name, ImageDataset split, int clients, long seed) {
+  private List<int[]> partitionSplit(String name, Dataset split, int clients, long seed) {
     try {
-      return partition(split.labels(), clients, seed);
+      return partition(split.strata(), clients, seed);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + " split: " + e.getMessage(), e);
     }
@@ -91,7 +93,7 @@ public sealed interface Partitioner
   record Iid() implements Partitioner {
 
     @Override
-    public List<int[]> partition(byte[] labels, int clients, long seed) {
+    public List<int[]> partition(int[] labels, int clients, long seed) {
       Partitions.check(labels, clients, this);
       return IidPartition.partition(labels, clients, seed);
     }
@@ -122,7 +124,7 @@ public sealed interface Partitioner
     }
 
     @Override
-    public List<int[]> partition(byte[] labels, int clients, long seed) {
+    public List<int[]> partition(int[] labels, int clients, long seed) {
       Partitions.check(labels, clients, this);
       return DirichletPartition.partition(labels, clients, seed, alpha);
     }
@@ -159,7 +161,7 @@ public sealed interface Partitioner
     }
 
     @Override
-    public List<int[]> partition(byte[] labels, int clients, long seed) {
+    public List<int[]> partition(int[] labels, int clients, long seed) {
       Partitions.check(labels, clients, this);
       return ShardPartition.partition(labels, clients, seed, shardsPerClient);
     }

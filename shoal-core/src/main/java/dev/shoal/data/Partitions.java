@@ -9,7 +9,7 @@ final class Partitions {
   private Partitions() {}
 
   /** Fails unless there are at least one client and at least one example per client. */
-  static void check(byte[] labels, int clients, Partitioner who) {
+  static void check(int[] labels, int clients, Partitioner who) {
     if (clients < 1) {
       throw new IllegalArgumentException("clients must be at least 1, got " + clients);
     }
@@ -21,25 +21,29 @@ final class Partitions {
   }
 
   /** The indices of each label that occurs, in ascending label order, each ascending. */
-  static int[][] byClass(byte[] labels) {
-    int[] counts = new int[256];
-    for (byte label : labels) {
-      counts[label & 0xff]++;
+  static int[][] byClass(int[] labels) {
+    int classes = Arrays.stream(labels).max().orElse(-1) + 1;
+    int[] counts = new int[classes];
+    for (int label : labels) {
+      if (label < 0) {
+        throw new IllegalArgumentException("labels must be 0 or more, got " + label);
+      }
+      counts[label]++;
     }
-    int[][] all = new int[256][];
-    for (int c = 0; c < 256; c++) {
+    int[][] all = new int[classes][];
+    for (int c = 0; c < classes; c++) {
       all[c] = new int[counts[c]];
     }
-    int[] fill = new int[256];
+    int[] fill = new int[classes];
     for (int i = 0; i < labels.length; i++) {
-      int c = labels[i] & 0xff;
+      int c = labels[i];
       all[c][fill[c]++] = i;
     }
     return Arrays.stream(all).filter(indices -> indices.length > 0).toArray(int[][]::new);
   }
 
   /** All indices sorted by label; indices with the same label stay ascending. */
-  static int[] sortedByLabel(byte[] labels) {
+  static int[] sortedByLabel(int[] labels) {
     int[] sorted = new int[labels.length];
     int at = 0;
     for (int[] indices : byClass(labels)) {

@@ -14,7 +14,7 @@ final class ShardPartition {
 
   private ShardPartition() {}
 
-  static List<int[]> partition(byte[] labels, int clients, long seed, int shardsPerClient) {
+  static List<int[]> partition(int[] labels, int clients, long seed, int shardsPerClient) {
     int n = labels.length;
     long shardCount = (long) clients * shardsPerClient;
     if (shardCount > n) {

@@ -192,6 +192,11 @@ public final class RoundEngine {
     }
     Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
     Map<String, Double> extra = new HashMap<>(aggregation.metrics());
+    test.metrics().forEach((name, value) -> {
+      if (!name.equals(dev.shoal.train.Metrics.ACCURACY) && Double.isFinite(value)) {
+        extra.put("test_" + name, value);
+      }
+    });
     extra.putAll(federatedEvaluation(round, next));
     Traffic traffic = clients.traffic().minus(before);
     double trainLoss = WeightedMean.ofMetrics(accepted).getOrDefault("train_loss", Double.NaN);

@@ -1,6 +1,6 @@
 package dev.shoal.train;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.tensor.ParameterSet;
 import java.util.Set;
 
@@ -14,7 +14,7 @@ public interface Trainer {
   ParameterSet initialParameters(long seed);
 
   /** Trains from {@code parameters} on {@code data} and returns the new parameters. */
-  FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config);
+  FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config);
 
   /**
    * The open settings ({@link Settings}) this trainer acts on, such as a proximal term's
@@ -24,6 +24,6 @@ public interface Trainer {
     return Set.of();
   }
 
-  /** Loss and accuracy of {@code parameters} on {@code data}. */
-  Evaluation evaluate(ParameterSet parameters, ImageDataset data);
+  /** Loss, accuracy and the task's metrics of {@code parameters} on {@code data}. */
+  Evaluation evaluate(ParameterSet parameters, Dataset data);
 }

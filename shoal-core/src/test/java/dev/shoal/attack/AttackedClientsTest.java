@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.round.InProcessClients;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
@@ -32,7 +32,7 @@ class AttackedClientsTest {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       float[] w = parameters.read("w").data().clone();
       for (int i = 0; i < w.length; i++) {
         w[i] += data.label(0);
@@ -41,15 +41,16 @@ class AttackedClientsTest {
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return new Evaluation(data.size(), 0, 0);
     }
   }
 
   static FederatedData data(int label, int n) {
-    byte[] labels = new byte[n];
-    java.util.Arrays.fill(labels, (byte) label);
-    ImageDataset d = new ImageDataset(new byte[n], labels, 1, 1);
+    float[] labels = new float[n];
+    java.util.Arrays.fill(labels, label);
+    Dataset d = new Dataset(dev.shoal.data.Schema.indexed(dev.shoal.data.Task.CLASSIFICATION, new int[] {1}, 10),
+        new float[n], labels);
     return new FederatedData(d, d);
   }
 

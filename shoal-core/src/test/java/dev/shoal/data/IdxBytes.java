@@ -43,15 +43,32 @@ final class IdxBytes {
     }
   }
 
-  /** {@code n} random 3x2 images with labels 0..9. */
-  static ImageDataset dataset(int n, long seed) {
+  /** The random pixel bytes of {@link #dataset(int, long)}. */
+  static byte[] pixels(int n, long seed) {
     Random random = new Random(seed);
     byte[] pixels = new byte[n * 6];
     random.nextBytes(pixels);
-    byte[] labels = new byte[n];
+    return pixels;
+  }
+
+  /** {@code n} random 3x2 images with labels 0..9. */
+  static Dataset dataset(int n, long seed) {
+    Random random = new Random(seed);
+    byte[] pixels = new byte[n * 6];
+    random.nextBytes(pixels);
+    float[] labels = new float[n];
     for (int i = 0; i < n; i++) {
-      labels[i] = (byte) random.nextInt(10);
+      labels[i] = random.nextInt(10);
     }
-    return new ImageDataset(pixels, labels, 3, 2);
+    return new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1, 3, 2}, 10), grey(pixels), labels);
+  }
+
+  /** Pixel bytes as IdxReader reads them: scaled to [0, 1]. */
+  static float[] grey(byte[] pixels) {
+    float[] f = new float[pixels.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (pixels[i] & 0xff) / 255f;
+    }
+    return f;
   }
 }

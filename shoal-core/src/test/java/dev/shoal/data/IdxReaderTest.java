@@ -22,12 +22,11 @@ class IdxReaderTest {
     Path images = write("train-images-idx3-ubyte", IdxBytes.images(2, 2, 3, pixels));
     Path labelFile = write("train-labels-idx1-ubyte", IdxBytes.labels(labels));
 
-    ImageDataset data = IdxReader.readDataset(images, labelFile);
+    Dataset data = IdxReader.readDataset(images, labelFile, null);
 
     assertThat(data.size()).isEqualTo(2);
-    assertThat(data.rows()).isEqualTo(2);
-    assertThat(data.cols()).isEqualTo(3);
-    assertThat(data.pixels()).containsExactly(pixels);
+    assertThat(data.schema().inputShape()).containsExactly(1, 2, 3);
+    assertThat(data.features()).containsExactly(IdxBytes.grey(pixels));
     assertThat(data.label(0)).isEqualTo(7);
     assertThat(data.label(1)).isEqualTo(3);
   }
@@ -37,8 +36,8 @@ class IdxReaderTest {
     Path gzNamedRaw = write("images.gz", IdxBytes.images(2, 2, 3, pixels));
     Path rawNamedGz = write("images", IdxBytes.gzip(IdxBytes.images(2, 2, 3, pixels)));
 
-    assertThat(IdxReader.readImages(gzNamedRaw).pixels()).containsExactly(pixels);
-    assertThat(IdxReader.readImages(rawNamedGz).pixels()).containsExactly(pixels);
+    assertThat(IdxReader.readImages(gzNamedRaw).values()).containsExactly(IdxBytes.grey(pixels));
+    assertThat(IdxReader.readImages(rawNamedGz).values()).containsExactly(IdxBytes.grey(pixels));
   }
 
   @Test
@@ -47,7 +46,7 @@ class IdxReaderTest {
 
     assertThatThrownBy(() -> IdxReader.readImages(file))
         .isInstanceOf(IdxFormatException.class)
-        .hasMessage(file + ": expected magic 0x00000803 (images), found 0x00000801 (labels)");
+        .hasMessage(file + ": expected magic 0x00000803 (images, or any IDX type with 2 or more dimensions), found 0x00000801 (labels)");
   }
 
   @Test
@@ -56,7 +55,7 @@ class IdxReaderTest {
 
     assertThatThrownBy(() -> IdxReader.readLabels(file))
         .isInstanceOf(IdxFormatException.class)
-        .hasMessage(file + ": expected magic 0x00000801 (labels), found 0x00000803 (images)");
+        .hasMessage(file + ": expected magic 0x00000801 (labels, or any integer IDX type with 1 dimension), found 0x00000803 (images)");
   }
 
   @Test
@@ -64,8 +63,8 @@ class IdxReaderTest {
     Path file = write("digit.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0});
 
     assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessageStartingWith(file + ": expected magic 0x00000801 (labels), found 0x89504e47")
-        .hasMessageContaining("not the magic number of an MNIST IDX file");
+        .hasMessageStartingWith(file + ": expected magic 0x00000801 (labels")
+        .hasMessageContaining("found 0x89504e47, which is not the magic number of an IDX file");
   }
 
   @Test
@@ -113,7 +112,7 @@ class IdxReaderTest {
     assertThatThrownBy(() -> IdxReader.readImages(file))
         .isInstanceOf(IdxFormatException.class)
         .hasMessage(
-            file + ": truncated: the header declares 2 images of 2x3 (12 pixel bytes) but only 10"
+            file + ": truncated: the header declares 2 examples of 2x3 (12 pixel bytes) but only 10"
                 + " follow");
   }
 
@@ -142,12 +141,45 @@ class IdxReaderTest {
   }
 
   @Test
-  void rejectsLabelOutsideDigits() throws IOException {
-    Path file = write("train-labels-idx1-ubyte", IdxBytes.labels(new byte[] {1, 2, 10}));
+  void readsLabelsBeyondDigitsAsMoreClasses() throws IOException {
+    Path images = write("images", IdxBytes.images(2, 2, 3, pixels));
+    Path file = write("train-labels-idx1-ubyte", IdxBytes.labels(new byte[] {1, 12}));
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
+    Dataset data = IdxReader.readDataset(images, file, null);
+
+    assertThat(data.schema().classCount()).isEqualTo(13);
+    assertThat(data.label(1)).isEqualTo(12);
+  }
+
+  @Test
+  void rejectsLabelOutsideTheDeclaredClasses() throws IOException {
+    Path images = write("images", IdxBytes.images(2, 2, 3, pixels));
+    Path file = write("train-labels-idx1-ubyte", IdxBytes.labels(new byte[] {1, 10}));
+    Schema digits = Schema.indexed(Task.CLASSIFICATION, new int[] {1, 2, 3}, 10);
+
+    assertThatThrownBy(() -> IdxReader.readDataset(images, file, digits))
         .isInstanceOf(IdxFormatException.class)
-        .hasMessage(file + ": label 10 at index 2 is outside 0..9");
+        .hasMessage(file + ": label 10 at index 1 is outside 0..9, the declared classes");
+  }
+
+  @Test
+  void readsEveryIdxTypeAndAnyExampleShape() throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 12 + 2 * 3 * 8);
+    b.putInt(0x00000E03).putInt(2).putInt(3).putInt(1);
+    for (int i = 0; i < 6; i++) {
+      b.putDouble(i - 2.5);
+    }
+    Path doubles = write("doubles", b.array());
+    java.nio.ByteBuffer s = java.nio.ByteBuffer.allocate(4 + 4 + 2 * 2);
+    s.putInt(0x00000B01).putInt(2).putShort((short) 300).putShort((short) 4);
+    Path shorts = write("shorts", s.array());
+
+    Dataset data = IdxReader.readDataset(doubles, shorts, null);
+
+    assertThat(data.schema().inputShape()).containsExactly(1, 3, 1);
+    assertThat(data.features()).containsExactly(-2.5f, -1.5f, -0.5f, 0.5f, 1.5f, 2.5f);
+    assertThat(data.label(0)).isEqualTo(300);
+    assertThat(data.schema().classCount()).isEqualTo(301);
   }
 
   @Test
@@ -155,11 +187,11 @@ class IdxReaderTest {
     Path images = write("t10k-images-idx3-ubyte", IdxBytes.images(2, 2, 3, pixels));
     Path labelFile = write("t10k-labels-idx1-ubyte", IdxBytes.labels(new byte[] {1, 2, 3}));
 
-    assertThatThrownBy(() -> IdxReader.readDataset(images, labelFile))
+    assertThatThrownBy(() -> IdxReader.readDataset(images, labelFile, null))
         .isInstanceOf(IdxFormatException.class)
         .hasMessage(
             labelFile + ": holds 3 labels but " + images
-                + " holds 2 images; each image needs exactly one label")
+                + " holds 2 examples; each example needs exactly one label")
         .extracting(e -> ((IdxFormatException) e).file())
         .isEqualTo(labelFile.toString());
   }

@@ -17,20 +17,20 @@ class IdxWriterTest {
 
   @Test
   void roundTripsRaw() throws IOException {
-    ImageDataset data = IdxBytes.dataset(25, 1);
+    Dataset data = IdxBytes.dataset(25, 1);
     Path images = dir.resolve("train-images-idx3-ubyte");
     Path labels = dir.resolve("train-labels-idx1-ubyte");
 
     IdxWriter.writeDataset(data, images, labels);
 
     assertThat(Files.readAllBytes(images))
-        .isEqualTo(IdxBytes.images(25, 3, 2, data.pixels()));
-    assertSameData(IdxReader.readDataset(images, labels), data);
+        .isEqualTo(IdxBytes.images(25, 3, 2, IdxBytes.pixels(25, 1)));
+    assertSameData(IdxReader.readDataset(images, labels, null), data);
   }
 
   @Test
   void roundTripsGzipped() throws IOException {
-    ImageDataset data = IdxBytes.dataset(25, 2);
+    Dataset data = IdxBytes.dataset(25, 2);
     Path images = dir.resolve("train-images-idx3-ubyte.gz");
     Path labels = dir.resolve("train-labels-idx1-ubyte.GZ");
 
@@ -38,7 +38,7 @@ class IdxWriterTest {
 
     assertThat(Files.readAllBytes(images)).startsWith((byte) 0x1f, (byte) 0x8b);
     assertThat(Files.readAllBytes(labels)).startsWith((byte) 0x1f, (byte) 0x8b);
-    assertSameData(IdxReader.readDataset(images, labels), data);
+    assertSameData(IdxReader.readDataset(images, labels, null), data);
   }
 
   @Test
@@ -46,7 +46,7 @@ class IdxWriterTest {
     Path labels = dir.resolve("labels.gz");
     Files.writeString(labels, "old content");
 
-    IdxWriter.writeLabels(labels, new byte[] {4, 2});
+    IdxWriter.writeLabels(labels, new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[2], new float[] {4, 2}));
 
     assertThat(IdxReader.readLabels(labels)).containsExactly(4, 2);
     assertThat(filesIn(dir)).containsExactly("labels.gz");
@@ -72,23 +72,30 @@ class IdxWriterTest {
   }
 
   @Test
-  void refusesLabelsOutsideDigitsAndEmptyData() {
+  void writesLabelsBeyondDigitsAndFloatFeaturesAndRefusesEmptyData() throws IOException {
     Path file = dir.resolve("labels");
+    Path images = dir.resolve("images");
+    Dataset wide = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {2}, 300),
+        new float[] {0.5f, -3.25f, 7f, 1e-3f}, new float[] {3, 299});
 
-    assertThatThrownBy(() -> IdxWriter.writeLabels(file, new byte[] {3, 12}))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cannot write " + file + ": label 12 at index 1 is outside 0..9");
-    assertThatThrownBy(() -> IdxWriter.writeLabels(file, new byte[0]))
+    IdxWriter.writeDataset(wide, images, file);
+
+    Dataset back = IdxReader.readDataset(images, file, null);
+    assertThat(back.features()).containsExactly(wide.features());
+    assertThat(back.targets()).containsExactly(wide.targets());
+    assertThat(back.schema().classCount()).isEqualTo(300);
+    Files.delete(file);
+    Dataset none = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[0], new float[0]);
+    assertThatThrownBy(() -> IdxWriter.writeLabels(file, none))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("cannot write " + file + ": IDX files need at least one example");
     assertThat(file).doesNotExist();
   }
 
-  static void assertSameData(ImageDataset actual, ImageDataset expected) {
-    assertThat(actual.rows()).isEqualTo(expected.rows());
-    assertThat(actual.cols()).isEqualTo(expected.cols());
-    assertThat(actual.pixels()).isEqualTo(expected.pixels());
-    assertThat(actual.labels()).isEqualTo(expected.labels());
+  static void assertSameData(Dataset actual, Dataset expected) {
+    assertThat(actual.schema()).isEqualTo(expected.schema());
+    assertThat(actual.features()).isEqualTo(expected.features());
+    assertThat(actual.targets()).isEqualTo(expected.targets());
   }
 
   private static Stream<String> filesIn(Path dir) throws IOException {

@@ -8,7 +8,7 @@ final class LabelStats {
   private LabelStats() {}
 
   /** How many different labels the examples at {@code indices} have. */
-  static int distinctLabels(byte[] labels, int[] indices) {
+  static int distinctLabels(int[] labels, int[] indices) {
     boolean[] seen = new boolean[256];
     int distinct = 0;
     for (int i : indices) {
@@ -25,7 +25,7 @@ final class LabelStats {
    * distribution and the whole dataset's: 0 when every client looks like the whole, close to 1
    * when each client holds labels that are rare overall.
    */
-  static double meanTotalVariation(byte[] labels, List<int[]> parts) {
+  static double meanTotalVariation(int[] labels, List<int[]> parts) {
     double[] global = distribution(labels, allIndices(labels.length));
     double sum = 0;
     for (int[] part : parts) {
@@ -39,7 +39,7 @@ final class LabelStats {
     return sum / parts.size();
   }
 
-  private static double[] distribution(byte[] labels, int[] indices) {
+  private static double[] distribution(int[] labels, int[] indices) {
     double[] p = new double[256];
     for (int i : indices) {
       p[labels[i] & 0xff] += 1.0 / indices.length;

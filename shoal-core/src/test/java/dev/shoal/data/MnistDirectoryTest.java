@@ -77,7 +77,7 @@ class MnistDirectoryTest {
   void refusesToGuessBetweenRawAndGzippedCopies() throws IOException {
     MnistDirectory.save(data, dir);
     Files.write(
-        dir.resolve("train-labels-idx1-ubyte"), IdxBytes.labels(data.train().labels()));
+        dir.resolve("train-labels-idx1-ubyte"), IdxBytes.labels(new byte[] {0, 0, 0, 0, 0, 0, 0, 8}));
 
     assertThatThrownBy(() -> MnistDirectory.load(dir))
         .isInstanceOf(FileSystemException.class)
@@ -95,7 +95,7 @@ class MnistDirectoryTest {
     assertThatThrownBy(() -> MnistDirectory.load(dir))
         .isInstanceOf(IdxFormatException.class)
         .hasMessageStartingWith(labels + ": holds 2 labels but ")
-        .hasMessageContaining("train-images-idx3-ubyte.gz holds 40 images");
+        .hasMessageContaining("train-images-idx3-ubyte.gz holds 40 examples");
   }
 
   private void assertSame(FederatedData loaded) {

@@ -20,16 +20,16 @@ class MnistSampleTest {
   void has8000TrainAnd2000TestDigitsOf28By28() {
     assertThat(sample.train().size()).isEqualTo(MnistSample.TRAIN_SIZE).isEqualTo(8000);
     assertThat(sample.test().size()).isEqualTo(MnistSample.TEST_SIZE).isEqualTo(2000);
-    for (ImageDataset split : new ImageDataset[] {sample.train(), sample.test()}) {
-      assertThat(split.rows()).isEqualTo(28);
-      assertThat(split.cols()).isEqualTo(28);
-      assertThat(split.imageSize()).isEqualTo(784);
+    for (Dataset split : new Dataset[] {sample.train(), sample.test()}) {
+      assertThat(split.schema().inputShape()).containsExactly(1, 28, 28);
+      assertThat(split.inputSize()).isEqualTo(784);
+      assertThat(split.schema().classes()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     }
   }
 
   @Test
   void everyDigitAppearsInBothSplits() {
-    for (ImageDataset split : new ImageDataset[] {sample.train(), sample.test()}) {
+    for (Dataset split : new Dataset[] {sample.train(), sample.test()}) {
       int[] present =
           IntStream.range(0, split.size()).map(split::label).distinct().sorted().toArray();
       assertThat(present).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
@@ -38,10 +38,10 @@ class MnistSampleTest {
 
   @Test
   void imagesHaveInk() {
-    ImageDataset train = sample.train();
-    float[] image = new float[train.imageSize()];
+    Dataset train = sample.train();
+    float[] image = new float[train.inputSize()];
     for (int i = 0; i < train.size(); i += 97) {
-      train.copyImage(i, image, 0);
+      train.copyFeatures(i, image, 0);
       double ink = 0;
       for (float v : image) {
         ink += v;
@@ -51,13 +51,13 @@ class MnistSampleTest {
   }
 
   @Test
-  void eachCallReturnsItsOwnCopy() {
+  void callersCannotChangeTheSample() {
     FederatedData other = MnistSample.load();
-    other.train().pixels()[0] = 42;
-    other.test().labels()[0] = 9;
+    other.train().features()[0] = 42;
+    other.test().targets()[0] = 9;
 
-    assertThat(MnistSample.load().train().pixels()[0]).isEqualTo(sample.train().pixels()[0]);
-    assertThat(MnistSample.load().test().labels()[0]).isEqualTo(sample.test().labels()[0]);
+    assertThat(MnistSample.load().train().feature(0, 0)).isEqualTo(sample.train().feature(0, 0)).isBetween(0f, 1f);
+    assertThat(MnistSample.load().test().target(0)).isEqualTo(sample.test().target(0));
   }
 
   /** The content hashes in the sample's README: what the script wrote, byte for byte. */

@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 class PartitionerPropertiesTest {
 
   /** Labels to split, how many clients, and the seed. */
-  record Case(byte[] labels, int clients, long seed) {}
+  record Case(int[] labels, int clients, long seed) {}
 
   @Property(tries = 200)
   void iidSplitsValidlyInNearEqualParts(@ForAll("cases") Case c) {
@@ -83,7 +83,7 @@ class PartitionerPropertiesTest {
   }
 
   /** Balanced labels split by {@code shardsPerClient} shards per client. */
-  record BalancedCase(byte[] labels, int clients, int shardsPerClient, long seed) {}
+  record BalancedCase(int[] labels, int clients, int shardsPerClient, long seed) {}
 
   /** Checks disjoint, complete, non-empty and reproducible; returns the parts. */
   private static List<int[]> assertValid(Partitioner partitioner, Case c) {
@@ -159,14 +159,14 @@ class PartitionerPropertiesTest {
   }
 
   /** Labels drawn from 1 to 10 distinct values. */
-  private static Arbitrary<byte[]> labels(int minSize, int maxSize) {
+  private static Arbitrary<int[]> labels(int minSize, int maxSize) {
     return Arbitraries.integers()
         .between(1, 10)
         .flatMap(
             classes ->
-                Arbitraries.bytes()
-                    .between((byte) 0, (byte) (classes - 1))
-                    .array(byte[].class)
+                Arbitraries.integers()
+                    .between(0, classes - 1)
+                    .array(int[].class)
                     .ofMinSize(minSize)
                     .ofMaxSize(maxSize));
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PartitionerTest {
 
-  private static final byte[] SAMPLE_LABELS = MnistSample.load().train().labels();
+  private static final int[] SAMPLE_LABELS = MnistSample.load().train().strata();
 
   @Test
   void parsesTheThreeNamesIgnoringCaseAndBlanks() {
@@ -47,14 +47,14 @@ class PartitionerTest {
 
   @Test
   void rejectsMoreClientsThanExamples() {
-    byte[] labels = {0, 1, 2};
+    int[] labels = {0, 1, 2};
     assertThatThrownBy(() -> new Partitioner.Iid().partition(labels, 4, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("iid cannot give each of 4 clients an example: the data has only 3 examples");
     assertThatThrownBy(() -> new Partitioner.Dirichlet(1).partition(labels, 0, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("clients must be at least 1, got 0");
-    assertThatThrownBy(() -> new Partitioner.Shards(2).partition(new byte[5], 3, 1))
+    assertThatThrownBy(() -> new Partitioner.Shards(2).partition(new int[5], 3, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "shards with 2 shards per client needs at least 6 examples for 3 clients (one per"
@@ -66,7 +66,7 @@ class PartitionerTest {
 
   @Test
   void dirichletWithTooManyClientsForTheDataFailsSayingSo() {
-    byte[] oneLabel = new byte[60];
+    int[] oneLabel = new int[60];
 
     assertThatThrownBy(() -> new Partitioner.Dirichlet(0.05).partition(oneLabel, 50, 1))
         .isInstanceOf(IllegalArgumentException.class)
@@ -109,7 +109,7 @@ class PartitionerTest {
   /** 10 labels x 100 examples in 14 shards of 71 or 72: 12 shards straddle two labels. */
   @Test
   void theBoundOfFourLabelsIsReached() {
-    byte[] labels = balanced(10, 100, 3);
+    int[] labels = balanced(10, 100, 3);
     int most = 0;
     for (long seed = 0; seed < 50; seed++) {
       for (int[] part : new Partitioner.Shards(2).partition(labels, 7, seed)) {
@@ -122,7 +122,7 @@ class PartitionerTest {
   /** 10 labels x 100 examples in 20 shards of 50: each shard holds one label. */
   @Test
   void shardsAlignedWithLabelsGiveAtMostTwoLabels() {
-    byte[] labels = balanced(10, 100, 4);
+    int[] labels = balanced(10, 100, 4);
     for (int[] part : new Partitioner.Shards(2).partition(labels, 10, 9)) {
       assertThat(LabelStats.distinctLabels(labels, part)).isLessThanOrEqualTo(2);
     }
@@ -138,9 +138,9 @@ class PartitionerTest {
     assertThat(clients.stream().mapToInt(c -> c.train().size()).sum()).isEqualTo(8000);
     assertThat(clients.stream().mapToInt(c -> c.test().size()).sum()).isEqualTo(2000);
     assertThat(clients).allSatisfy(c -> assertThat(c.test().size()).isPositive());
-    int[] first = new Partitioner.Dirichlet(0.5).partition(sample.train().labels(), 10, 7).get(0);
-    assertThat(clients.get(0).train().labels())
-        .isEqualTo(sample.train().subset(first).labels());
+    int[] first = new Partitioner.Dirichlet(0.5).partition(sample.train().strata(), 10, 7).get(0);
+    assertThat(clients.get(0).train().targets())
+        .isEqualTo(sample.train().subset(first).targets());
     assertThat(Partitioner.testSeed(7)).isNotEqualTo(7);
   }
 
@@ -156,12 +156,12 @@ class PartitionerTest {
   }
 
   /** {@code classes} labels with {@code perClass} examples each, in shuffled order. */
-  static byte[] balanced(int classes, int perClass, long seed) {
+  static int[] balanced(int classes, int perClass, long seed) {
     int[] order = IntStream.range(0, classes * perClass).toArray();
     Partitions.shuffle(order, new Random(seed));
-    byte[] labels = new byte[order.length];
+    int[] labels = new int[order.length];
     for (int i = 0; i < order.length; i++) {
-      labels[order[i]] = (byte) (i / perClass);
+      labels[order[i]] = i / perClass;
     }
     return labels;
   }

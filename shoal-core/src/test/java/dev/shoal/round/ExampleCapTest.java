@@ -3,7 +3,7 @@ package dev.shoal.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
@@ -31,7 +31,7 @@ class ExampleCapTest {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       float[] w = parameters.read("w").data();
       if (data.label(0) == 0) {
         return new FitOutcome(parameters, 1_000_000_000L, Map.of());
@@ -41,7 +41,7 @@ class ExampleCapTest {
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return new Evaluation(data.size(), 0, 0);
     }
   }

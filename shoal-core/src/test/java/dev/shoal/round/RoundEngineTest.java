@@ -3,7 +3,9 @@ package dev.shoal.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.strategy.FedAvg;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
@@ -33,7 +35,7 @@ public class RoundEngineTest {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       int label = data.label(0);
       if (label == 9) {
         throw new IllegalStateException("disk full");
@@ -52,15 +54,15 @@ public class RoundEngineTest {
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return new Evaluation(data.size(), parameters.tensor("w").orElseThrow().data()[0], 0.5);
     }
   }
 
   public static FederatedData data(int label, int n) {
-    byte[] labels = new byte[n];
-    java.util.Arrays.fill(labels, (byte) label);
-    ImageDataset d = new ImageDataset(new byte[n], labels, 1, 1);
+    float[] labels = new float[n];
+    java.util.Arrays.fill(labels, label);
+    Dataset d = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[n], labels);
     return new FederatedData(d, d);
   }
 

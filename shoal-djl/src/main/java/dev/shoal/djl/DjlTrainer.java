@@ -13,13 +13,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Task;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
+import dev.shoal.train.LossFunction;
+import dev.shoal.train.Metrics;
 import dev.shoal.train.Trainer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -30,8 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains and evaluates one model architecture with DJL on PyTorch's CPU engine.
  *
- * <p>Training is plain mini-batch SGD (no momentum, no weight decay) on softmax cross-entropy.
- * Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
+ * <p>Training is mini-batch descent with the configured optimiser (plain SGD by default) on the
+ * configured loss (by default the task's usual one: softmax cross-entropy for classification,
+ * binary cross-entropy with logits for binary, mean squared error for regression), optionally
+ * clipping each step's gradients by their global norm. Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
  * FitConfig#seed()}, so a fit is repeatable. {@link #initialParameters} uses PyTorch's default
  * initialisation for linear and convolution layers ({@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} for
  * weights and biases), computed in Java from the seed.
@@ -41,10 +47,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DjlTrainer implements Trainer {
 
-  /** Mean softmax cross-entropy over the examples of the last local epoch. */
+  /** Mean training loss over the examples of the last local epoch. */
   public static final String TRAIN_LOSS = "train_loss";
 
-  /** Fraction of the last local epoch's examples classified correctly while training. */
+  /** Fraction of the last local epoch's examples classified correctly while training (not for regression). */
   public static final String TRAIN_ACCURACY = "train_accuracy";
 
   private static final Logger log = LoggerFactory.getLogger(DjlTrainer.class);
@@ -86,19 +92,19 @@ public final class DjlTrainer implements Trainer {
   }
 
   @Override
-  public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+  public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
     Objects.requireNonNull(config, "config");
     checkData(data, "train on");
     ParameterLayout l = layout();
     l.check(parameters);
     long started = System.nanoTime();
+    Task task = data.schema().task();
+    LossFunction lossFunction = config.loss().resolve(task);
+    lossFunction.requireSuits(task);
     var trainingConfig =
-        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        new DefaultTrainingConfig(TaskLosses.of(lossFunction))
             .optDevices(new Device[] {Device.cpu()})
-            .optOptimizer(
-                Optimizer.sgd()
-                    .setLearningRateTracker(Tracker.fixed((float) config.learningRate()))
-                    .build());
+            .optOptimizer(Optimizers.of(config.optimizer(), config.learningRate()));
     try (Model m = newModel();
         ai.djl.training.Trainer trainer = m.newTrainer(trainingConfig)) {
       trainer.initialize(spec.batchShape(1));
@@ -109,57 +115,79 @@ public final class DjlTrainer implements Trainer {
         order[i] = i;
       }
       var random = new Random(config.seed());
-      var batch = new Minibatch(spec, data.imageSize(), Math.min(config.batchSize(), n));
+      var batch = new Minibatch(spec, data.inputSize(), Math.min(config.batchSize(), n));
+      var step = new Step(task, TaskLosses.takesClassIndices(lossFunction), config.clipNorm());
       EpochStats last = null;
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
         shuffle(order, random);
-        last = trainEpoch(trainer, data, order, batch, config.batchSize());
+        last = trainEpoch(trainer, data, order, batch, config.batchSize(), step);
       }
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
       checkFinite(trained, last, config);
       log.debug(
-          "fit model={} examples={} epochs={} batch_size={} learning_rate={} train_loss={} train_accuracy={} millis={}",
-          model, n, config.epochs(), config.batchSize(), config.learningRate(),
-          last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
-      return new FitOutcome(trained, n, Map.of(TRAIN_LOSS, last.loss(), TRAIN_ACCURACY, last.accuracy()));
+          "fit model={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" train_loss={} train_accuracy={} millis={}",
+          model, n, config.epochs(), config.batchSize(), config.learningRate(), lossFunction.id(),
+          config.optimizer().describe(), last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
+      Map<String, Double> metrics = new HashMap<>();
+      metrics.put(TRAIN_LOSS, last.loss());
+      if (task.hasClasses()) {
+        metrics.put(TRAIN_ACCURACY, last.accuracy());
+      }
+      return new FitOutcome(trained, n, metrics);
     }
   }
 
   @Override
-  public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+  public Evaluation evaluate(ParameterSet parameters, Dataset data) {
     checkData(data, "evaluate on");
     ParameterLayout l = layout();
     l.check(parameters);
+    Task task = data.schema().task();
+    LossFunction lossFunction = LossFunction.AUTO.resolve(task);
+    boolean classIndices = TaskLosses.takesClassIndices(lossFunction);
     try (Model m = newModel()) {
       Block block = m.getBlock();
       block.initialize(m.getNDManager(), DataType.FLOAT32, spec.batchShape(1));
       BlockParameters.load(l, block, parameters);
       block.freezeParameters(true);
       var store = new ParameterStore(m.getNDManager(), false);
-      Loss loss = Loss.softmaxCrossEntropyLoss();
+      Loss loss = TaskLosses.of(lossFunction);
       int n = data.size();
       int[] order = new int[n];
       for (int i = 0; i < n; i++) {
         order[i] = i;
       }
-      var batch = new Minibatch(spec, data.imageSize(), Math.min(EVALUATION_BATCH, n));
-      var stats = new EpochStats();
+      int width = data.schema().outputs();
+      float[] outputs = new float[Math.multiplyExact(n, width)];
+      float[] targets = new float[n];
+      var batch = new Minibatch(spec, data.inputSize(), Math.min(EVALUATION_BATCH, n));
+      var stats = new EpochStats(task);
       for (int from = 0; from < n; from += EVALUATION_BATCH) {
         batch.fill(data, order, from, Math.min(EVALUATION_BATCH, n - from));
         try (NDManager scope = m.getNDManager().newSubManager()) {
-          NDArray labels = batch.labels(scope);
+          NDArray labels = batch.targets(scope, classIndices);
           NDList logits = block.forward(store, new NDList(batch.inputs(scope)), false);
-          stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), logits.singletonOrThrow(), labels);
+          NDArray out = logits.singletonOrThrow();
+          checkOutputs(out, width, data);
+          stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), out, labels);
+          float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
+          System.arraycopy(values, 0, outputs, from * width, values.length);
+          batch.copyTargets(targets, from);
         }
       }
-      return new Evaluation(n, stats.loss(), stats.accuracy());
+      Map<String, Double> metrics = Metrics.of(task, outputs, targets, data.schema().classCount());
+      return new Evaluation(n, stats.loss(), task.hasClasses() ? stats.accuracy() : Double.NaN, metrics);
     }
   }
 
+  /** How one training step runs: which targets the loss takes, and the gradient clipping. */
+  private record Step(Task task, boolean classIndices, double clipNorm) {}
+
   /** One pass over {@code order}; stops between batches when the calling thread is interrupted. */
   private EpochStats trainEpoch(
-      ai.djl.training.Trainer trainer, ImageDataset data, int[] order, Minibatch batch, int batchSize) {
-    var stats = new EpochStats();
+      ai.djl.training.Trainer trainer, Dataset data, int[] order, Minibatch batch, int batchSize, Step step) {
+    var stats = new EpochStats(step.task());
+    int width = data.schema().outputs();
     for (int from = 0; from < order.length; from += batchSize) {
       if (Thread.currentThread().isInterrupted()) {
         throw new CancellationException("training of model '" + model + "' was cancelled");
@@ -167,13 +195,17 @@ public final class DjlTrainer implements Trainer {
       batch.fill(data, order, from, Math.min(batchSize, order.length - from));
       try (NDManager scope = trainer.getManager().newSubManager()) {
         NDArray inputs = batch.inputs(scope);
-        NDArray labels = batch.labels(scope);
+        NDArray labels = batch.targets(scope, step.classIndices());
         NDList logits;
         NDArray loss;
         try (GradientCollector collector = GradientScope.open(trainer)) {
           logits = trainer.forward(new NDList(inputs));
+          checkOutputs(logits.singletonOrThrow(), width, data);
           loss = trainer.getLoss().evaluate(new NDList(labels), logits);
           collector.backward(loss);
+        }
+        if (step.clipNorm() > 0) {
+          GradientClipping.clip(trainer, step.clipNorm());
         }
         trainer.step();
         stats.add(batch.size(), loss, logits.singletonOrThrow(), labels);
@@ -188,15 +220,27 @@ public final class DjlTrainer implements Trainer {
     return m;
   }
 
-  private void checkData(ImageDataset data, String verb) {
+  private void checkData(Dataset data, String verb) {
     Objects.requireNonNull(data, "data");
     if (data.size() == 0) {
-      throw new IllegalArgumentException("cannot %s an empty dataset".formatted(verb));
+      throw new IncompatibleDataException("cannot %s an empty dataset".formatted(verb));
     }
-    if (data.imageSize() != spec.inputSize()) {
-      throw new IllegalArgumentException(
-          "model '%s' takes %d values per example (shape %s) but the images are %dx%d = %d pixels"
-              .formatted(model, spec.inputSize(), spec.inputShape(), data.rows(), data.cols(), data.imageSize()));
+    if (data.inputSize() != spec.inputSize()) {
+      throw new IncompatibleDataException(
+          "model '%s' takes %d values per example (shape %s) but the data's examples have %d (shape %s)"
+              .formatted(model, spec.inputSize(), spec.inputShape(), data.inputSize(), data.schema().inputShape()));
+    }
+  }
+
+  /** The model must output what the task needs: one value per class, or one. */
+  private void checkOutputs(NDArray outputs, int width, Dataset data) {
+    long[] shape = outputs.getShape().getShape();
+    long per = shape.length < 2 ? 1 : outputs.getShape().size() / shape[0];
+    if (per != width) {
+      throw new IncompatibleDataException(
+          "model '%s' outputs %d values per example but the data's %s task needs %d%s"
+              .formatted(model, per, data.schema().task(), width,
+                  data.schema().task() == Task.CLASSIFICATION ? " (one per class)" : ""));
     }
   }
 

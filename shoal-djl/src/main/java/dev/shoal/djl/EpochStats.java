@@ -1,18 +1,29 @@
 package dev.shoal.djl;
 
 import ai.djl.ndarray.NDArray;
+import dev.shoal.data.Task;
 
-/** Running mean loss and accuracy over the batches of one pass. */
+/** Running mean loss and (for tasks with classes) accuracy over the batches of one pass. */
 final class EpochStats {
 
+  private final Task task;
   private double lossSum;
   private long correct;
   private long examples;
 
+  EpochStats(Task task) {
+    this.task = task;
+  }
+
   /** Adds a batch of {@code n} examples whose mean loss is {@code meanLoss}. */
-  void add(int n, NDArray meanLoss, NDArray logits, NDArray labels) {
+  void add(int n, NDArray meanLoss, NDArray outputs, NDArray targets) {
     lossSum += (double) meanLoss.getFloat() * n;
-    correct += logits.argMax(1).eq(labels).countNonzero().getLong();
+    switch (task) {
+      case CLASSIFICATION -> correct += outputs.argMax(1).eq(targets).countNonzero().getLong();
+      case BINARY -> correct += outputs.reshape(targets.getShape()).gt(0f).toType(targets.getDataType(), false)
+          .eq(targets).countNonzero().getLong();
+      case REGRESSION -> { }
+    }
     examples += n;
   }
 
@@ -20,7 +31,8 @@ final class EpochStats {
     return lossSum / examples;
   }
 
+  /** Share of examples classified right; NaN for regression. */
   double accuracy() {
-    return (double) correct / examples;
+    return task == Task.REGRESSION ? Double.NaN : (double) correct / examples;
   }
 }

@@ -4,35 +4,40 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
 /**
- * A reusable host-side buffer for one batch of images and labels, turned into engine arrays on
- * demand.
+ * A reusable host-side buffer for one batch of features and targets, turned into engine arrays
+ * on demand: targets as int64 class indices (for cross-entropy) or as float32 values (binary
+ * labels, regression targets).
  */
 final class Minibatch {
 
   private final ModelSpec spec;
-  private final int imageSize;
-  private final float[] pixels;
-  private final long[] labels;
+  private final int inputSize;
+  private final float[] features;
+  private final long[] classes;
+  private final float[] values;
   private int count;
 
-  Minibatch(ModelSpec spec, int imageSize, int capacity) {
+  Minibatch(ModelSpec spec, int inputSize, int capacity) {
     this.spec = spec;
-    this.imageSize = imageSize;
-    this.pixels = new float[Math.multiplyExact(capacity, imageSize)];
-    this.labels = new long[capacity];
+    this.inputSize = inputSize;
+    this.features = new float[Math.multiplyExact(capacity, inputSize)];
+    this.classes = new long[capacity];
+    this.values = new float[capacity];
   }
 
   /** Fills the buffer with the examples {@code order[from .. from + n)}. */
-  void fill(ImageDataset data, int[] order, int from, int n) {
+  void fill(Dataset data, int[] order, int from, int n) {
     for (int j = 0; j < n; j++) {
       int i = order[from + j];
-      data.copyImage(i, pixels, j * imageSize);
-      labels[j] = data.label(i);
+      data.copyFeatures(i, features, j * inputSize);
+      float t = data.target(i);
+      classes[j] = (long) t;
+      values[j] = t;
     }
     count = n;
   }
@@ -41,13 +46,20 @@ final class Minibatch {
     return count;
   }
 
-  /** The images as a {@code (n, inputShape...)} float array owned by {@code manager}. */
+  /** The features as a {@code (n, inputShape...)} float array owned by {@code manager}. */
   NDArray inputs(NDManager manager) {
-    return manager.create(FloatBuffer.wrap(pixels, 0, count * imageSize), spec.batchShape(count), DataType.FLOAT32);
+    return manager.create(FloatBuffer.wrap(features, 0, count * inputSize), spec.batchShape(count), DataType.FLOAT32);
   }
 
-  /** The labels as an {@code (n)} int64 array owned by {@code manager}. */
-  NDArray labels(NDManager manager) {
-    return manager.create(LongBuffer.wrap(labels, 0, count), new Shape(count), DataType.INT64);
+  /** The targets as an {@code (n)} array owned by {@code manager}: int64 class indices, or float32 values. */
+  NDArray targets(NDManager manager, boolean classIndices) {
+    return classIndices
+        ? manager.create(LongBuffer.wrap(classes, 0, count), new Shape(count), DataType.INT64)
+        : manager.create(FloatBuffer.wrap(values, 0, count), new Shape(count), DataType.FLOAT32);
+  }
+
+  /** The targets of the current batch, as floats. */
+  void copyTargets(float[] out, int offset) {
+    System.arraycopy(values, 0, out, offset, count);
   }
 }

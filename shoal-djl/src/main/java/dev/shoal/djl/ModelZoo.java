@@ -6,13 +6,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.Function;
+import dev.shoal.data.Schema;
 import java.util.regex.Pattern;
 
 /**
  * Named model architectures. The built-in ones are {@value #LOGREG}, {@value #MLP} and {@value
- * #CNN}, all for 28x28 greyscale images and 10 classes; bring your own by {@linkplain
- * #register registering} a {@link ModelSpec} under a new name, or by shipping a {@link
- * ModelProvider} on the class path.
+ * #CNN}; they adapt to the data's {@link Schema} (input shape, number of outputs) and for 28x28
+ * greyscale images with 10 classes are the MNIST models. Bring your own by {@linkplain #register
+ * registering} a {@link ModelSpec} (fixed input) or an {@linkplain #registerAdaptive adaptive}
+ * one under a new name, or by shipping a {@link ModelProvider} on the class path.
  *
  * <p>A zoo is safe to use from several threads.
  */
@@ -30,15 +33,16 @@ public final class ModelZoo {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   private final Map<String, ModelSpec> specs = new TreeMap<>();
+  private final Map<String, Function<Schema, ModelSpec>> adaptive = new TreeMap<>();
 
   private ModelZoo() {}
 
   /** A zoo with only the built-in models. */
   public static ModelZoo builtIn() {
     var zoo = new ModelZoo();
-    zoo.register(LOGREG, ZooModels.logreg());
-    zoo.register(MLP, ZooModels.mlp());
-    zoo.register(CNN, ZooModels.cnn());
+    zoo.registerAdaptive(LOGREG, ZooModels.logreg(), ZooModels::logreg);
+    zoo.registerAdaptive(MLP, ZooModels.mlp(), ZooModels::mlp);
+    zoo.registerAdaptive(CNN, ZooModels.cnn(), ZooModels::cnn);
     return zoo;
   }
 
@@ -74,6 +78,40 @@ public final class ModelZoo {
   }
 
   /**
+   * Adds a model under {@code name} that adapts to the data: {@code forSchema} builds its spec for
+   * a schema; {@code spec} is the one {@link #get} returns (its MNIST form, for instance).
+   *
+   * @return this zoo
+   * @throws IllegalArgumentException if the name is malformed or already taken
+   */
+  public synchronized ModelZoo registerAdaptive(String name, ModelSpec spec, Function<Schema, ModelSpec> forSchema) {
+    register(name, spec);
+    adaptive.put(name, Objects.requireNonNull(forSchema, "forSchema"));
+    return this;
+  }
+
+  /**
+   * The spec of {@code name} for data of {@code schema}: an adaptive model's spec for it, or the
+   * registered spec when it takes the schema's input.
+   *
+   * @throws UnknownModelException if there is no such model
+   * @throws IncompatibleDataException if the model does not take the schema's examples
+   */
+  public synchronized ModelSpec get(String name, Schema schema) {
+    ModelSpec fixed = get(name);
+    Function<Schema, ModelSpec> f = adaptive.get(name);
+    if (f != null) {
+      return f.apply(schema);
+    }
+    if (fixed.inputSize() != schema.inputSize()) {
+      throw new IncompatibleDataException(
+          "model '%s' takes examples of shape %s (%d values) but the data's examples have shape %s (%d values)"
+              .formatted(name, fixed.inputShape(), fixed.inputSize(), schema.inputShape(), schema.inputSize()));
+    }
+    return fixed;
+  }
+
+  /**
    * The spec registered under {@code name}.
    *
    * @throws UnknownModelException listing the known names if there is none
@@ -96,8 +134,13 @@ public final class ModelZoo {
     return List.copyOf(specs.keySet());
   }
 
-  /** A trainer for the model registered under {@code name}. */
+  /** A trainer for the model registered under {@code name}, in its registered (MNIST) form. */
   public DjlTrainer newTrainer(String name) {
     return new DjlTrainer(name, get(name));
+  }
+
+  /** A trainer for the model registered under {@code name}, for data of {@code schema}. */
+  public DjlTrainer newTrainer(String name, Schema schema) {
+    return new DjlTrainer(name, get(name, schema));
   }
 }

@@ -8,11 +8,13 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import dev.shoal.data.Schema;
 
 /**
- * The built-in architectures, all for 28x28 greyscale images and 10 classes. The MLP and CNN are
- * the "2NN" and "CNN" of McMahan et al., "Communication-Efficient Learning of Deep Networks from
- * Decentralized Data" (2017).
+ * The built-in architectures. Each adapts to the data's {@link Schema}: its input shape and its
+ * outputs (one per class, or one for binary and regression tasks); for 28x28 greyscale images and
+ * 10 classes they are exactly the MNIST models of McMahan et al., "Communication-Efficient
+ * Learning of Deep Networks from Decentralized Data" (2017): the "2NN" and the "CNN".
  */
 final class ZooModels {
 
@@ -25,12 +27,30 @@ final class ZooModels {
 
   /** Multinomial logistic regression: 784 -> 10 (7,850 parameters). */
   static ModelSpec logreg() {
-    return ModelSpec.of(ZooModels::logregBlock, MNIST_INPUT).withParameterNames("fc.weight", "fc.bias");
+    return logreg(MNIST_INPUT, CLASSES);
+  }
+
+  /** Logistic (or linear, for regression) regression from the schema's input to its outputs. */
+  static ModelSpec logreg(Schema schema) {
+    return logreg(shape(schema), schema.outputs());
+  }
+
+  private static ModelSpec logreg(Shape input, int outputs) {
+    return ModelSpec.of(() -> logregBlock(outputs), input).withParameterNames("fc.weight", "fc.bias");
   }
 
   /** The 2NN: 784 -> 200 -> 200 -> 10 with ReLU (199,210 parameters). */
   static ModelSpec mlp() {
-    return ModelSpec.of(ZooModels::mlpBlock, MNIST_INPUT)
+    return mlp(MNIST_INPUT, CLASSES);
+  }
+
+  /** The 2NN's layers from the schema's input to its outputs: input -> 200 -> 200 -> outputs. */
+  static ModelSpec mlp(Schema schema) {
+    return mlp(shape(schema), schema.outputs());
+  }
+
+  private static ModelSpec mlp(Shape input, int outputs) {
+    return ModelSpec.of(() -> mlpBlock(outputs), input)
         .withParameterNames(
             "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias");
   }
@@ -40,27 +60,50 @@ final class ZooModels {
    * 2x2 max pooling, a 512-unit ReLU layer and a 10-way output (1,663,370 parameters).
    */
   static ModelSpec cnn() {
-    return ModelSpec.of(ZooModels::cnnBlock, MNIST_INPUT)
+    return cnn(MNIST_INPUT, CLASSES);
+  }
+
+  /**
+   * The CNN for the schema's images ({@code [channels, height, width]}, at least 4x4) and outputs.
+   *
+   * @throws IncompatibleDataException if the examples are not images
+   */
+  static ModelSpec cnn(Schema schema) {
+    int[] s = schema.shape();
+    if (s.length != 3 || s[1] < 4 || s[2] < 4) {
+      throw new IncompatibleDataException(
+          "model 'cnn' takes images of shape [channels, height, width], at least 4x4; the data's examples have shape %s; use mlp or logreg"
+              .formatted(schema.inputShape()));
+    }
+    return cnn(shape(schema), schema.outputs());
+  }
+
+  private static ModelSpec cnn(Shape input, int outputs) {
+    return ModelSpec.of(() -> cnnBlock(outputs), input)
         .withParameterNames(
             "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
             "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
   }
 
-  private static Block logregBlock() {
-    return new SequentialBlock().add(Blocks.batchFlattenBlock()).add(linear(CLASSES));
+  private static Shape shape(Schema schema) {
+    return new Shape(java.util.Arrays.stream(schema.shape()).asLongStream().toArray());
   }
 
-  private static Block mlpBlock() {
+  private static Block logregBlock(int outputs) {
+    return new SequentialBlock().add(Blocks.batchFlattenBlock()).add(linear(outputs));
+  }
+
+  private static Block mlpBlock(int outputs) {
     return new SequentialBlock()
         .add(Blocks.batchFlattenBlock())
         .add(linear(200))
         .add(Activation.reluBlock())
         .add(linear(200))
         .add(Activation.reluBlock())
-        .add(linear(CLASSES));
+        .add(linear(outputs));
   }
 
-  private static Block cnnBlock() {
+  private static Block cnnBlock(int outputs) {
     return new SequentialBlock()
         .add(conv5x5(32))
         .add(Activation.reluBlock())
@@ -71,7 +114,7 @@ final class ZooModels {
         .add(Blocks.batchFlattenBlock())
         .add(linear(512))
         .add(Activation.reluBlock())
-        .add(linear(CLASSES));
+        .add(linear(outputs));
   }
 
   private static Block linear(int units) {

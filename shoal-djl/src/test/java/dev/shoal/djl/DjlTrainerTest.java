@@ -3,7 +3,9 @@ package dev.shoal.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class DjlTrainerTest {
 
   final ModelZoo zoo = ModelZoo.standard();
-  final ImageDataset train = Stripes.of(400, 1);
-  final ImageDataset test = Stripes.of(200, 2);
+  final Dataset train = Stripes.of(400, 1);
+  final Dataset test = Stripes.of(200, 2);
 
   @Test
   void initialisationIsRepeatableAndSeeded() {
@@ -88,9 +90,9 @@ class DjlTrainerTest {
 
   @Test
   void imagesOfTheWrongSizeAreRefused() {
-    ImageDataset small = new ImageDataset(new byte[2 * 16], new byte[2], 4, 4);
+    Dataset small = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1, 4, 4}, 10), new float[2 * 16], new float[2]);
     assertThatThrownBy(() -> zoo.newTrainer("logreg").evaluate(zoo.newTrainer("logreg").initialParameters(1), small))
-        .hasMessageContaining("takes 784 values per example").hasMessageContaining("4x4 = 16 pixels");
+        .hasMessageContaining("takes 784 values per example").hasMessageContaining("have 16 (shape [1, 4, 4])");
   }
 
   @Test

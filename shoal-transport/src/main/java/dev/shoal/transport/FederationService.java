@@ -396,7 +396,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     try {
-      var e = new Evaluation(r.getNumExamples(), r.getLoss(), r.getAccuracy());
+      var e = new Evaluation(r.getNumExamples(), r.getLoss(), r.getAccuracy(), r.getMetricsMap());
       reply(out, Wire.receipt(clients.submitEvaluation(r.getNode(), r.getRound(), e)));
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));

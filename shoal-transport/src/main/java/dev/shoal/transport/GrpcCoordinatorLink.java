@@ -134,8 +134,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     try {
       return Optional.of(switch (a.getKind()) {
         case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
-            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed(),
-                SettingsWire.fromProto(a.getSettingsMap())), Wire.outbound(a));
+            TrainingWire.config(a).withSettings(SettingsWire.fromProto(a.getSettingsMap())), Wire.outbound(a));
         case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
         case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
         default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
@@ -303,7 +302,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   @Override
   public String submitEvaluation(String node, int round, Evaluation e) throws IOException {
     return call(() -> unary().submitEvaluation(EvaluationResult.newBuilder().setNode(node).setRound(round)
-        .setNumExamples(e.numExamples()).setLoss(e.loss()).setAccuracy(e.accuracy()).build())).getVerdict().name();
+        .setNumExamples(e.numExamples()).setLoss(e.loss()).setAccuracy(e.accuracy()).putAllMetrics(e.metrics()).build())).getVerdict().name();
   }
 
   @Override

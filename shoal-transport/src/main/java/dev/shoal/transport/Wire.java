@@ -42,6 +42,9 @@ public final class Wire {
     Assignment.Builder a = Assignment.newBuilder().setKind(Assignment.Kind.FIT).setRound(round)
         .setBaseModel(base.value()).setEpochs(c.epochs()).setBatchSize(c.batchSize())
         .setLearningRate(c.learningRate()).setSeed(c.seed()).putAllSettings(SettingsWire.toProto(c.settings()));
+    if (!c.isPlain()) {
+      a.setTraining(TrainingWire.settings(c));
+    }
     if (!o.equals(Outbound.PLAIN)) {
       a.setOutbound(dev.shoal.transport.proto.Outbound.newBuilder().setSecureAggregation(o.secureAggregation())
           .setMaxExamples(o.maxExamples()).setClipNorm(o.clipNorm()).setNoiseStddev(o.noiseStddev()));

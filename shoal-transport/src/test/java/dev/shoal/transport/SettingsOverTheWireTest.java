@@ -2,7 +2,7 @@ package dev.shoal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
@@ -44,13 +44,13 @@ class SettingsOverTheWireTest {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       seen.add(config.settings());
       return new FitOutcome(parameters, data.size(), java.util.Map.of());
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return new Evaluation(data.size(), 0.5, 0.5);
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.shoal.data.FederatedData;
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.federation.RunStatus;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
@@ -51,7 +53,7 @@ class TransportTest {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       if (data.label(0) == 9) {
         throw new IllegalStateException("out of memory");
       }
@@ -61,15 +63,15 @@ class TransportTest {
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       return new Evaluation(data.size(), 0.5, 0.5);
     }
   }
 
   static FederatedData data(int label, int n) {
-    byte[] labels = new byte[n];
-    Arrays.fill(labels, (byte) label);
-    ImageDataset d = new ImageDataset(new byte[n], labels, 1, 1);
+    float[] labels = new float[n];
+    java.util.Arrays.fill(labels, label);
+    Dataset d = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[n], labels);
     return new FederatedData(d, d);
   }
 

@@ -1,6 +1,6 @@
 package dev.shoal.app.ops;
 
-import dev.shoal.data.ImageDataset;
+import dev.shoal.data.Dataset;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.tensor.ContentId;
@@ -118,7 +118,7 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     @Override
-    public FitOutcome fit(ParameterSet parameters, ImageDataset data, FitConfig config) {
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       long start = System.nanoTime();
       try {
         return trainer.fit(parameters, data, config);
@@ -128,7 +128,7 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     @Override
-    public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
+    public Evaluation evaluate(ParameterSet parameters, Dataset data) {
       Evaluation e = trainer.evaluate(parameters, data);
       evaluations.inc();
       return e;
