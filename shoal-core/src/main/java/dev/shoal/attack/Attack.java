@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  *   <li>{@code sign-flip}: global − S·Δ (S = 4 by default)
  *   <li>{@code gaussian}: global + N(0, S²) in every coordinate, no training (S = 1)
  *   <li>{@code scaling}: global + S·Δ (S = 10)
- *   <li>{@code label-flip}: honest training on labels y ↦ 9 − y; takes no scale
+ *   <li>{@code label-flip}: honest training with class y of C relabelled C − 1 − y; takes no scale
  *   <li>{@code alie}: "A Little Is Enough" (Baruch, Baruch and Goldberg, NeurIPS 2019): every
  *       attacker sends global + μ − z·σ, μ and σ the coordinate-wise mean and standard deviation of
  *       all attackers' honest updates this round; z = S, by default Φ⁻¹((n − s)/n) with

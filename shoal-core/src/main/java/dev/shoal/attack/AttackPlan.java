@@ -29,7 +29,7 @@ public record AttackPlan(Attack attack, List<String> attackers, double scale, in
       throw new IllegalArgumentException("--attackers must be in [1, %d] (the clients), got %d".formatted(clients.size(), f));
     }
     if (attack == Attack.LABEL_FLIP && !Double.isNaN(scale)) {
-      throw new IllegalArgumentException("--attack-scale does not apply to label-flip, which flips labels y to 9 - y");
+      throw new IllegalArgumentException("--attack-scale does not apply to label-flip, which flips class y of C to C - 1 - y");
     }
     if (!Double.isNaN(scale) && !(Double.isFinite(scale) && scale > 0)) {
       throw new IllegalArgumentException("--attack-scale must be a finite number > 0, got " + scale);

@@ -155,7 +155,7 @@ class AttackedClientsTest {
     assertThatThrownBy(() -> AttackPlan.choose(Attack.SCALING, 3, ids, 1, Double.NaN))
         .hasMessage("--attackers must be in [1, 2] (the clients), got 3");
     assertThatThrownBy(() -> AttackPlan.choose(Attack.LABEL_FLIP, 1, ids, 1, 2))
-        .hasMessage("--attack-scale does not apply to label-flip, which flips labels y to 9 - y");
+        .hasMessage("--attack-scale does not apply to label-flip, which flips class y of C to C - 1 - y");
     assertThatThrownBy(() -> Attack.parse("flip"))
         .hasMessage("unknown attack 'flip'; the attacks are: sign-flip, gaussian, scaling, label-flip, alie, inflate-examples");
   }
