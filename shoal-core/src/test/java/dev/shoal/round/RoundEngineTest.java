@@ -62,7 +62,8 @@ public class RoundEngineTest {
   public static FederatedData data(int label, int n) {
     float[] labels = new float[n];
     java.util.Arrays.fill(labels, label);
-    Dataset d = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, 10), new float[n], labels);
+    // a label above 9 is a value the test trainer steps by, so the schema has room for it
+    Dataset d = new Dataset(Schema.indexed(Task.CLASSIFICATION, new int[] {1}, Math.max(10, label + 1)), new float[n], labels);
     return new FederatedData(d, d);
   }
 
