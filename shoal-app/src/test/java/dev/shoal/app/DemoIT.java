@@ -54,9 +54,10 @@ class DemoIT {
     }
   }
 
-  /** A line with every run of digits as '#' and the README's run directory as the test's. */
+  /** A line with every run of digits as '#', every model id as ID and the README's run directory as the test's. */
   private static String shape(String line) {
-    return line.replaceAll("runs/demo-\\d{8}-\\d{6}", "demo").replaceAll("\\d+", "#");
+    return line.replaceAll("runs/demo-\\d{8}-\\d{6}", "demo").replaceAll("sha256:\\p{XDigit}+", "sha256:ID")
+        .replaceAll("\\d+", "#");
   }
 
   /** The README's sample of the demo's output: the code block that starts with the data line. */
