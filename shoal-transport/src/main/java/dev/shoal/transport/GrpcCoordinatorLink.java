@@ -5,6 +5,7 @@ import dev.shoal.node.LedgerWitness;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
+import dev.shoal.node.TryLaterException;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.store.BlobStore;
@@ -40,9 +41,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's gRPC connection to its coordinator. The node dials out and never listens. Calls
- * that fail because the coordinator is unreachable or restarting become {@link IOException}s,
- * so the node agent backs off and registers again. Models and updates pass through a blob store
+ * A node's gRPC connection to its coordinator. The node dials out and never listens. A call
+ * the coordinator refuses for load ({@code RESOURCE_EXHAUSTED}, with its retry-after trailer) or
+ * that finds it unavailable becomes a {@link TryLaterException}, so the node keeps finished work
+ * and tries again; other failures become {@link IOException}s, and the agent backs off and
+ * registers again. Models and updates pass through a blob store
  * on disk in chunks, never whole in one message or buffer; the current global model stays there
  * (and in memory), so a node that already holds a model id does not fetch it again.
  */
@@ -126,14 +129,16 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       return Optional.empty();
     }
     var a = reply.getAssignment();
+    java.time.Instant deadline = a.getTimeLeftMillis() > 0
+        ? java.time.Instant.now().plusMillis(a.getTimeLeftMillis()) : null;
     try {
-      return Optional.of(switch (a.getKind()) {
+      return Optional.of((switch (a.getKind()) {
         case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
             new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed()), Wire.outbound(a));
         case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
         case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
         default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
-      });
+      }).withDeadline(deadline));
     } catch (IllegalArgumentException e) {
       throw new IOException("coordinator sent an assignment this node cannot read: " + e.getMessage(), e);
     }
@@ -318,6 +323,11 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     String message = e.getStatus().getCode() + (d == null ? "" : ": " + d);
     return switch (e.getStatus().getCode()) {
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
+      case RESOURCE_EXHAUSTED -> new TryLaterException(TryLaterException.Why.BUSY, message,
+          Wire.retryAfter(e.getTrailers()).orElse(null), e);
+      case UNAVAILABLE -> certificateFailure(e) != null
+          ? new RefusedException("TLS handshake failed: " + certificateFailure(e).getMessage(), e)
+          : new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
       default -> {
         Throwable certificate = certificateFailure(e);
         yield certificate == null ? new IOException(message, e)
