@@ -122,6 +122,9 @@ public final class NodeAgent implements Runnable {
                   e.getMessage());
               busyTold = true;
             }
+          } else if (e instanceof TryLaterException later && later.why() == TryLaterException.Why.NO_ANSWER) {
+            log.warn("coordinator did not answer in time node={} retry_in_ms={} reason=\"{}\"", name,
+                wait.toMillis(), e.getMessage());
           } else {
             log.warn("coordinator unreachable node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(),
                 e.getMessage());

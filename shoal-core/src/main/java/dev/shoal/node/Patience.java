@@ -78,12 +78,13 @@ public final class Patience {
           throw e;
         }
         if (putOff++ == 0) {
-          if (e.why() == TryLaterException.Why.BUSY) {
-            log.info("coordinator busy, retrying node={} call=\"{}\" retry_in_ms={} reason=\"{}\"", node, what,
-                wait.toMillis(), e.getMessage());
-          } else {
-            log.warn("coordinator unavailable, keeping the work and retrying node={} call=\"{}\" retry_in_ms={}"
-                + " reason=\"{}\"", node, what, wait.toMillis(), e.getMessage());
+          switch (e.why()) {
+            case BUSY -> log.info("coordinator busy, retrying node={} call=\"{}\" retry_in_ms={} reason=\"{}\"",
+                node, what, wait.toMillis(), e.getMessage());
+            case NO_ANSWER -> log.warn("coordinator did not answer in time, keeping the work and retrying node={}"
+                + " call=\"{}\" retry_in_ms={} reason=\"{}\"", node, what, wait.toMillis(), e.getMessage());
+            case UNAVAILABLE -> log.warn("coordinator unavailable, keeping the work and retrying node={} call=\"{}\""
+                + " retry_in_ms={} reason=\"{}\"", node, what, wait.toMillis(), e.getMessage());
           }
         }
         try {

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The coordinator could not take a call now but can later: it is busy (too many uploads at once,
- * too many calls, its disk full for the moment) or unavailable (restarting, or the connection
- * dropped). Unlike any other failure this keeps the node's finished work: {@link Patience}
+ * too many calls, its disk full for the moment), unavailable (restarting, or the connection
+ * dropped) or slow to answer (the call's deadline passed). Unlike any other failure this keeps the node's finished work: {@link Patience}
  * tries the call again, after {@link #retryAfter} when the coordinator said when to come back.
  */
 public class TryLaterException extends IOException {
@@ -17,7 +17,12 @@ public class TryLaterException extends IOException {
     /** The coordinator is up and refused the call for load; it is not unreachable. */
     BUSY,
     /** The coordinator could not be reached, or is restarting. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * The coordinator did not answer before the call's deadline: slow under load, or cut off. The
+     * call may have arrived, so a result sent again may be counted as a duplicate, never twice.
+     */
+    NO_ANSWER
   }
 
   private final Why why;

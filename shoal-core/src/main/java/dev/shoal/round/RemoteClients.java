@@ -1,5 +1,6 @@
 package dev.shoal.round;
 
+import dev.shoal.log.RepeatedWarnings;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
@@ -130,6 +131,7 @@ public final class RemoteClients implements ClientPort {
   }
 
   private final Clock clock;
+  private final RepeatedWarnings rejections = new RepeatedWarnings(log, Duration.ofSeconds(10));
   private final Duration livenessTimeout;
   private final Journal journal;
   private final Map<String, Node> nodes = new TreeMap<>();
@@ -325,11 +327,12 @@ public final class RemoteClients implements ClientPort {
     if (p == null) {
       Receipt r = receiptWithout(n, key);
       outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
-      log.warn("result rejected node={} work={} reason={}", name, key, switch (r) {
+      String reason = switch (r) {
         case DUPLICATE -> "duplicate";
         case LATE -> "after_deadline";
         default -> "not_instructed";
-      });
+      };
+      rejections.warn(reason, "result rejected node={} work={} reason={}", name, key, reason);
       return r;
     }
     n.answered.add(key);

@@ -328,6 +328,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       case UNAVAILABLE -> certificateFailure(e) != null
           ? new RefusedException("TLS handshake failed: " + certificateFailure(e).getMessage(), e)
           : new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
+      case DEADLINE_EXCEEDED -> new TryLaterException(TryLaterException.Why.NO_ANSWER, message, null, e);
       default -> {
         Throwable certificate = certificateFailure(e);
         yield certificate == null ? new IOException(message, e)
