@@ -69,7 +69,9 @@ class LoadIT {
           String reason, Instant at) {
         if (outcome == RemoteClients.Outcome.ACCEPTED) {
           accepted.computeIfAbsent(round + "/" + node, k -> new AtomicInteger()).incrementAndGet();
-        } else {
+        } else if (outcome != RemoteClients.Outcome.DUPLICATE) {
+          // a duplicate is a result sent again after its answer was lost (a call that timed out on
+          // a loaded coordinator): it is recognised and not counted, which is what is checked here
           otherOutcomes.add("%s round %d: %s %s".formatted(node, round, outcome, reason));
         }
       }
@@ -124,7 +126,8 @@ class LoadIT {
       assertThat(m.failures()).as("failures in round %d", m.round()).isZero();
       assertThat(m.aggregated()).isTrue();
     });
-    // each node's update reached the engine exactly once in every round: none lost, none counted twice
+    // each node's update reached the engine exactly once in every round: none lost, none counted twice,
+    // nothing late, failed or offline
     assertThat(accepted).hasSize(nodes * rounds);
     assertThat(accepted.values()).allSatisfy(n -> assertThat(n).hasValue(1));
     assertThat(otherOutcomes).isEmpty();
