@@ -69,7 +69,8 @@ public final class NodeAgent implements Runnable {
     this.data = data;
     this.timing = timing;
     this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(seed));
-    this.patience = new Patience(name, timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(~seed));
+    this.patience = new Patience(name, timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(~seed))
+        .whileTrue(running::get);
   }
 
   /**

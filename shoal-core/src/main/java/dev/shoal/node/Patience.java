@@ -39,6 +39,7 @@ public final class Patience {
   private final RandomGenerator random;
   private final Clock clock;
   private final Sleeper sleeper;
+  private java.util.function.BooleanSupplier active = () -> true;
 
   /** Backs off from {@code initial} up to {@code max} when the coordinator gives no retry-after. */
   public Patience(String node, Duration initial, Duration max, RandomGenerator random) {
@@ -52,6 +53,12 @@ public final class Patience {
     this.random = random;
     this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /** Retries only while {@code active} says so (e.g. until the node is stopped). */
+  public Patience whileTrue(java.util.function.BooleanSupplier active) {
+    this.active = active;
+    return this;
   }
 
   /**
@@ -72,7 +79,7 @@ public final class Patience {
         return result;
       } catch (TryLaterException e) {
         Duration wait = e.retryAfter().map(this::stretch).orElseGet(backoff::next);
-        if (clock.instant().plus(wait).isAfter(until)) {
+        if (clock.instant().plus(wait).isAfter(until) || !active.getAsBoolean()) {
           log.warn("gave up before the deadline node={} call=\"{}\" attempts={} reason=\"{}\"", node, what,
               putOff + 1, e.getMessage());
           throw e;

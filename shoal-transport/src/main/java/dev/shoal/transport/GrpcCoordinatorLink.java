@@ -227,6 +227,9 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   @Override
   public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics)
       throws IOException {
+    if (closed()) {
+      throw new IOException("the link to the coordinator is closed");
+    }
     ContentId id = cache.putModel(update);
     try {
       upload(id);
@@ -303,12 +306,17 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     T run();
   }
 
-  private static <T> T call(Call<T> c) throws IOException {
+  private <T> T call(Call<T> c) throws IOException {
     try {
       return c.run();
     } catch (StatusRuntimeException e) {
-      throw asIo(e);
+      throw closed() ? new IOException("the link to the coordinator is closed", e) : asIo(e);
     }
+  }
+
+  /** This link was closed: nothing will go through it again, so nothing is worth retrying. */
+  private boolean closed() {
+    return channel.isShutdown();
   }
 
   private static boolean retryable(StatusRuntimeException e) {
