@@ -28,7 +28,8 @@ final class AggregateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ParameterSet result = UpdateFiles.aggregate(inputs);
+    // every input is the user's file: a refusal of one is theirs to fix
+    ParameterSet result = UserError.check(() -> UpdateFiles.aggregate(inputs));
     Safetensors.write(result, output);
     System.out.printf("wrote %s: FedAvg of %d updates, %s%n", output, inputs.size(), ContentId.of(result));
     return 0;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--http", defaultValue = "127.0.0.1:7471", paramLabel = "HOST:PORT|off", description = "Serve /metrics (Prometheus), the live dashboard and /healthz over plain HTTP here; port 0 picks a free one; 'off' serves none (default: ${DEFAULT-VALUE}).")
   String http;
 
+  @Option(names = "--http-allowed-host", paramLabel = "NAME", description = "A host name the HTTP side may be addressed by besides IP addresses, localhost and the --http host (repeatable); requests naming any other host are refused (DNS rebinding).")
+  List<String> httpAllowedHosts = new ArrayList<>();
+
   @Mixin SecurityOptions security;
 
   @Option(names = "--crl", paramLabel = "FILE", description = "Revocation list to enforce, re-read whenever it changes (default: the kit's crl.pem).")
@@ -45,6 +49,9 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(names = "--allow-node", paramLabel = "NAME", description = "Admit only these nodes (repeatable; default: any node of the federation).")
   List<String> allowNodes = new ArrayList<>();
+
+  @Option(names = "--nodes", paramLabel = "N", description = "How many nodes the federation has; sizes secure aggregation's checks and the count noise of adaptive DP clipping before nodes register (default: the --allow-node count, else unknown).")
+  Integer nodes;
 
   @Option(names = "--run-name", defaultValue = "default", description = "Name of the run in the state directory (default: ${DEFAULT-VALUE}).")
   String runName;
@@ -68,15 +75,20 @@ final class CoordinatorCommand implements Callable<Integer> {
     Security sec = security.resolveForCoordinator(crl);
     HostPort address = HostPort.parse(listen, "--listen");
     TrainingOptions t = training;
-    int minClients = t.minClients(Integer.MAX_VALUE);
-    Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
-        t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
+    OptionalInt size = nodes != null ? OptionalInt.of(nodes)
+        : allowNodes.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Set.copyOf(allowNodes).size());
+    Specs specs = new Specs(t.trainingSpec(), t.federationSpec(size, privacy.resolve(), ledger.resolve(), anchor.resolve()),
+        Optional.empty());
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
-        "off".equals(http) ? Optional.empty() : Optional.of(HostPort.parse(http, "--http").operations()));
-    Coordinator.run(job, runName, stateDir, data, net, System.out);
+        "off".equals(http) ? Optional.empty()
+            : Optional.of(HostPort.parse(http, "--http").operations(Set.copyOf(httpAllowedHosts))));
+    try (var notice = InterruptNotice.forCoordinator(stateDir, specs.federation().rounds(), System.out);
+        Coordinator coordinator = Coordinator.start(specs, new Coordinator.Place(runName, stateDir, stateDir, data),
+            net, System.out)) {
+      coordinator.run(Optional.empty());
+    }
     return 0;
   }
 }

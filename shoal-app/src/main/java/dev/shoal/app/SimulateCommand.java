@@ -2,6 +2,7 @@ package dev.shoal.app;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,11 +51,17 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Transport how = transport.resolve("inproc");
-    TrainingOptions t = training;
-    Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
-        t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
-    Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
+    Specs specs = new Specs(training.trainingSpec(),
+        training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve()),
+        Optional.of(new SimulationSpec(clients, partition, alpha, parallelism, Optional.ofNullable(training.dataDir))));
+    dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
+    Path dir = RunDirectory.resolve(out, "simulate");
+    try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {
+      Simulation.run(specs, how, dir, System.out);
+    } catch (Exception e) {
+      RunDirectory.releaseIfEmpty(dir);
+      throw e;
+    }
     return 0;
   }
 }

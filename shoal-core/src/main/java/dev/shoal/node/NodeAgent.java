@@ -83,7 +83,7 @@ public final class NodeAgent implements Runnable {
     return this;
   }
 
-  /** Why the coordinator refused this node, if it did; the loop has stopped then. */
+  /** Why the connection was refused (by the coordinator, or this node refused the server), if it was; the loop has stopped then. */
   public java.util.Optional<String> refusal() {
     return java.util.Optional.ofNullable(refusal);
   }
@@ -111,7 +111,7 @@ public final class NodeAgent implements Runnable {
           workLoop();
         } catch (RefusedException e) {
           refusal = e.getMessage();
-          log.error("coordinator refused this node, stopping node={} reason=\"{}\"", name, e.getMessage());
+          log.error("connection refused, stopping node={} reason=\"{}\"", name, e.getMessage());
           stop();
         } catch (IOException e) {
           Duration wait = backoff.next();
@@ -177,6 +177,7 @@ public final class NodeAgent implements Runnable {
       Trainer trainer = trainerFor.apply(global);
       switch (a.kind()) {
         case FIT -> {
+          a.config().settings().requireUnderstood(trainer.understoodSettings());
           FitOutcome out = trainer.fit(global, data.train(), a.config());
           String verdict;
           if (a.outbound().secureAggregation()) {

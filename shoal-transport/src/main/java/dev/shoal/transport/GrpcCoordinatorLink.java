@@ -134,7 +134,8 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     try {
       return Optional.of((switch (a.getKind()) {
         case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
-            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed()), Wire.outbound(a));
+            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed(),
+                SettingsWire.fromProto(a.getSettingsMap())), Wire.outbound(a));
         case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
         case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
         default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
@@ -196,8 +197,13 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     }
   }
 
-  /** Uploads a stored blob in chunks unless the coordinator already has it. */
+  /** Uploads a stored blob in chunks unless the coordinator already has it; names no node. */
   void upload(ContentId id) throws IOException {
+    upload(id, "");
+  }
+
+  /** Uploads a stored blob for {@code node}'s work in chunks unless the coordinator already has it. */
+  void upload(ContentId id, String node) throws IOException {
     if (call(() -> unary().hasBlob(BlobRef.newBuilder().setContentId(id.value()).build())).getPresent()) {
       return;
     }
@@ -210,7 +216,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
         byte[] data = in.readNBytes(Wire.CHUNK_BYTES);
         Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data));
         if (offset == 0) {
-          c.setContentId(id.value()).setTotalSize(size);
+          c.setContentId(id.value()).setTotalSize(size).setNode(node);
         }
         upload.awaitReady();
         out.onNext(c.build());
@@ -232,7 +238,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     }
     ContentId id = cache.putModel(update);
     try {
-      upload(id);
+      upload(id, node);
     } finally {
       cache.delete(id);
     }
@@ -259,7 +265,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     } else {
       ContentId id = cache.put(reply);
       try {
-        upload(id);
+        upload(id, node);
       } finally {
         if (!id.equals(cachedId)) {
           cache.delete(id);
@@ -339,8 +345,10 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       case DEADLINE_EXCEEDED -> new TryLaterException(TryLaterException.Why.NO_ANSWER, message, null, e);
       default -> {
         Throwable certificate = certificateFailure(e);
+        // a certificate check that failed on this side: this client refused the server, not the other way round
         yield certificate == null ? new IOException(message, e)
-            : new RefusedException("TLS handshake failed: " + certificate.getMessage(), e);
+            : new RefusedException("this node refused the server's certificate: " + certificate.getMessage()
+                + " (is another federation's coordinator, or something else, listening at that address?)", e);
       }
     };
   }
