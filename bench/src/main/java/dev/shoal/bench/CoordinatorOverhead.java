@@ -20,7 +20,6 @@ import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -125,18 +124,12 @@ public final class CoordinatorOverhead {
 
   /** Starts {@link NodeFleet} in a child JVM with this JVM's class path and access flags. */
   private static Process startFleet(int port, Options o) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--") || a.startsWith("-D")).forEach(cmd::add);
-    cmd.addAll(List.of("-Xmx" + o.nodesHeap, "-cp", System.getProperty("java.class.path"),
-        NodeFleet.class.getName(), "127.0.0.1", String.valueOf(port), String.valueOf(o.nodes),
-        String.valueOf(o.pollMillis)));
-    return new ProcessBuilder(cmd).inheritIO().start();
+    return NodeFleet.start(port, o.nodes, o.pollMillis, o.nodesHeap, List.of());
   }
 
   private static void print(Options o, List<Sample> samples, long raw) {
     List<Column> columns = List.of(
+        new Column("updates", "%.0f", s -> s.metrics().clients()),
         new Column("wall_s", "%.2f", s -> s.wall()),
         new Column("first_s", "%.2f", s -> s.firstUpdate()),
         new Column("last_s", "%.2f", s -> s.lastUpdate()),
@@ -166,6 +159,7 @@ public final class CoordinatorOverhead {
     columns.forEach(c -> mean.append(cell(c, measured.stream().mapToDouble(c.value).average().orElse(Double.NaN))));
     System.out.println(mean);
     System.out.printf("""
+        updates  updates aggregated in the round (every node is sampled every round)
         wall_s   round start to new model committed; first_s, last_s: first and last update received
         coord_s  CPU seconds of the coordinator JVM; nodes_s: of the nodes' JVM; others_s: of everything
                  else on the machine (from /proc/stat), which competes for the same cores

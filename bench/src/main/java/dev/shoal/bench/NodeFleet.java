@@ -23,6 +23,21 @@ public final class NodeFleet {
 
   private NodeFleet() {}
 
+  /**
+   * Starts a fleet of {@code count} nodes in a child JVM with this JVM's class path, access flags
+   * and system properties, plus {@code jvmFlags}; its output goes where this JVM's goes.
+   */
+  static Process start(int port, int count, long pollMillis, String heap, List<String> jvmFlags) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--") || a.startsWith("-D")).forEach(cmd::add);
+    cmd.addAll(jvmFlags);
+    cmd.addAll(List.of("-Xmx" + heap, "-cp", System.getProperty("java.class.path"), NodeFleet.class.getName(),
+        "127.0.0.1", String.valueOf(port), String.valueOf(count), String.valueOf(pollMillis)));
+    return new ProcessBuilder(cmd).inheritIO().start();
+  }
+
   public static void main(String[] args) throws Exception {
     String host = args[0];
     int port = Integer.parseInt(args[1]);

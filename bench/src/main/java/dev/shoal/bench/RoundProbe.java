@@ -59,8 +59,10 @@ final class RoundProbe {
     double others = (machineBusyNanos() - machineCpu) / 1e9 - coordinator;
     double node = (cpuNanos(nodes) - nodesCpu) / 1e9;
     List<Long> arrivals = clients.arrivals();
-    return new Sample(metrics.round(), (now - wall) / 1e9, (arrivals.getFirst() - wall) / 1e9,
-        (arrivals.getLast() - wall) / 1e9, coordinator, node, Math.max(0, others - node), heap.peakBytes(),
+    // a round that received no update has no first or last arrival
+    double first = arrivals.isEmpty() ? Double.NaN : (arrivals.getFirst() - wall) / 1e9;
+    double last = arrivals.isEmpty() ? Double.NaN : (arrivals.getLast() - wall) / 1e9;
+    return new Sample(metrics.round(), (now - wall) / 1e9, first, last, coordinator, node, Math.max(0, others - node), heap.peakBytes(),
         heap.maxAfterGcBytes(), metrics, tcp.flatMap(before -> TcpBytes.ofServer(port).map(t -> t.minus(before))));
   }
 

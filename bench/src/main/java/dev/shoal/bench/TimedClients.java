@@ -52,6 +52,11 @@ final class TimedClients implements ClientPort {
   }
 
   @Override
+  public void answersWithin(java.time.Duration timeout) {
+    delegate.answersWithin(timeout);
+  }
+
+  @Override
   public Traffic traffic() {
     return delegate.traffic();
   }

@@ -3,6 +3,7 @@ package dev.shoal.node;
 import dev.shoal.strategy.Outbound;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.train.FitConfig;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -11,10 +12,11 @@ import java.util.Objects;
  * because the run is over. {@code config} is null except for {@code fit}; {@code outbound} says
  * what a fit does with its update before it leaves ({@link Outbound#PLAIN} for other kinds);
  * {@code stage} and {@code request} (the protocol's encoded message) are null except for {@code
- * secagg}.
+ * secagg}. {@code deadline} is when the coordinator stops waiting for the answer, or null if it
+ * did not say; a node that is put off keeps trying to deliver until then.
  */
 public record Assignment(Kind kind, int round, ContentId baseModel, FitConfig config, Outbound outbound, String stage,
-    byte[] request) {
+    byte[] request, Instant deadline) {
 
   public enum Kind { FIT, EVALUATE, SECAGG, STOP }
 
@@ -28,17 +30,22 @@ public record Assignment(Kind kind, int round, ContentId baseModel, FitConfig co
 
   /** A fit, evaluation or stop whose update, if any, is sent as it is. */
   public Assignment(Kind kind, int round, ContentId baseModel, FitConfig config) {
-    this(kind, round, baseModel, config, Outbound.PLAIN, null, null);
+    this(kind, round, baseModel, config, Outbound.PLAIN, null, null, null);
+  }
+
+  /** This assignment, to be answered by {@code at} (null: no deadline given). */
+  public Assignment withDeadline(Instant at) {
+    return new Assignment(kind, round, baseModel, config, outbound, stage, request, at);
   }
 
   /** Train from {@code baseModel} and treat the update as {@code outbound} says. */
   public static Assignment fit(int round, ContentId baseModel, FitConfig config, Outbound outbound) {
-    return new Assignment(Kind.FIT, round, baseModel, config, outbound, null, null);
+    return new Assignment(Kind.FIT, round, baseModel, config, outbound, null, null, null);
   }
 
   /** Answer the secure-aggregation stage {@code stage} of {@code round}. */
   public static Assignment secagg(int round, String stage, byte[] request) {
-    return new Assignment(Kind.SECAGG, round, null, null, Outbound.PLAIN, stage, request);
+    return new Assignment(Kind.SECAGG, round, null, null, Outbound.PLAIN, stage, request, null);
   }
 
   /** The coordinator's run is over; the node stops. */

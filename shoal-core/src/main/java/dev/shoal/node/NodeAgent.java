@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * dead node. When the link fails the agent backs off (exponential, with jitter) and registers
  * again; it only ever dials out. With a {@link SecureAggregation} the agent also takes part in
  * secure aggregation: a fit that asks for it hands the trained update to the hook, which keeps
- * it, and reports only the example count; the stages that follow are answered by the hook.
+ * it, and reports only the example count; the stages that follow are answered by the hook. A
+ * coordinator that puts a result off (busy, or restarting) is not a lost link: the finished work is
+ * kept and delivered again with {@link Patience} until the assignment's deadline.
  */
 public final class NodeAgent implements Runnable {
 
@@ -45,6 +47,8 @@ public final class NodeAgent implements Runnable {
   private volatile String inconsistency;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Backoff backoff;
+  private final Patience patience;
+  private boolean busyTold;
 
   /**
    * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
@@ -67,6 +71,8 @@ public final class NodeAgent implements Runnable {
     this.data = data;
     this.timing = timing;
     this.backoff = new Backoff(timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(seed));
+    this.patience = new Patience(name, timing.backoffInitial(), timing.backoffMax(), new SplittableRandom(~seed))
+        .whileTrue(running::get);
   }
 
   /**
@@ -103,6 +109,7 @@ public final class NodeAgent implements Runnable {
           link.register(name);
           log.info("node registered node={}", name);
           backoff.reset();
+          busyTold = false;
           workLoop();
         } catch (RefusedException e) {
           refusal = e.getMessage();
@@ -110,7 +117,21 @@ public final class NodeAgent implements Runnable {
           stop();
         } catch (IOException e) {
           Duration wait = backoff.next();
-          log.warn("coordinator unreachable node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(), e.getMessage());
+          if (e instanceof TryLaterException later && later.why() == TryLaterException.Why.BUSY) {
+            // up and answering, only not taking this call now: no failure, and said once per streak
+            wait = later.retryAfter().filter(r -> r.compareTo(timing.backoffMax()) <= 0).orElse(wait);
+            if (!busyTold) {
+              log.info("coordinator busy, retrying node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(),
+                  e.getMessage());
+              busyTold = true;
+            }
+          } else if (e instanceof TryLaterException later && later.why() == TryLaterException.Why.NO_ANSWER) {
+            log.warn("coordinator did not answer in time node={} retry_in_ms={} reason=\"{}\"", name,
+                wait.toMillis(), e.getMessage());
+          } else {
+            log.warn("coordinator unreachable node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(),
+                e.getMessage());
+          }
           sleep(wait);
         }
       }
@@ -137,6 +158,11 @@ public final class NodeAgent implements Runnable {
       stop();
       return;
     }
+    if (a.deadline() != null && !a.deadline().isAfter(java.time.Instant.now())) {
+      // handed back after a reconnect too late: the coordinator no longer waits for the answer
+      log.info("work skipped, its deadline passed node={} round={} kind={}", name, a.round(), a.kind());
+      return;
+    }
     if (a.kind() == Assignment.Kind.SECAGG) {
       answer(a);
       return;
@@ -158,9 +184,11 @@ public final class NodeAgent implements Runnable {
           String verdict;
           if (a.outbound().secureAggregation()) {
             secure.hold(name, a.round(), global, out.parameters(), out.numExamples(), a.outbound());
-            verdict = link.submitHeldFit(name, a.round(), out.numExamples(), out.metrics());
+            verdict = patience.call("held update round=" + a.round(), a.deadline(),
+                () -> link.submitHeldFit(name, a.round(), out.numExamples(), out.metrics()));
           } else {
-            verdict = link.submitFit(name, a.round(), out.parameters(), out.numExamples(), out.metrics());
+            verdict = patience.call("update round=" + a.round(), a.deadline(),
+                () -> link.submitFit(name, a.round(), out.parameters(), out.numExamples(), out.metrics()));
             if (witness != null) {
               witness.sent(a.round(), ContentId.of(out.parameters()).value());
             }
@@ -168,7 +196,11 @@ public final class NodeAgent implements Runnable {
           log.info("update submitted node={} round={} examples={} held={} verdict={}", name, a.round(),
               out.numExamples(), a.outbound().secureAggregation(), verdict);
         }
-        case EVALUATE -> link.submitEvaluation(name, a.round(), trainer.evaluate(global, data.test()));
+        case EVALUATE -> {
+          var evaluation = trainer.evaluate(global, data.test());
+          patience.call("evaluation round=" + a.round(), a.deadline(),
+              () -> link.submitEvaluation(name, a.round(), evaluation));
+        }
         case SECAGG, STOP -> throw new IllegalStateException("handled above");
       }
     } catch (RuntimeException e) {
@@ -218,8 +250,10 @@ public final class NodeAgent implements Runnable {
       return;
     }
     String verdict;
+    byte[] answer = reply;
     try {
-      verdict = link.submitSecAgg(name, a.round(), a.stage(), reply);
+      verdict = patience.call("secure aggregation round=%d stage=%s".formatted(a.round(), a.stage()), a.deadline(),
+          () -> link.submitSecAgg(name, a.round(), a.stage(), answer));
     } catch (RuntimeException e) {
       failed(a, String.valueOf(e.getMessage()));
       return;
@@ -230,7 +264,10 @@ public final class NodeAgent implements Runnable {
 
   private void failed(Assignment a, String reason) throws IOException {
     log.warn("assignment failed node={} round={} kind={} reason=\"{}\"", name, a.round(), a.kind(), reason);
-    link.fail(name, a, reason);
+    patience.call("failure round=" + a.round(), a.deadline(), () -> {
+      link.fail(name, a, reason);
+      return null;
+    });
   }
 
   private void heartbeatLoop() {

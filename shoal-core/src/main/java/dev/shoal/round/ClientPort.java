@@ -33,6 +33,12 @@ public interface ClientPort {
    */
   byte[] secagg(String clientId, int round, String stage, byte[] request) throws Exception;
 
+  /**
+   * Tells the port how long the engine waits for an answer to each call (the round's timeout), so
+   * a port whose clients are far away can tell them when to stop trying to deliver.
+   */
+  default void answersWithin(java.time.Duration timeout) {}
+
   /** Bytes sent to and received from clients so far. */
   Traffic traffic();
 }

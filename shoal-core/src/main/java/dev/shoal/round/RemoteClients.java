@@ -1,5 +1,6 @@
 package dev.shoal.round;
 
+import dev.shoal.log.RepeatedWarnings;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
@@ -130,12 +131,14 @@ public final class RemoteClients implements ClientPort {
   }
 
   private final Clock clock;
+  private final RepeatedWarnings rejections = new RepeatedWarnings(log, Duration.ofSeconds(10));
   private final Duration livenessTimeout;
   private final Journal journal;
   private final Map<String, Node> nodes = new TreeMap<>();
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
   private volatile boolean finished;
+  private volatile Duration answersWithin;
   private final Map<String, dev.shoal.federation.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RemoteClients(Clock clock, Duration livenessTimeout) {
@@ -164,8 +167,8 @@ public final class RemoteClients implements ClientPort {
     }
   }
 
-  /** One piece of work and the future its answer completes. */
-  private record Pending(String key, Work work, CompletableFuture<Object> answer) {}
+  /** One piece of work, the future its answer completes, and when the engine stops waiting (or null). */
+  private record Pending(String key, Work work, CompletableFuture<Object> answer, Instant deadline) {}
 
   private static String key(Work w) {
     return switch (w) {
@@ -194,7 +197,12 @@ public final class RemoteClients implements ClientPort {
     journal.outcome(node, kind(key), round(key), outcome, reason, clock.instant());
   }
 
-  /** A node says hello (again, after a reconnect); it is online from now on. */
+  /**
+   * A node says hello (again, after a reconnect); it is online from now on. Work it had taken but
+   * not answered goes back to the front of its queue, so a node that lost its connection (or
+   * restarted) mid-round is handed the same work again on its next poll; registering twice hands
+   * it back once.
+   */
   public synchronized void register(String name) {
     Node n = nodes.computeIfAbsent(name, k -> new Node(k, clock.instant()));
     n.lastSeen = clock.instant();
@@ -202,6 +210,14 @@ public final class RemoteClients implements ClientPort {
       log.info("node back online node={}", name);
     }
     n.online = true;
+    if (!n.outstanding.isEmpty()) {
+      List<Pending> back = new ArrayList<>(n.outstanding.values());
+      n.outstanding.clear();
+      for (int i = back.size() - 1; i >= 0; i--) {
+        n.queue.addFirst(back.get(i));
+      }
+      log.info("work handed back node={} work={}", name, back.stream().map(Pending::key).toList());
+    }
     journal.online(name, n.lastSeen);
     notifyAll();
   }
@@ -311,11 +327,12 @@ public final class RemoteClients implements ClientPort {
     if (p == null) {
       Receipt r = receiptWithout(n, key);
       outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
-      log.warn("result rejected node={} work={} reason={}", name, key, switch (r) {
+      String reason = switch (r) {
         case DUPLICATE -> "duplicate";
         case LATE -> "after_deadline";
         default -> "not_instructed";
-      });
+      };
+      rejections.warn(reason, "result rejected node={} work={} reason={}", name, key, reason);
       return r;
     }
     n.answered.add(key);
@@ -395,6 +412,28 @@ public final class RemoteClients implements ClientPort {
   }
 
   @Override
+  public void answersWithin(Duration timeout) {
+    this.answersWithin = timeout;
+  }
+
+  /**
+   * How long the engine will still wait for the node's answer to {@code work}, as of now; empty
+   * when the engine did not say or the work is not the node's.
+   */
+  public synchronized Optional<Duration> timeLeft(String name, Work work) {
+    Node n = nodes.get(name);
+    if (n == null) {
+      return Optional.empty();
+    }
+    Pending p = n.outstanding.get(key(work));
+    if (p == null || p.work != work || p.deadline == null) {
+      return Optional.empty();
+    }
+    Duration left = Duration.between(clock.instant(), p.deadline);
+    return Optional.of(left.isNegative() ? Duration.ZERO : left);
+  }
+
+  @Override
   public FitReply fit(FitInstruction instruction) throws Exception {
     return (FitReply) await(instruction.clientId(), new Work.Fit(instruction));
   }
@@ -414,7 +453,9 @@ public final class RemoteClients implements ClientPort {
   }
 
   private Object await(String name, Work work) throws Exception {
-    Pending p = new Pending(key(work), work, new CompletableFuture<>());
+    Duration within = answersWithin;
+    Pending p = new Pending(key(work), work, new CompletableFuture<>(),
+        within == null ? null : clock.instant().plus(within));
     synchronized (this) {
       Node n = node(name);
       journal.instructed(name, work, clock.instant());

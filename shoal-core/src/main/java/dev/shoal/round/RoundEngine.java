@@ -109,6 +109,7 @@ public final class RoundEngine {
    */
   public ParameterSet run(ParameterSet initial, int firstRound) {
     long start = System.nanoTime();
+    clients.answersWithin(config.roundTimeout());
     listener.on(new RunEvent.RunStarted(
         strategy.name(), config.rounds(), clients.available().size(), initial.parameterCount(),
         ContentId.of(initial).value()));

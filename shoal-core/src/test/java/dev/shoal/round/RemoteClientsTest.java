@@ -145,4 +145,73 @@ class RemoteClientsTest {
     assertThat(port.submitFit("slow", 1, new FitReply("slow", params(9), 10, Map.of())))
         .isEqualTo(RemoteClients.Receipt.LATE);
   }
+
+  @Test
+  void aNodeThatRegistersAgainMidRoundGetsItsWorkBackOnce() throws Exception {
+    port.register("a");
+    port.answersWithin(Duration.ofSeconds(60));
+    var fit = new FitInstruction("a", 1, params(0), new FitConfig(1, 10, 0.1, 1));
+    CompletableFuture<FitReply> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return port.fit(fit);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Optional<RemoteClients.Work> taken = Optional.empty();
+    while (taken.isEmpty()) {
+      taken = port.poll("a");
+    }
+    clock.now = clock.now.plusSeconds(20);
+    assertThat(port.timeLeft("a", taken.get())).contains(Duration.ofSeconds(40));
+    // the node lost its connection (or restarted) with the work in hand, and says hello twice
+    assertThat(port.poll("a")).isEmpty();
+    port.register("a");
+    port.register("a");
+    Optional<RemoteClients.Work> again = port.poll("a");
+    assertThat(again).containsSame(taken.get());
+    assertThat(port.timeLeft("a", again.get())).contains(Duration.ofSeconds(40));
+    assertThat(port.poll("a")).isEmpty();
+    var reply = new FitReply("a", params(1), 10, Map.of());
+    assertThat(port.submitFit("a", 1, reply)).isEqualTo(RemoteClients.Receipt.ACCEPTED);
+    assertThat(port.submitFit("a", 1, reply)).isEqualTo(RemoteClients.Receipt.DUPLICATE);
+    assertThat(answer.get(5, TimeUnit.SECONDS)).isSameAs(reply);
+  }
+
+  @Test
+  void aRoundEndsOnceEverySampledNodeAnsweredOrWasLost() {
+    node("a", 1, 10);
+    port.register("lost");
+    List<RemoteClients.Work> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread lost = Thread.ofVirtual().start(() -> {
+      while (taken.isEmpty()) {
+        port.poll("lost").ifPresent(taken::add);
+      }
+      // then silent, once the other node has answered: the liveness sweep declares it lost
+      while (port.nodes().stream().noneMatch(n -> n.name().equals("a") && n.roundsContributed() == 1)) {
+        Thread.onSpinWait();
+      }
+      while (!Thread.currentThread().isInterrupted()) {
+        clock.now = clock.now.plusSeconds(31);
+        port.sweep();
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    List<RoundMetrics> rounds = new ArrayList<>();
+    // a deadline no test waits for: the round must end because every node is accounted for
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 1, 0.0), port,
+        new RunConfig(1, 1, Duration.ofDays(1), 1), Optional.empty(), e -> {
+          if (e instanceof RunEvent.RoundFinished f) {
+            rounds.add(f.metrics());
+          }
+        });
+    ParameterSet result = engine.run(params(0));
+    lost.interrupt();
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(1f, 1f);
+    assertThat(rounds).singleElement().satisfies(m -> assertThat(m.failures()).isEqualTo(1));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.shoal.transport;
 
+import dev.shoal.log.RepeatedWarnings;
 import dev.shoal.transport.proto.FederationGrpc;
 import dev.shoal.transport.tls.CallerIdentity;
 import dev.shoal.transport.tls.Identity;
@@ -27,8 +28,15 @@ import org.slf4j.LoggerFactory;
  * The coordinator's guard against a node that floods it: a rate of calls per caller (its
  * certificate's name, or in plaintext its connection), a bound on uploads in flight per caller and
  * in total, and a time limit on every call, after which the server ends it with {@code
- * DEADLINE_EXCEEDED} whatever deadline the client set. Refusals are {@code RESOURCE_EXHAUSTED},
- * which nodes treat as "back off and try again", and are logged.
+ * DEADLINE_EXCEEDED} whatever deadline the client set. Refusals are {@code RESOURCE_EXHAUSTED}
+ * with a retry-after trailer ({@link Wire#RETRY_AFTER_MILLIS}): when a token is next due, or, for
+ * uploads, about when a slot frees for a node that waits its turn behind the others turned away
+ * (the mean upload time so far, times the place in line, over the slots). Nodes keep their work
+ * and come back then. Refusals are logged rate-limited: one line per reason, then a count.
+ *
+ * <p>Uploads over the bound are turned away rather than queued on the server because a queued
+ * stream still holds a flow-control window of buffered bytes on the coordinator; a node that
+ * waits on its own side costs the coordinator nothing.
  */
 public final class CallLimits implements ServerInterceptor {
 
@@ -47,6 +55,8 @@ public final class CallLimits implements ServerInterceptor {
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> uploads = new ConcurrentHashMap<>();
   private final AtomicInteger uploadsInFlight = new AtomicInteger();
+  private final RepeatedWarnings refusals = new RepeatedWarnings(log, Duration.ofSeconds(10));
+  private final UploadLine line = new UploadLine();
 
   public CallLimits(Settings settings) {
     this.settings = settings;
@@ -57,8 +67,10 @@ public final class CallLimits implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     String caller = caller(call);
     String method = call.getMethodDescriptor().getBareMethodName();
-    if (!buckets.computeIfAbsent(caller, c -> new Bucket(settings.burst())).take(settings.callsPerSecond())) {
-      return refuse(call, caller, method, "more than %s calls a second".formatted(settings.callsPerSecond()));
+    Bucket bucket = buckets.computeIfAbsent(caller, c -> new Bucket(settings.burst()));
+    if (!bucket.take(settings.callsPerSecond())) {
+      return refuse(call, caller, method, "more than %s calls a second".formatted(settings.callsPerSecond()),
+          bucket.untilNext(settings.callsPerSecond()));
     }
     boolean upload = call.getMethodDescriptor().getFullMethodName()
         .equals(FederationGrpc.getUploadMethod().getFullMethodName());
@@ -67,19 +79,23 @@ public final class CallLimits implements ServerInterceptor {
       if (mine.incrementAndGet() > settings.uploadsPerCaller()) {
         mine.decrementAndGet();
         return refuse(call, caller, method, "more than %d uploads in flight from one node".formatted(
-            settings.uploadsPerCaller()));
+            settings.uploadsPerCaller()), line.meanUpload());
       }
       if (uploadsInFlight.incrementAndGet() > settings.uploadsTotal()) {
         uploadsInFlight.decrementAndGet();
         mine.decrementAndGet();
-        return refuse(call, caller, method, "more than %d uploads in flight in total".formatted(settings.uploadsTotal()));
+        return refuse(call, caller, method, "more than %d uploads in flight in total".formatted(settings.uploadsTotal()),
+            line.turnedAway(caller, settings.uploadsTotal()));
       }
+      line.admitted(caller);
     }
     Duration limit = call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY
         ? settings.unaryLimit() : settings.streamLimit();
+    long started = System.nanoTime();
     var guarded = new Guarded<>(call, upload ? () -> {
       mine.decrementAndGet();
       uploadsInFlight.decrementAndGet();
+      line.finished(System.nanoTime() - started);
     } : () -> { });
     guarded.timeout = TIMER.schedule(() -> {
       if (guarded.closeIfOpen(Status.DEADLINE_EXCEEDED.withDescription(
@@ -111,10 +127,13 @@ public final class CallLimits implements ServerInterceptor {
     return String.valueOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
   }
 
-  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String caller, String method,
-      String reason) {
-    log.warn("call refused method={} caller={} reason=\"{}\"", method, caller, reason);
-    call.close(Status.RESOURCE_EXHAUSTED.withDescription(reason), new Metadata());
+  private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String caller, String method,
+      String reason, Duration retryAfter) {
+    refusals.warn(method + reason, "call refused method={} caller={} reason=\"{}\" retry_after_ms={}", method, caller,
+        reason, retryAfter.toMillis());
+    Metadata trailers = new Metadata();
+    trailers.put(Wire.RETRY_AFTER_MILLIS, Long.toString(retryAfter.toMillis()));
+    call.close(Status.RESOURCE_EXHAUSTED.withDescription(reason), trailers);
     return new ServerCall.Listener<>() { };
   }
 
@@ -181,6 +200,11 @@ public final class CallLimits implements ServerInterceptor {
     Bucket(int capacity) {
       this.capacity = capacity;
       this.tokens = capacity;
+    }
+
+    /** How long until the bucket holds a whole token again. */
+    synchronized Duration untilNext(double perSecond) {
+      return Duration.ofMillis(Math.max(1, (long) Math.ceil((1 - tokens) / perSecond * 1000)));
     }
 
     synchronized boolean take(double perSecond) {

@@ -192,9 +192,11 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       switch (work.orElse(null)) {
         case null -> { }
         case RemoteClients.Work.Stop s -> reply.setFinished(true);
-        case RemoteClients.Work.Fit f -> reply.setAssignment(Wire.fit(f.round(), store(f.instruction().global()),
-            f.instruction().config(), f.instruction().outbound()));
-        case RemoteClients.Work.Evaluate e -> reply.setAssignment(Wire.evaluate(e.round(), store(e.global())));
+        case RemoteClients.Work.Fit f -> reply.setAssignment(Wire.withTimeLeft(Wire.fit(f.round(),
+            store(f.instruction().global()), f.instruction().config(), f.instruction().outbound()),
+            clients.timeLeft(request.getNode(), f)));
+        case RemoteClients.Work.Evaluate e -> reply.setAssignment(Wire.withTimeLeft(
+            Wire.evaluate(e.round(), store(e.global())), clients.timeLeft(request.getNode(), e)));
         case RemoteClients.Work.SecAgg g -> {
           if (g.request().length > Wire.SECAGG_INLINE_BYTES) {
             String reason = "secure-aggregation request of %d bytes exceeds the wire's limit of %d bytes"

@@ -6,6 +6,7 @@ import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
+import dev.shoal.node.TryLaterException;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.store.BlobStore;
@@ -40,9 +41,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's gRPC connection to its coordinator. The node dials out and never listens. Calls
- * that fail because the coordinator is unreachable or restarting become {@link IOException}s,
- * so the node agent backs off and registers again. Models and updates pass through a blob store
+ * A node's gRPC connection to its coordinator. The node dials out and never listens. A call
+ * the coordinator refuses for load ({@code RESOURCE_EXHAUSTED}, with its retry-after trailer) or
+ * that finds it unavailable becomes a {@link TryLaterException}, so the node keeps finished work
+ * and tries again; other failures become {@link IOException}s, and the agent backs off and
+ * registers again. Models and updates pass through a blob store
  * on disk in chunks, never whole in one message or buffer; the current global model stays there
  * (and in memory), so a node that already holds a model id does not fetch it again.
  */
@@ -131,14 +134,16 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       return Optional.empty();
     }
     var a = reply.getAssignment();
+    java.time.Instant deadline = a.getTimeLeftMillis() > 0
+        ? java.time.Instant.now().plusMillis(a.getTimeLeftMillis()) : null;
     try {
-      return Optional.of(switch (a.getKind()) {
+      return Optional.of((switch (a.getKind()) {
         case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
             TrainingWire.config(a).withSettings(SettingsWire.fromProto(a.getSettingsMap())), Wire.outbound(a));
         case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
         case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
         default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());
-      });
+      }).withDeadline(deadline));
     } catch (IllegalArgumentException e) {
       throw new IOException("coordinator sent an assignment this node cannot read: " + e.getMessage(), e);
     }
@@ -232,14 +237,17 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   @Override
   public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics)
       throws IOException {
+    if (closed()) {
+      throw new IOException("the link to the coordinator is closed");
+    }
     ContentId id = cache.putModel(update);
     try {
       for (int attempt = 1; ; attempt++) {
         try {
           upload(id, node);
           break;
-        } catch (IOException e) {
-          if (!(e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED)) {
+        } catch (TryLaterException e) {
+          if (!lacksSpace(e)) {
             throw e;
           }
           if (attempt == NO_ROOM_ATTEMPTS) {
@@ -335,12 +343,27 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     T run();
   }
 
-  private static <T> T call(Call<T> c) throws IOException {
+  private <T> T call(Call<T> c) throws IOException {
     try {
       return c.run();
     } catch (StatusRuntimeException e) {
-      throw asIo(e);
+      throw closed() ? new IOException("the link to the coordinator is closed", e) : asIo(e);
     }
+  }
+
+  /** This link was closed: nothing will go through it again, so nothing is worth retrying. */
+  private boolean closed() {
+    return channel.isShutdown();
+  }
+
+  /**
+   * A refusal for want of space in the coordinator's state directory: {@code RESOURCE_EXHAUSTED}
+   * without a retry-after. Unlike load it does not pass by itself, so an update refused for it is
+   * tried {@link #NO_ROOM_ATTEMPTS} times and then reported as failed, and the round goes on
+   * without it instead of waiting for it until the deadline.
+   */
+  private static boolean lacksSpace(TryLaterException e) {
+    return e.why() == TryLaterException.Why.BUSY && e.retryAfter().isEmpty();
   }
 
   private static boolean retryable(StatusRuntimeException e) {
@@ -355,6 +378,12 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     String message = e.getStatus().getCode() + (d == null ? "" : ": " + d);
     return switch (e.getStatus().getCode()) {
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
+      case RESOURCE_EXHAUSTED -> new TryLaterException(TryLaterException.Why.BUSY, message,
+          Wire.retryAfter(e.getTrailers()).orElse(null), e);
+      case UNAVAILABLE -> certificateFailure(e) != null
+          ? new RefusedException("TLS handshake failed: " + certificateFailure(e).getMessage(), e)
+          : new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
+      case DEADLINE_EXCEEDED -> new TryLaterException(TryLaterException.Why.NO_ANSWER, message, null, e);
       default -> {
         Throwable certificate = certificateFailure(e);
         // a certificate check that failed on this side: this client refused the server, not the other way round

@@ -6,6 +6,7 @@ import dev.shoal.tensor.ContentId;
 import dev.shoal.train.FitConfig;
 import dev.shoal.transport.proto.Assignment;
 import dev.shoal.transport.proto.Receipt;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -24,7 +25,30 @@ public final class Wire {
    */
   public static final int SECAGG_INLINE_BYTES = 1024 * 1024;
 
+  /**
+   * A trailer on a {@code RESOURCE_EXHAUSTED} refusal: milliseconds after which the coordinator
+   * expects to take the call, so a busy coordinator tells a node when to come back.
+   */
+  public static final Metadata.Key<String> RETRY_AFTER_MILLIS =
+      Metadata.Key.of("shoal-retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+
   private Wire() {}
+
+  /** {@code a} with the time the coordinator will still wait for its answer, if it said. */
+  static Assignment withTimeLeft(Assignment a, java.util.Optional<java.time.Duration> left) {
+    return left.map(d -> a.toBuilder().setTimeLeftMillis(Math.max(1, d.toMillis())).build()).orElse(a);
+  }
+
+  /** The retry-after trailer of a refusal, if it carries a valid one. */
+  static java.util.Optional<java.time.Duration> retryAfter(Metadata trailers) {
+    String v = trailers == null ? null : trailers.get(RETRY_AFTER_MILLIS);
+    try {
+      long ms = v == null ? -1 : Long.parseLong(v.trim());
+      return ms < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Duration.ofMillis(ms));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
 
   static ContentId contentId(String value) {
     try {
