@@ -5,6 +5,7 @@
 #   COORDINATOR_HEAP=1400m scripts/run-bench.sh LargeModelRoundTrip 600
 #   scripts/run-bench.sh SecAggCost --clients 100 --params 1000000 --dropout 0.1
 #   scripts/run-bench.sh AggregateFiles --updates 300 --model cnn --repeats 3
+#   scripts/run-bench.sh UpdateEncodings --model cnn
 # COORDINATOR_HEAP sets the benchmark JVM's heap (default 2g).
 set -euo pipefail
 
@@ -13,7 +14,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings [ARGS...]" >&2
   exit 2
 fi
 name="$1"

@@ -40,6 +40,7 @@ def load(path, copy):
 
 
 def write(path, names, arrays, num_examples):
+    arrays = [np.ascontiguousarray(a, "<f4") for a in arrays]
     header, offset = {"__metadata__": {"num_examples": str(num_examples)}}, 0
     for name, a in zip(names, arrays):
         header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
@@ -49,7 +50,7 @@ def write(path, names, arrays, num_examples):
     with open(path, "wb") as f:
         f.write(struct.pack("<Q", len(h)) + h)
         for a in arrays:
-            f.write(np.ascontiguousarray(a, "<f4").tobytes())
+            f.write(a.tobytes())
 
 
 def flower(paths):

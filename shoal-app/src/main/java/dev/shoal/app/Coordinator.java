@@ -85,6 +85,10 @@ final class Coordinator {
   static ParameterSet run(Job job, String runName, Path stateDir, Path outDir, FederatedData data, Network net,
       Optional<LocalNodes> local, PrintStream console) throws IOException {
     Federation federation = Federation.of(job);
+    if (!job.privacy().encoding().equals(dev.shoal.encoding.UpdateEncoding.FLOAT32)) {
+      throw new UserError("--encoding " + job.privacy().encoding().name() + " is done by clients in process only so far"
+          + " (simulate with --transport inproc); over gRPC updates travel as float32");
+    }
     try (StateDirectory state = StateDirectory.open(stateDir);
         RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
       Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));

@@ -26,6 +26,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
   /** The engine with the job's secure aggregation, if any, or else (without DP) its contribution scores. */
   RoundEngine apply(RoundEngine engine, Job job) {
     secure.ifPresent(engine::withSecureAggregation);
+    engine.withUpdateEncoding(job.privacy().encoding());
     Provenance p = job.provenance();
     // scores of single updates would reveal what secure aggregation hides and DP bounds
     if (secure.isEmpty() && job.privacy().differentialPrivacy().isEmpty()) {
