@@ -6,24 +6,16 @@ import dev.shoal.data.FederatedData;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.report.MetricsJsonl;
 import dev.shoal.round.RemoteClients;
-import dev.shoal.round.RoundCommit;
 import dev.shoal.round.RoundEngine;
-import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RunConfig;
 import dev.shoal.round.RunListener;
 import dev.shoal.store.CompletedRound;
 import dev.shoal.store.Node;
 import dev.shoal.store.Result;
-import dev.shoal.store.RoundStatus;
 import dev.shoal.store.Run;
-import dev.shoal.store.RunSpec;
 import dev.shoal.store.StateDirectory;
-import dev.shoal.strategy.FedAvg;
-import dev.shoal.strategy.Metadata;
-import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
-import dev.shoal.train.FitConfig;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
@@ -37,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +44,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires a long-lived coordinator: the state directory (SQLite run store and blob store), the
- * gRPC service in front of the engine's remote-client port, the round engine, and reporters.
- * Started again on the same state directory, it resumes after the last completed round.
+ * A long-lived coordinator, made of small parts: the run in its state directory ({@link
+ * StoredRun}: SQLite run store and blob store), the run's ledger, the HTTP side (dashboard,
+ * metrics), the gRPC service in front of the engine's remote-client port, and the round engine
+ * with its reporters. {@link #start} opens them and begins serving; {@link #run} runs the rounds
+ * to the end; {@link #close} stops what is still running. Started again on the same state
+ * directory, it resumes after the last completed round. The simulation's loopback federation
+ * builds the same object.
  */
-final class Coordinator {
+final class Coordinator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   private static final Duration POLL = Duration.ofMillis(500);
@@ -73,100 +71,154 @@ final class Coordinator {
    */
   record LocalNodes(IntConsumer start, IntSupplier alive, Duration registration) {}
 
-  private Coordinator() {}
+  /** Where a coordinator keeps its state and writes its outputs, and the data it evaluates on. */
+  record Place(String runName, Path stateDir, Path outDir, FederatedData evaluation) {}
 
-  /** A coordinator as {@code shoal coordinator} runs it: outputs go into the state directory. */
-  static ParameterSet run(Job job, String runName, Path stateDir, FederatedData data, Network net, PrintStream console)
-      throws IOException {
-    return run(job, runName, stateDir, stateDir, data, net, Optional.empty(), console);
-  }
+  private final Specs specs;
+  private final Place place;
+  private final Federation federation;
+  private final PrintStream console;
+  private final StateDirectory state;
+  private final RunLedger ledger;
+  private final StoredRun stored;
+  private final Trainer trainer;
+  private final AtomicInteger current;
+  private final StoreJournal journal;
+  private final Operations ops;
+  private final RemoteClients clients;
+  private final CoordinatorServer server;
+  private final Thread sweeper;
 
-  /** Runs the job; {@code metrics.jsonl} and {@code model.safetensors} are written into {@code outDir}. */
-  static ParameterSet run(Job job, String runName, Path stateDir, Path outDir, FederatedData data, Network net,
-      Optional<LocalNodes> local, PrintStream console) throws IOException {
-    Federation federation = Federation.of(job);
-    if (!job.privacy().encoding().equals(dev.shoal.encoding.UpdateEncoding.FLOAT32)) {
-      throw new UserError("--encoding " + job.privacy().encoding().name() + " is done by clients in process only so far"
-          + " (simulate with --transport inproc); over gRPC updates travel as float32");
+  private Coordinator(Specs specs, Place place, Network net, PrintStream console) throws IOException {
+    this.specs = specs;
+    this.place = place;
+    this.console = console;
+    this.federation = Federation.of(specs.training(), specs.federation());
+    if (!specs.federation().privacy().encoding().linear()) {
+      throw new UserError("--encoding " + specs.federation().privacy().encoding().name()
+          + " is done by clients in process only so far (simulate with --transport inproc); over gRPC updates travel as float32");
     }
-    try (StateDirectory state = StateDirectory.open(stateDir);
-        RunLedger ledger = job.provenance().ledger() ? RunLedger.open(outDir, runName) : null) {
-      Run run = state.runs().openRun(RunSpec.of(runName, describe(job), job.seed(), job.rounds()));
-      Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
-      Trainer trainer = ModelZoo.standard().newTrainer(job.model());
-      ParameterSet start = last.isPresent()
-          ? state.blobs().readModel(last.get().modelId())
-          : trainer.initialParameters(job.seed()).withMetadata(Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
-      int first = last.map(r -> r.round() + 1).orElse(1);
-      List<String> done = state.runs().rounds(run.id()).stream()
-          .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
-      if (first > 1) {
-        console.printf("resuming run '%s' after round %d of %d%n", runName, first - 1, job.rounds());
-      }
-
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      state = StateDirectory.open(place.stateDir());
+      opened.add(state);
+      ledger = specs.federation().provenance().ledger() ? RunLedger.open(place.outDir(), place.runName()) : null;
+      opened.add(ledger);
+      trainer = ModelZoo.standard().newTrainer(specs.training().model());
+      stored = StoredRun.open(state, place.runName(), specs, trainer);
+      current = new AtomicInteger(stored.first());
       // no node is connected to this process yet; each is online again when it registers
       state.runs().markOffline(Duration.ZERO);
-      StoreJournal journal = new StoreJournal(state.runs(), run.id(), StoreJournal.LAST_SEEN_EVERY);
-      AtomicInteger current = new AtomicInteger(first);
+      journal = new StoreJournal(state.runs(), stored.run().id(), StoreJournal.LAST_SEEN_EVERY);
+      opened.add(journal);
       AtomicReference<RemoteClients> serving = new AtomicReference<>();
-      Operations ops = operations(net, new LiveRun(runName, job.rounds(),
-          () -> status(run, job.rounds(), current.get(), state, serving.get()),
+      ops = operations(net, new LiveRun(place.runName(), specs.federation().rounds(), () -> status(serving.get()),
           Optional.ofNullable(ledger).map(RunLedger::dir)));
-      RemoteClients clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
+      opened.add(ops);
+      clients = new RemoteClients(Clock.systemUTC(), net.livenessTimeout(), ops.nodes(journal));
       serving.set(clients);
-      var service = new FederationService(clients, state.blobs(),
-          () -> status(run, job.rounds(), current.get(), state, clients), net.heartbeat(), POLL)
+      var service = new FederationService(clients, state.blobs(), () -> status(clients), net.heartbeat(), POLL)
           .admitOnly(net.allowNodes())
           .witnessedBy(ledger == null ? null : new CheckpointServing(ledger))
           .onResult((node, round, update, examples, metrics) ->
-              journal.received(Result.of(run.id(), round, node, update, examples, metrics)))
+              journal.received(Result.of(stored.run().id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
-          .limitUploads(2 * Safetensors.encodedSize(start) + (1 << 20));
-      try (ops; journal; CoordinatorServer server = net.security().serve(net.host(), net.port(), service)) {
-        if (!net.security().isTls()) {
-          log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
-        }
-        log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
-            net.allowNodes().isEmpty() ? "any" : net.allowNodes());
-        console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), server.port(), stateDir);
-        ops.url().ifPresent(url -> console.printf("metrics and dashboard at %s/%n", url));
-        if (local.isPresent()) {
-          local.get().start().accept(server.port());
-          awaitRegistration(clients, local.get(), console);
-        }
-        Thread sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
-        RoundCommit commit = new RoundCommit() {
-          @Override
-          public void begin(int round) {
-            current.set(round);
-            state.runs().startRound(run.id(), round);
-          }
+          .limitUploads(2 * Safetensors.encodedSize(stored.start()) + (1 << 20));
+      server = net.security().serve(net.host(), net.port(), service);
+      opened.add(server);
+      if (!net.security().isTls()) {
+        log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+      }
+      log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
+          net.allowNodes().isEmpty() ? "any" : net.allowNodes());
+      sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
+    } catch (IOException | RuntimeException e) {
+      closeAll(opened.reversed(), e);
+      throw e;
+    }
+  }
 
-          @Override
-          public void complete(RoundMetrics metrics, ParameterSet model) {
-            try {
-              ContentId id = state.blobs().putModel(model);
-              journal.flush(); // the round's instructions and outcomes are in the store before it completes
-              state.runs().completeRound(run.id(), metrics, id);
-            } catch (IOException e) {
-              throw new UncheckedIOException("cannot record round " + metrics.round(), e);
-            }
-          }
-        };
-        RunListener listener = RunListener.all(Ledgers.with(ledger, runName, job, outDir,
-            new ConsoleProgress(console), ops.events(), new MetricsJsonl(outDir.resolve("metrics.jsonl"), done)));
-        ParameterSet result = federation.apply(new RoundEngine(federation.strategy(), clients,
-            new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed()),
-            Optional.of(g -> trainer.evaluate(g, data.test())), listener, commit), job).run(start, first);
-        Safetensors.write(result, outDir.resolve("model.safetensors"));
-        console.printf("wrote %s and %s%n", outDir.resolve("model.safetensors"), outDir.resolve("metrics.jsonl"));
-        Ledgers.report(job, outDir, console);
-        clients.finish();
-        linger(local);
-        sweeper.interrupt();
-        return result;
+  /** Opens the coordinator's parts and begins serving; rounds start with {@link #run}. */
+  static Coordinator start(Specs specs, Place place, Network net, PrintStream console) throws IOException {
+    Coordinator c = new Coordinator(specs, place, net, console);
+    if (c.stored.first() > 1) {
+      console.printf("resuming run '%s' after round %d of %d%n", place.runName(), c.stored.first() - 1,
+          specs.federation().rounds());
+    }
+    console.printf("coordinator listening on %s:%d (state in %s)%n", net.host(), c.port(), place.stateDir());
+    c.ops.url().ifPresent(url -> console.printf("metrics and dashboard at %s/%n", url));
+    return c;
+  }
+
+  /** The port the gRPC service listens on. */
+  int port() {
+    return server.port();
+  }
+
+  /**
+   * Runs the remaining rounds, then writes {@code model.safetensors} into the output directory.
+   * With {@code local} nodes, starts them first and waits for them to register.
+   */
+  ParameterSet run(Optional<LocalNodes> local) throws IOException {
+    if (local.isPresent()) {
+      local.get().start().accept(port());
+      awaitRegistration(clients, local.get(), console);
+    }
+    FederationSpec fed = specs.federation();
+    long seed = specs.training().seed();
+    Path out = place.outDir();
+    var commit = new StoreRoundCommit(state, stored.run(), journal, current::set);
+    RunListener listener = RunListener.all(Ledgers.with(ledger, place.runName(), specs, out,
+        new ConsoleProgress(console), ops.events(), new MetricsJsonl(out.resolve("metrics.jsonl"), stored.doneMetrics())));
+    RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,
+        new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), seed),
+        Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed);
+    ParameterSet result = engine.run(stored.start(), stored.first());
+    Safetensors.write(result, out.resolve("model.safetensors"));
+    console.printf("wrote %s and %s%n", out.resolve("model.safetensors"), out.resolve("metrics.jsonl"));
+    Ledgers.report(fed, out, console);
+    clients.finish();
+    linger(local);
+    return result;
+  }
+
+  @Override
+  public void close() throws IOException {
+    sweeper.interrupt();
+    closeAll(Arrays.asList(server, journal, ops, ledger, state), null);
+  }
+
+  /**
+   * Closes {@code parts} in order, skipping nulls; the first failure is thrown after all were
+   * tried, or added to {@code failure} when there is one.
+   */
+  private static void closeAll(List<? extends AutoCloseable> parts, Throwable failure) throws IOException {
+    Throwable first = failure;
+    for (AutoCloseable part : parts) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
       }
     }
+    if (failure == null && first != null) {
+      switch (first) {
+        case IOException io -> throw io;
+        case RuntimeException r -> throw r;
+        default -> throw new IOException(first);
+      }
+    }
+  }
+
+  private StatusReply status(RemoteClients serving) {
+    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving);
   }
 
   /** The coordinator's HTTP side; a port that cannot be served is the user's to change. */
@@ -176,15 +228,6 @@ final class Coordinator {
     } catch (UncheckedIOException e) {
       throw new UserError("--http: " + e.getMessage());
     }
-  }
-
-  /** The job's settings as canonical text; a restarted coordinator must be given the same. */
-  static String describe(Job job) {
-    return "model=%s\nrounds=%d\nfraction=%s\nmin-clients=%d\nlocal-epochs=%d\nbatch-size=%d\nlr=%s\nseed=%d\nfraction-evaluate=%s\n"
-        .formatted(job.model(), job.rounds(), job.fraction(), job.minClients(), job.localEpochs(), job.batchSize(),
-            job.lr(), job.seed(), job.fractionEvaluate())
-        + (job.privacy().equals(Privacy.NONE) ? "" : "privacy=" + job.privacy() + "\n")
-        + (job.provenance().equals(Provenance.DEFAULT) ? "" : "provenance=" + job.provenance() + "\n");
   }
 
   static StatusReply status(Run run, int total, int current, StateDirectory state, RemoteClients clients) {

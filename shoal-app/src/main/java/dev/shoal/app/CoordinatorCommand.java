@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +47,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--allow-node", paramLabel = "NAME", description = "Admit only these nodes (repeatable; default: any node of the federation).")
   List<String> allowNodes = new ArrayList<>();
 
+  @Option(names = "--nodes", paramLabel = "N", description = "How many nodes the federation has; sizes secure aggregation's checks and the count noise of adaptive DP clipping before nodes register (default: the --allow-node count, else unknown).")
+  Integer nodes;
+
   @Option(names = "--run-name", defaultValue = "default", description = "Name of the run in the state directory (default: ${DEFAULT-VALUE}).")
   String runName;
 
@@ -68,15 +72,18 @@ final class CoordinatorCommand implements Callable<Integer> {
     Security sec = security.resolveForCoordinator(crl);
     HostPort address = HostPort.parse(listen, "--listen");
     TrainingOptions t = training;
-    int minClients = t.minClients(Integer.MAX_VALUE);
-    Job job = new Job(t.model, minClients, t.rounds, t.fraction, minClients, "iid", 0.5, t.localEpochs, t.batchSize,
-        t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), 1, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
+    OptionalInt size = nodes != null ? OptionalInt.of(nodes)
+        : allowNodes.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Set.copyOf(allowNodes).size());
+    Specs specs = new Specs(t.trainingSpec(), t.federationSpec(size, privacy.resolve(), ledger.resolve(), anchor.resolve()),
+        Optional.empty());
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
         "off".equals(http) ? Optional.empty() : Optional.of(HostPort.parse(http, "--http").operations()));
-    Coordinator.run(job, runName, stateDir, data, net, System.out);
+    try (Coordinator coordinator = Coordinator.start(specs, new Coordinator.Place(runName, stateDir, stateDir, data),
+        net, System.out)) {
+      coordinator.run(Optional.empty());
+    }
     return 0;
   }
 }

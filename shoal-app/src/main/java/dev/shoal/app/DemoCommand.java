@@ -24,7 +24,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Transport how = transport.resolve("grpc");
-    Simulation.run(Job.demo(), how, RunDirectory.resolve(out, "demo"), System.out);
+    Simulation.run(Specs.demo(), how, RunDirectory.resolve(out, "demo"), System.out);
     return 0;
   }
 }

@@ -41,6 +41,36 @@ final class JobFile {
   }
 
   /**
+   * The {@code strategy:} section: a name ({@code strategy: fedavg}), or a mapping whose {@code
+   * name} is the strategy and whose other keys are its parameters ({@code strategy: {name: fedprox,
+   * mu: 0.01}}), which become {@code --strategy} and {@code --strategy-param}.
+   */
+  private static void strategy(CommandLine command, Path file, JsonNode section, List<Map.Entry<String, JsonNode>> flat) {
+    if (!section.isObject()) {
+      flat.add(Map.entry("strategy", section));
+      return;
+    }
+    List<String> params = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> p : section.properties()) {
+      if (!p.getValue().isValueNode() || p.getValue().isNull()) {
+        throw new CommandLine.ParameterException(command,
+            "%s: strategy parameter '%s' must have a single value".formatted(file, p.getKey()));
+      }
+      if (p.getKey().equals("name")) {
+        flat.add(Map.entry("strategy", p.getValue()));
+      } else if (p.getValue().asText().contains(",")) {
+        throw new CommandLine.ParameterException(command,
+            "%s: strategy parameter '%s' must not contain a comma".formatted(file, p.getKey()));
+      } else {
+        params.add(p.getKey() + "=" + p.getValue().asText());
+      }
+    }
+    if (!params.isEmpty()) {
+      flat.add(Map.entry("strategy-param", com.fasterxml.jackson.databind.node.TextNode.valueOf(String.join(",", params))));
+    }
+  }
+
+  /**
    * The file's keys with the {@code privacy:} section opened up: inside it, {@code secagg: true}
    * and {@code dp-clip: 1.0} stand for themselves, and a nested mapping such as {@code dp:
    * {noise-multiplier: 1.1}} stands for {@code dp-noise-multiplier}; its {@code enabled} key stands
@@ -49,6 +79,10 @@ final class JobFile {
   private static List<Map.Entry<String, JsonNode>> flatten(CommandLine command, Path file, JsonNode root) {
     List<Map.Entry<String, JsonNode>> flat = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (e.getKey().equals("strategy")) {
+        strategy(command, file, e.getValue(), flat);
+        continue;
+      }
       if (!e.getKey().equals("privacy")) {
         flat.add(e);
         continue;

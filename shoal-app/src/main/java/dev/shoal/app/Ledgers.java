@@ -1,8 +1,6 @@
 package dev.shoal.app;
 
 import dev.shoal.round.RunListener;
-import dev.shoal.tensor.ContentId;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,22 +13,22 @@ final class Ledgers {
    * The reporters, then the ledger recorder when the run keeps a ledger in {@code runDir}, then,
    * when the job anchors, the listener that anchors the ledger the recorder just wrote.
    */
-  static List<RunListener> with(RunLedger ledger, String run, Job job, java.nio.file.Path runDir,
+  static List<RunListener> with(RunLedger ledger, String run, Specs specs, java.nio.file.Path runDir,
       RunListener... reporters) {
     List<RunListener> all = new ArrayList<>(List.of(reporters));
     if (ledger != null) {
-      all.add(new LedgerRecorder(ledger, run, configHash(job)));
-      job.anchoring().ifPresent(schedule -> all.add(new AnchorListener(runDir, schedule)));
+      all.add(new LedgerRecorder(ledger, run, specs.identity().configHash()));
+      specs.federation().anchoring().ifPresent(schedule -> all.add(new AnchorListener(runDir, schedule)));
     }
     return all;
   }
 
   /** Tells where the run's ledger is and how to check it. */
-  static void report(Job job, java.nio.file.Path runDir, java.io.PrintStream console) {
-    if (job.provenance().ledger()) {
+  static void report(FederationSpec federation, java.nio.file.Path runDir, java.io.PrintStream console) {
+    if (federation.provenance().ledger()) {
       console.printf("ledger in %s; check it with: shoal ledger verify %s%n", runDir.resolve(RunLedger.DIR), runDir);
     }
-    job.anchoring().ifPresent(a -> {
+    federation.anchoring().ifPresent(a -> {
       String contract;
       try {
         contract = AnchorMemory.read(runDir).map(m -> "contract " + m.contract()).orElse("no contract yet");
@@ -41,10 +39,5 @@ final class Ledgers {
           + " --key-file %s --chain-id %d%n", contract, a.chain().chainId(), runDir, a.chain().rpc(),
           a.chain().keyFile(), a.chain().chainId());
     });
-  }
-
-  /** The content id of the job's canonical settings, as the coordinator checks them on resume. */
-  static String configHash(Job job) {
-    return ContentId.of(Coordinator.describe(job).getBytes(StandardCharsets.UTF_8)).value();
   }
 }

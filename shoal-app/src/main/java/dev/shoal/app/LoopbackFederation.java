@@ -46,7 +46,7 @@ final class LoopbackFederation {
 
   private LoopbackFederation() {}
 
-  static ParameterSet run(Job job, Transport transport, FederatedData data, Map<String, FederatedData> parts, Path out,
+  static ParameterSet run(Specs specs, Transport transport, FederatedData data, Map<String, FederatedData> parts, Path out,
       PrintStream console) throws IOException {
     Path state = out.resolve("state");
     Path pki = out.resolve("pki");
@@ -59,9 +59,13 @@ final class LoopbackFederation {
         Optional.of(new Operations.Address(HOST, 0)));
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
         ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
-        : new NodeThreads(job, parts, pki, out.resolve("nodes"))) {
+        : new NodeThreads(specs, parts, pki, out.resolve("nodes"))) {
       var local = new Coordinator.LocalNodes(nodes::start, nodes::alive, REGISTRATION);
-      ParameterSet result = Coordinator.run(job, "simulation", state, out, data, net, Optional.of(local), console);
+      ParameterSet result;
+      try (Coordinator coordinator = Coordinator.start(specs,
+          new Coordinator.Place(Simulation.RUN, state, out, data), net, console)) {
+        result = coordinator.run(Optional.of(local));
+      }
       nodes.awaitExit(Duration.ofSeconds(10));
       return result;
     }

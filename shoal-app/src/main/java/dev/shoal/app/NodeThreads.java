@@ -44,12 +44,12 @@ final class NodeThreads implements LoopbackFederation.Nodes {
    * One node thread per client in {@code parts}, each with its kit {@code kits/NAME} and its
    * ledger witness in {@code states/NAME}.
    */
-  NodeThreads(Job job, Map<String, FederatedData> parts, Path kits, Path states) {
+  NodeThreads(Specs specs, Map<String, FederatedData> parts, Path kits, Path states) {
     this.parts = parts;
     this.kits = kits;
     this.states = states;
-    this.workers = Executors.newFixedThreadPool(job.parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
-    this.trainer = new Limited(ModelZoo.standard().newTrainer(job.model()), workers);
+    this.workers = Executors.newFixedThreadPool(specs.simulationSpec().parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
+    this.trainer = new Limited(ModelZoo.standard().newTrainer(specs.training().model()), workers);
   }
 
   @Override
@@ -120,6 +120,11 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     @Override
     public Evaluation evaluate(ParameterSet parameters, ImageDataset data) {
       return on(() -> trainer.evaluate(parameters, data));
+    }
+
+    @Override
+    public java.util.Set<String> understoodSettings() {
+      return trainer.understoodSettings();
     }
 
     private <T> T on(Callable<T> task) {

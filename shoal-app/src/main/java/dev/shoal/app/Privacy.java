@@ -56,6 +56,13 @@ record Privacy(Optional<SecureAggregation> secureAggregation, Optional<Different
     }
   }
 
+  /** The record's text as before it had an encoding (stored runs' legacy configuration text), the encoding after. */
+  @Override
+  public String toString() {
+    return "Privacy[secureAggregation=" + secureAggregation + ", differentialPrivacy=" + differentialPrivacy
+        + (encoding.linear() ? "" : ", encoding=" + encoding.name()) + "]";
+  }
+
   /** One line for the console. */
   String describe() {
     StringBuilder s = new StringBuilder();

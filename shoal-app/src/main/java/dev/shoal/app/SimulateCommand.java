@@ -2,6 +2,7 @@ package dev.shoal.app;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,11 +51,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Transport how = transport.resolve("inproc");
-    TrainingOptions t = training;
-    Job job = new Job(t.model, clients, t.rounds, t.fraction, t.minClients(clients), partition, alpha, t.localEpochs,
-        t.batchSize, t.lr, t.seed, t.fractionEvaluate, t.roundTimeout(), parallelism, Optional.ofNullable(t.dataDir),
-        privacy.resolve(), ledger.resolve(), anchor.resolve());
-    Simulation.run(job, how, RunDirectory.resolve(out, "simulate"), System.out);
+    Specs specs = new Specs(training.trainingSpec(),
+        training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve()),
+        Optional.of(new SimulationSpec(clients, partition, alpha, parallelism, Optional.ofNullable(training.dataDir))));
+    Simulation.run(specs, how, RunDirectory.resolve(out, "simulate"), System.out);
     return 0;
   }
 }

@@ -10,11 +10,9 @@ import dev.shoal.round.InProcessClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
 import dev.shoal.round.RunListener;
-import dev.shoal.strategy.FedAvg;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
-import dev.shoal.train.FitConfig;
 import dev.shoal.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,52 +34,54 @@ final class Simulation {
 
   private Simulation() {}
 
-  static ParameterSet run(Job job, Path out, PrintStream console) throws IOException {
-    return run(job, Transport.INPROC, out, console);
+  static ParameterSet run(Specs specs, Path out, PrintStream console) throws IOException {
+    return run(specs, Transport.INPROC, out, console);
   }
 
-  static ParameterSet run(Job job, Transport transport, Path out, PrintStream console) throws IOException {
-    Federation federation = Federation.of(job);
+  static ParameterSet run(Specs specs, Transport transport, Path out, PrintStream console) throws IOException {
+    TrainingSpec training = specs.training();
+    FederationSpec fed = specs.federation();
+    SimulationSpec sim = specs.simulationSpec();
+    Federation federation = Federation.of(training, fed);
     Files.createDirectories(out);
-    FederatedData data = job.dataDir().isPresent() ? MnistDirectory.load(job.dataDir().get()) : MnistSample.load();
-    Partitioner partitioner = Partitioner.parse(job.partition(), job.alpha());
-    List<FederatedData> parts = partitioner.split(data, job.clients(), job.seed());
+    FederatedData data = sim.dataDir().isPresent() ? MnistDirectory.load(sim.dataDir().get()) : MnistSample.load();
+    Partitioner partitioner = Partitioner.parse(sim.partition(), sim.alpha());
+    List<FederatedData> parts = partitioner.split(data, sim.clients(), training.seed());
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
-        data.train().size(), data.test().size(), describe(job), job.clients());
+        data.train().size(), data.test().size(), describe(sim), sim.clients());
     console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
-        job.model(), job.localEpochs(), job.batchSize(), job.lr(), out);
-    if (!job.privacy().equals(Privacy.NONE)) {
-      console.printf("privacy: %s%n", job.privacy().describe());
+        training.model(), training.localEpochs(), training.batchSize(), training.lr(), out);
+    if (!fed.privacy().equals(Privacy.NONE)) {
+      console.printf("privacy: %s%n", fed.privacy().describe());
     }
     if (transport != Transport.INPROC) {
       console.printf("transport: %s%n", transport.describe());
-      return LoopbackFederation.run(job, transport, data, InProcessClients.named(parts), out, console);
+      return LoopbackFederation.run(specs, transport, data, InProcessClients.named(parts), out, console);
     }
 
-    Trainer trainer = ModelZoo.standard().newTrainer(job.model());
-    ParameterSet initial = trainer.initialParameters(job.seed())
-        .withMetadata(java.util.Map.of(Metadata.MODEL, job.model(), Metadata.ROUND, "0"));
-    var strategy = federation.strategy();
-    var clients = new InProcessClients(trainer, InProcessClients.named(parts), job.parallelism());
-    var config = new RunConfig(job.rounds(), job.minClients(), job.roundTimeout(), job.seed());
+    Trainer trainer = ModelZoo.standard().newTrainer(training.model());
+    ParameterSet initial = trainer.initialParameters(training.seed())
+        .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
+    var clients = new InProcessClients(trainer, InProcessClients.named(parts), sim.parallelism());
+    var config = new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), training.seed());
     ParameterSet result;
-    try (RunLedger ledger = job.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
-      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, job, out,
+    try (RunLedger ledger = fed.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
+      RunListener listener = RunListener.all(Ledgers.with(ledger, RUN, specs, out,
           new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl"))));
-      result = federation.apply(new RoundEngine(strategy, clients, config,
-          Optional.of(global -> trainer.evaluate(global, data.test())), listener), job).run(initial);
+      result = federation.apply(new RoundEngine(federation.strategy(), clients, config,
+          Optional.of(global -> trainer.evaluate(global, data.test())), listener), fed, training.seed()).run(initial);
     }
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));
-    Ledgers.report(job, out, console);
+    Ledgers.report(fed, out, console);
     return result;
   }
 
-  private static String describe(Job job) {
-    return switch (job.partition()) {
-      case "dirichlet" -> "Dirichlet(alpha=" + job.alpha() + ")";
-      default -> job.partition();
+  private static String describe(SimulationSpec sim) {
+    return switch (sim.partition()) {
+      case "dirichlet" -> "Dirichlet(alpha=" + sim.alpha() + ")";
+      default -> sim.partition();
     };
   }
 }

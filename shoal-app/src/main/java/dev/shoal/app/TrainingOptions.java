@@ -1,9 +1,18 @@
 package dev.shoal.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
-/** What every federated run needs to know about the model and its training: shared by commands. */
+/**
+ * What every federated run needs to know about the model, its training and its rounds: shared by
+ * {@code simulate} and {@code coordinator}, resolved into a {@link TrainingSpec} and a {@link
+ * FederationSpec}.
+ */
 final class TrainingOptions {
 
   @Option(names = "--model", defaultValue = "mlp", description = "logreg, mlp or cnn, or a registered model (default: ${DEFAULT-VALUE}).")
@@ -36,17 +45,35 @@ final class TrainingOptions {
   @Option(names = "--round-timeout", defaultValue = "600", paramLabel = "SECONDS", description = "A round goes on without clients that have not answered by then (default: ${DEFAULT-VALUE}).")
   long roundTimeoutSeconds;
 
+  @Option(names = "--strategy", defaultValue = "fedavg", paramLabel = "NAME", description = "How updates become the next global model; see docs/strategies.md (default: ${DEFAULT-VALUE}).")
+  String strategy;
+
+  @Option(names = "--strategy-param", paramLabel = "KEY=VALUE", split = ",", description = "A parameter of the strategy (repeatable); in a job file, the keys of its strategy: section.")
+  Map<String, String> strategyParams = new LinkedHashMap<>();
+
   @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST-format IDX files to use instead of the bundled sample.")
   Path dataDir;
 
-  int minClients(int clients) {
-    return minClients == null ? Math.min(2, clients) : minClients;
-  }
-
-  java.time.Duration roundTimeout() {
+  Duration roundTimeout() {
     if (roundTimeoutSeconds < 1) {
       throw new UserError("round-timeout must be >= 1 second, got " + roundTimeoutSeconds);
     }
-    return java.time.Duration.ofSeconds(roundTimeoutSeconds);
+    return Duration.ofSeconds(roundTimeoutSeconds);
+  }
+
+  TrainingSpec trainingSpec() {
+    return new TrainingSpec(model, localEpochs, batchSize, lr, seed);
+  }
+
+  /**
+   * The federation spec of these options.
+   *
+   * @param nodes the federation's size when known; min-clients defaults from it
+   */
+  FederationSpec federationSpec(OptionalInt nodes, Privacy privacy, Provenance provenance,
+      Optional<AnchorSchedule> anchoring) {
+    int min = minClients == null ? Math.min(2, nodes.orElse(2)) : minClients;
+    return new FederationSpec(rounds, fraction, min, fractionEvaluate, roundTimeout(),
+        new StrategyChoice(strategy, strategyParams), privacy, provenance, anchoring, nodes);
   }
 }

@@ -151,6 +151,7 @@ public final class NodeAgent implements Runnable {
       Trainer trainer = trainerFor.apply(global);
       switch (a.kind()) {
         case FIT -> {
+          a.config().settings().requireUnderstood(trainer.understoodSettings());
           FitOutcome out = trainer.fit(global, data.train(), a.config());
           String verdict;
           if (a.outbound().secureAggregation()) {

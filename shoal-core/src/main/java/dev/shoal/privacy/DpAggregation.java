@@ -2,6 +2,7 @@ package dev.shoal.privacy;
 
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.ServerStep;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.strategy.UpdateRejectedException;
 import dev.shoal.strategy.UpdateVector;
@@ -46,6 +47,7 @@ public final class DpAggregation implements FitAggregation {
   private final double clipNorm;
   private final double expectedClients;
   private final GaussianNoise noise;
+  private final ServerStep step;
   private final List<String> names;
   private float[][] sums;
   private int count;
@@ -54,7 +56,9 @@ public final class DpAggregation implements FitAggregation {
   private ParameterSet result;
   private Map<String, Double> metrics;
 
-  DpAggregation(DpConfig dp, int round, ParameterSet global, double clipNorm, double expectedClients, GaussianNoise noise) {
+  DpAggregation(DpConfig dp, int round, ParameterSet global, double clipNorm, double expectedClients, GaussianNoise noise,
+      ServerStep step) {
+    this.step = step;
     this.dp = dp;
     this.round = round;
     this.global = global;
@@ -161,21 +165,17 @@ public final class DpAggregation implements FitAggregation {
     var meta = Metadata.forRound(global.metadata(), round);
     double next = nextClipNorm();
     if (dp.clipping() instanceof Clipping.Adaptive) {
-      meta.put(DpFedAvg.CLIP_NORM_METADATA, Double.toString(next));
+      meta.put(DifferentiallyPrivate.CLIP_NORM_METADATA, Double.toString(next));
     }
-    List<Tensor> out = new ArrayList<>(sums.length);
-    for (int t = 0; t < sums.length; t++) {
-      Tensor g = global.read(names.get(t));
-      float[] s = sums[t];
+    float[] sum = new float[UpdateVector.length(global)];
+    int at = 0;
+    for (float[] s : sums) {
       noise.addTo(s, stddev);
-      float[] base = g.data();
-      for (int i = 0; i < s.length; i++) {
-        s[i] = (float) (base[i] + s[i] / expectedClients);
-      }
-      out.add(new Tensor(g.name(), g.shape().clone(), s));
+      System.arraycopy(s, 0, sum, at, s.length);
+      at += s.length;
     }
     sums = null;
-    result = new ParameterSet(out, meta);
+    result = step.apply(global, sum, expectedClients, meta);
     log.info("dp round aggregated round={} mode={} updates={} expected_clients={} clip_norm={} noise_stddev={} next_clip_norm={}",
         round, dp.mode(), count, expectedClients, clipNorm, noiseStddev(), next);
     return result;

@@ -77,6 +77,7 @@ public final class InProcessClients implements ClientPort {
     FitOutcome outcome;
     slots.acquire();
     try {
+      instruction.config().settings().requireUnderstood(trainer.understoodSettings());
       outcome = trainer.fit(received, local.train(), instruction.config());
     } finally {
       slots.release();

@@ -43,7 +43,7 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   }
 
   private FitConfig clientConfig(int round, String clientId) {
-    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+    return fit.withSeed(Seeds.derive(fit.seed(), round, clientId));
   }
 
   @Override
@@ -66,7 +66,7 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
 
       @Override
       public void addSum(float[] vectorSum, List<String> contributors) {
-        result = UpdateVector.applyMean(global, vectorSum, Metadata.forRound(global.metadata(), round));
+        result = UpdateVector.applyMean(global, vectorSum, Metadata.forRound(global.metadata(), round), serverStep());
         secureCount = contributors.size();
       }
 
@@ -88,5 +88,23 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   @Override
   public List<String> configureEvaluate(int round, List<String> available, SplittableRandom rng) {
     return Sampling.sample(available, fractionEvaluate, 1, rng);
+  }
+
+  /** Registers FedAvg as {@code fedavg}; it takes no parameters of its own. */
+  public static final class Factory implements StrategyFactory {
+    @Override
+    public String name() {
+      return "fedavg";
+    }
+
+    @Override
+    public String summary() {
+      return "Federated Averaging: the example-weighted mean of the returned models (McMahan et al. 2017)";
+    }
+
+    @Override
+    public Strategy create(StrategyContext c, StrategyParameters parameters) {
+      return new FedAvg(c.fit(), c.fraction(), c.minClients(), c.fractionEvaluate());
+    }
   }
 }

@@ -37,6 +37,14 @@ public interface Strategy {
     return false;
   }
 
+  /**
+   * For a strategy that folds sums: how the round's summed update becomes the next global model.
+   * Secure aggregation and differential privacy hand the sum to it. Federated averaging by default.
+   */
+  default ServerStep serverStep() {
+    return ServerStep.ADD_MEAN;
+  }
+
   /** Starts the streaming aggregate for this round. */
   FitAggregation beginFit(int round, ParameterSet global);
 

@@ -98,11 +98,12 @@ public final class UpdateVector {
   }
 
   /** The weighted mean: {@code global + Σ w·Δ / Σ w}, Σ w being the sum's last element. */
-  public static ParameterSet applyMean(ParameterSet global, float[] sum, Map<String, String> metadata) {
+  /** The weighted mean update {@code Σ w·Δ / Σ w} taken by {@code step}, Σ w being the sum's last element. */
+  public static ParameterSet applyMean(ParameterSet global, float[] sum, Map<String, String> metadata, ServerStep step) {
     double totalWeight = sum[sum.length - 1];
     if (!(totalWeight > 0)) {
       throw new IllegalArgumentException("the secure sum carries no weight (" + totalWeight + ")");
     }
-    return applySum(global, sum, totalWeight, metadata);
+    return step.apply(global, sum, totalWeight, metadata);
   }
 }

@@ -35,7 +35,7 @@ class DpFedAvgRunTest {
     clients.put("a", RoundEngineTest.data(1, 10));
     clients.put("b", RoundEngineTest.data(2, 10));
     clients.put("c", RoundEngineTest.data(3, 10));
-    var engine = new RoundEngine(new DpFedAvg(new FitConfig(1, 10, 0.1, 1), 0, dp),
+    var engine = new RoundEngine(DifferentiallyPrivate.fedAvg(new FitConfig(1, 10, 0.1, 1), 0, dp),
         new InProcessClients(trainer, clients, 2), new RunConfig(rounds, 1, Duration.ofSeconds(30), 7),
         Optional.empty(), events::add);
     return engine.run(trainer.initialParameters(0));

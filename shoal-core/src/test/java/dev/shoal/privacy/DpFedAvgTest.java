@@ -29,8 +29,8 @@ class DpFedAvgTest {
     return new DpConfig(z, clipping, sampling, q, 1e-5, target, Conversion.BALLE, mode);
   }
 
-  static DpFedAvg strategy(double z, Clipping clipping, Sampling sampling, double q) {
-    return new DpFedAvg(FIT, 0, config(z, clipping, sampling, q, Mode.CENTRAL, OptionalDouble.empty()));
+  static DifferentiallyPrivate strategy(double z, Clipping clipping, Sampling sampling, double q) {
+    return DifferentiallyPrivate.fedAvg(FIT, 0, config(z, clipping, sampling, q, Mode.CENTRAL, OptionalDouble.empty()));
   }
 
   static ParameterSet vector(float... values) {
@@ -51,7 +51,7 @@ class DpFedAvgTest {
   }
 
   /** Runs one round in which the clients return {@code models}; returns the aggregation. */
-  static DpAggregation round(DpFedAvg s, int round, ParameterSet global, List<ParameterSet> models)
+  static DpAggregation round(DifferentiallyPrivate s, int round, ParameterSet global, List<ParameterSet> models)
       throws UpdateRejectedException {
     List<FitInstruction> sampled = s.configureFit(round, global, clients(models.size()), new SplittableRandom(round));
     assertThat(sampled).hasSize(models.size());
@@ -65,7 +65,7 @@ class DpFedAvgTest {
   @Test
   void withoutNoiseAndAHugeClipNormARoundIsThePlainUnweightedMean() throws Exception {
     for (Sampling sampling : Sampling.values()) {
-      DpFedAvg s = strategy(0, new Clipping.Fixed(1e6), sampling, 1.0);
+      DifferentiallyPrivate s = strategy(0, new Clipping.Fixed(1e6), sampling, 1.0);
       ParameterSet global = twoTensors(1, 2, 3);
       DpAggregation a = round(s, 1, global, List.of(twoTensors(2, 2, 0), twoTensors(4, 5, 3), twoTensors(0, 2, 3)));
       ParameterSet next = a.result();
@@ -80,7 +80,7 @@ class DpFedAvgTest {
 
   @Test
   void eachUpdateIsClippedOverAllItsTensorsBeforeTheSum() throws Exception {
-    DpFedAvg s = strategy(0, new Clipping.Fixed(1), Sampling.FIXED, 1.0);
+    DifferentiallyPrivate s = strategy(0, new Clipping.Fixed(1), Sampling.FIXED, 1.0);
     ParameterSet global = twoTensors(0, 0, 0);
     // Δ₁ = (3 | 0, 4), norm 5, becomes (0.6 | 0, 0.8); Δ₂ = (0 | 0.5, 0) stays.
     DpAggregation a = round(s, 1, global, List.of(twoTensors(3, 0, 4), twoTensors(0, 0.5f, 0)));
@@ -97,7 +97,7 @@ class DpFedAvgTest {
     double z = 1.5;
     double clip = 2;
     // Poisson at q = 0.5 over 10 available: the denominator is 5 whoever was sampled.
-    DpFedAvg s = new DpFedAvg(FIT, 0, config(z, new Clipping.Fixed(clip), Sampling.POISSON, 0.5, Mode.CENTRAL,
+    DifferentiallyPrivate s = DifferentiallyPrivate.fedAvg(FIT, 0, config(z, new Clipping.Fixed(clip), Sampling.POISSON, 0.5, Mode.CENTRAL,
         OptionalDouble.empty()));
     ParameterSet global = vector(new float[n]);
     List<FitInstruction> sampled = s.configureFit(1, global, clients(10), new SplittableRandom(2));
@@ -122,7 +122,7 @@ class DpFedAvgTest {
   void adaptiveClippingMovesTheClipNormToTheTargetQuantileOfTheUpdateNorms() throws Exception {
     // 100 clients whose updates have norms 0.1, 0.2, …, 10: the median is about 5.
     List<ParameterSet> models = IntStream.rangeClosed(1, 100).mapToObj(i -> vector(i / 10f)).toList();
-    DpFedAvg s = strategy(0.5, new Clipping.Adaptive(0.5, 0.5, 0.2, 1.0), Sampling.POISSON, 1.0);
+    DifferentiallyPrivate s = strategy(0.5, new Clipping.Adaptive(0.5, 0.5, 0.2, 1.0), Sampling.POISSON, 1.0);
     ParameterSet global = vector(0f);
     List<Double> clips = new ArrayList<>();
     for (int round = 1; round <= 300; round++) {
@@ -130,9 +130,9 @@ class DpFedAvgTest {
       clips.add(a.clipNorm());
       assertThat(s.clipNorm(global)).isEqualTo(a.clipNorm());
       // The next round starts from the same global model, carrying only the new clip norm.
-      String next = a.result().metadata(DpFedAvg.CLIP_NORM_METADATA).orElseThrow();
+      String next = a.result().metadata(DifferentiallyPrivate.CLIP_NORM_METADATA).orElseThrow();
       assertThat(Double.parseDouble(next)).isEqualTo(a.nextClipNorm());
-      global = global.withMetadata(DpFedAvg.CLIP_NORM_METADATA, next);
+      global = global.withMetadata(DifferentiallyPrivate.CLIP_NORM_METADATA, next);
       assertThat(a.metrics().get("clients_clipped_fraction")).isCloseTo(1 - a.unclippedFraction(), within(1e-12));
     }
     assertThat(clips.get(0)).isEqualTo(0.5);
@@ -145,7 +145,7 @@ class DpFedAvgTest {
   void poissonSamplingKeepsEachClientWithProbabilityQAndFixedSamplingDrawsRoundQN() {
     ParameterSet global = vector(0f);
     List<String> available = clients(1000);
-    DpFedAvg poisson = strategy(1, new Clipping.Fixed(1), Sampling.POISSON, 0.3);
+    DifferentiallyPrivate poisson = strategy(1, new Clipping.Fixed(1), Sampling.POISSON, 0.3);
     int total = 0;
     for (int round = 1; round <= 20; round++) {
       List<FitInstruction> s = poisson.configureFit(round, global, available, new SplittableRandom(round));
@@ -154,17 +154,17 @@ class DpFedAvgTest {
     }
     // 20 × Binomial(1000, 0.3): mean 6000, sd 65; the bound is seven sd.
     assertThat(total).isBetween(5550, 6450);
-    DpFedAvg fixed = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.3);
+    DifferentiallyPrivate fixed = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.3);
     assertThat(fixed.configureFit(1, global, available, new SplittableRandom(1)))
         .hasSize(300).extracting(FitInstruction::clientId).doesNotHaveDuplicates().isSubsetOf(available);
-    DpFedAvg fixedQuarter = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.25);
+    DifferentiallyPrivate fixedQuarter = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.25);
     assertThat(fixedQuarter.configureFit(1, global, clients(10), new SplittableRandom(1))).hasSize(3);
     assertThat(fixedQuarter.beginFit(1, global).expectedClients()).isEqualTo(3);
   }
 
   @Test
   void theEpsilonOfEachRoundIsTheAccountantsForThatManySteps() throws Exception {
-    DpFedAvg s = strategy(1.1, new Clipping.Fixed(1), Sampling.POISSON, 1.0);
+    DifferentiallyPrivate s = strategy(1.1, new Clipping.Fixed(1), Sampling.POISSON, 1.0);
     ParameterSet global = vector(0f);
     for (int round = 1; round <= 5; round++) {
       DpAggregation a = round(s, round, global, List.of(vector(1f), vector(2f)));
@@ -173,14 +173,14 @@ class DpFedAvgTest {
       assertThat(a.metrics().get("epsilon")).isEqualTo(direct);
     }
     // A resumed run's round 9 is accounted as the ninth step.
-    DpFedAvg resumed = strategy(1.1, new Clipping.Fixed(1), Sampling.POISSON, 1.0);
+    DifferentiallyPrivate resumed = strategy(1.1, new Clipping.Fixed(1), Sampling.POISSON, 1.0);
     assertThat(round(resumed, 9, global, List.of(vector(1f))).metrics().get("epsilon"))
         .isEqualTo(new RdpAccountant().steps(1.0, 1.1, 9).epsilon(1e-5).epsilon());
   }
 
   @Test
   void adaptiveClippingIsAccountedAtTheConfiguredNoiseMultiplier() throws Exception {
-    DpFedAvg s = strategy(1.0, new Clipping.Adaptive(1, 0.5, 0.2, 2.5), Sampling.POISSON, 0.5);
+    DifferentiallyPrivate s = strategy(1.0, new Clipping.Adaptive(1, 0.5, 0.2, 2.5), Sampling.POISSON, 0.5);
     s.configureFit(1, vector(0f), clients(4), new SplittableRandom(1));
     DpAggregation a = s.beginFit(1, vector(0f));
     assertThat(a.metrics().get("epsilon"))
@@ -193,7 +193,7 @@ class DpFedAvgTest {
     double eps3 = new RdpAccountant().steps(0.2, 1.0, 3).epsilon(1e-5).epsilon();
     double eps4 = new RdpAccountant().steps(0.2, 1.0, 4).epsilon(1e-5).epsilon();
     double target = (eps3 + eps4) / 2;
-    DpFedAvg s = new DpFedAvg(FIT, 0, config(1.0, new Clipping.Fixed(1), Sampling.POISSON, 0.2, Mode.CENTRAL,
+    DifferentiallyPrivate s = DifferentiallyPrivate.fedAvg(FIT, 0, config(1.0, new Clipping.Fixed(1), Sampling.POISSON, 0.2, Mode.CENTRAL,
         OptionalDouble.of(target)));
     assertThat(s.stopBefore(1)).isEmpty();
     assertThat(s.stopBefore(3)).isEmpty();
@@ -207,7 +207,7 @@ class DpFedAvgTest {
 
   @Test
   void aFixedSampleThatRoundsToNoClientsStillReportsMetrics() {
-    DpFedAvg s = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.1);
+    DifferentiallyPrivate s = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 0.1);
     assertThat(s.configureFit(1, vector(0f), clients(4), new SplittableRandom(1))).isEmpty();
     DpAggregation a = s.beginFit(1, vector(0f));
     assertThat(a.count()).isZero();
@@ -217,7 +217,7 @@ class DpFedAvgTest {
 
   @Test
   void aRoundMustBeSampledBeforeItIsAggregated() {
-    DpFedAvg s = strategy(1, new Clipping.Fixed(1), Sampling.POISSON, 0.5);
+    DifferentiallyPrivate s = strategy(1, new Clipping.Fixed(1), Sampling.POISSON, 0.5);
     assertThatThrownBy(() -> s.beginFit(1, vector(0f)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("round 1 was not sampled by this strategy (last sampled round: -1)");
@@ -226,7 +226,7 @@ class DpFedAvgTest {
   @Test
   void distributedModeAsksClientsToClipAndNoiseAndTakesOnlyTheirSecureSum() throws Exception {
     DpConfig dp = config(2, new Clipping.Fixed(1), Sampling.FIXED, 1.0, Mode.DISTRIBUTED, OptionalDouble.empty());
-    DpFedAvg s = new DpFedAvg(FIT, 0, dp);
+    DifferentiallyPrivate s = DifferentiallyPrivate.fedAvg(FIT, 0, dp);
     ParameterSet global = vector(1f, 1f);
     var fits = s.configureFit(1, global, clients(4), new SplittableRandom(1));
     // Each of 4 clients clips to 1 and adds a share of 2·1/√4 = 1.
@@ -245,7 +245,7 @@ class DpFedAvgTest {
 
   @Test
   void aSumIsOnlyTakenInDistributedMode() {
-    DpFedAvg s = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 1.0);
+    DifferentiallyPrivate s = strategy(1, new Clipping.Fixed(1), Sampling.FIXED, 1.0);
     s.configureFit(1, vector(0f), clients(2), new SplittableRandom(1));
     DpAggregation a = s.beginFit(1, vector(0f));
     assertThatThrownBy(() -> a.addSum(new float[2], List.of("a", "b"))).hasMessage("a noised sum is only taken in mode DISTRIBUTED, this round is CENTRAL");

@@ -23,6 +23,11 @@ final class RunRows {
     return Rows.runByName(c, spec.name()).orElseThrow();
   }
 
+  static void setConfig(Connection c, long runId, RunSpec spec, String now) throws SQLException {
+    Rows.update(c, "UPDATE runs SET config_hash = ?, config = ?, updated = ? WHERE id = ?",
+        spec.configHash(), spec.configText(), now, runId);
+  }
+
   static void setStatus(Connection c, long runId, RunStatus status, String now) throws SQLException {
     Rows.update(c, "UPDATE runs SET status = ?, updated = ? WHERE id = ?", Rows.lower(status), now, runId);
   }

@@ -82,6 +82,21 @@ public final class RunStore implements AutoCloseable {
     });
   }
 
+  /**
+   * Stores the run under {@code spec}'s configuration, which an upgraded Shoal writes in another
+   * form for the same settings; name, seed and rounds must be the run's.
+   */
+  public Run upgradeRunConfig(long runId, RunSpec spec) {
+    return db.write("upgrade the configuration of run '" + spec.name() + "'", c -> {
+      Run run = Rows.runById(c, runId).orElseThrow(() -> new StoreException("no run with id " + runId));
+      RunRules.requireSame(run, new RunSpec(spec.name(), run.configHash(), run.configText(), spec.seed(), spec.totalRounds()));
+      RunRows.setConfig(c, runId, spec, now());
+      LOG.info("event=run_config_upgraded run={} id={} config={} earlier={}", run.name(), runId, spec.configHash(),
+          run.configHash());
+      return Rows.runById(c, runId).orElseThrow();
+    });
+  }
+
   /** The run with this name, if there is one. */
   public Optional<Run> run(String name) {
     return db.read("read run '" + name + "'", c -> Rows.runByName(c, name));

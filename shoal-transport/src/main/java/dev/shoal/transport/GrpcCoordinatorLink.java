@@ -129,7 +129,8 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     try {
       return Optional.of(switch (a.getKind()) {
         case FIT -> Assignment.fit(a.getRound(), new ContentId(a.getBaseModel()),
-            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed()), Wire.outbound(a));
+            new FitConfig(a.getEpochs(), a.getBatchSize(), a.getLearningRate(), a.getSeed(),
+                SettingsWire.fromProto(a.getSettingsMap())), Wire.outbound(a));
         case EVALUATE -> new Assignment(Assignment.Kind.EVALUATE, a.getRound(), new ContentId(a.getBaseModel()), null);
         case SECAGG -> Assignment.secagg(a.getRound(), a.getStage(), a.getRequest().toByteArray());
         default -> throw new IOException("coordinator sent an assignment of unknown kind " + a.getKind());

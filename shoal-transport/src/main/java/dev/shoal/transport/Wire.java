@@ -41,7 +41,7 @@ public final class Wire {
   static Assignment fit(int round, ContentId base, FitConfig c, Outbound o) {
     Assignment.Builder a = Assignment.newBuilder().setKind(Assignment.Kind.FIT).setRound(round)
         .setBaseModel(base.value()).setEpochs(c.epochs()).setBatchSize(c.batchSize())
-        .setLearningRate(c.learningRate()).setSeed(c.seed());
+        .setLearningRate(c.learningRate()).setSeed(c.seed()).putAllSettings(SettingsWire.toProto(c.settings()));
     if (!o.equals(Outbound.PLAIN)) {
       a.setOutbound(dev.shoal.transport.proto.Outbound.newBuilder().setSecureAggregation(o.secureAggregation())
           .setMaxExamples(o.maxExamples()).setClipNorm(o.clipNorm()).setNoiseStddev(o.noiseStddev()));

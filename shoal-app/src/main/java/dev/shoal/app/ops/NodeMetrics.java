@@ -108,6 +108,11 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     @Override
+    public java.util.Set<String> understoodSettings() {
+      return trainer.understoodSettings();
+    }
+
+    @Override
     public ParameterSet initialParameters(long seed) {
       return trainer.initialParameters(seed);
     }

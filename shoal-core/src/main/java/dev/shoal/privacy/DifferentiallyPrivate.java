@@ -3,9 +3,12 @@ package dev.shoal.privacy;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.Outbound;
 import dev.shoal.strategy.Sampling;
-import dev.shoal.strategy.Seeds;
+import dev.shoal.strategy.EvaluateReply;
+import dev.shoal.strategy.FedAvg;
+import dev.shoal.strategy.StrategyConfigurationException;
 import dev.shoal.strategy.Strategy;
 import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -16,54 +19,68 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DP-FedAvg (McMahan, Ramage, Talwar and Zhang, "Learning Differentially Private Recurrent
- * Language Models", ICLR 2018): FedAvg with client-level differential privacy. Each round samples
- * clients as {@link DpConfig#sampling()} says, clips their updates, sums them unweighted, adds
- * Gaussian noise and divides by the expected number of clients (see {@link DpAggregation}).
- * Clients train locally as with {@link dev.shoal.strategy.FedAvg}.
+ * Client-level differential privacy around any strategy that folds sums: DP-FedAvg (McMahan,
+ * Ramage, Talwar and Zhang, "Learning Differentially Private Recurrent Language Models", ICLR
+ * 2018) when it wraps {@link FedAvg}. Each round samples clients as {@link DpConfig#sampling()}
+ * says, has the wrapped strategy instruct them, clips their updates, sums them unweighted, adds
+ * Gaussian noise and hands the sum over the expected number of clients to the wrapped strategy's
+ * {@link Strategy#serverStep() server step} (see {@link DpAggregation}).
  *
- * <p>Which clients are sampled comes from the round's seeded generator, like FedAvg's; the noise
- * comes from a {@link SecureRandom}. The privacy spent after round t is t steps of the sampled
- * Gaussian mechanism at (q, z), so a resumed run accounts for the rounds before the restart.
- * With a target ε the run stops before the first round that would exceed it.
+ * <p>The wrapped strategy must instruct every client it is given: made with fraction 1, it leaves
+ * the sampling, which the privacy accounting depends on, to this wrapper. Which clients are
+ * sampled comes from the round's seeded generator; the noise comes from a {@link SecureRandom}.
+ * The privacy spent after round t is t steps of the sampled Gaussian mechanism at (q, z), so a
+ * resumed run accounts for the rounds before the restart. With a target ε the run stops before
+ * the first round that would exceed it.
  *
- * <p>The strategy remembers the expected number of clients between {@link #configureFit} and
+ * <p>The wrapper remembers the expected number of clients between {@link #configureFit} and
  * {@link #beginFit} of a round, and carries an adaptive clip norm from round to round in the
  * global model's metadata ({@link #CLIP_NORM_METADATA}), so a resumed run continues with it.
  * Like the round engine that drives it, it is used from one thread at a time.
  */
-public final class DpFedAvg implements Strategy {
+public final class DifferentiallyPrivate implements Strategy {
 
   /** The metadata key under which a global model carries the next round's adaptive clip norm. */
   public static final String CLIP_NORM_METADATA = "dp_clip_norm";
 
-  private static final Logger log = LoggerFactory.getLogger(DpFedAvg.class);
+  private static final Logger log = LoggerFactory.getLogger(DifferentiallyPrivate.class);
 
-  private final FitConfig fit;
-  private final double fractionEvaluate;
+  private final Strategy inner;
   private final DpConfig dp;
   private final GaussianNoise noise;
   private int plannedRound = -1;
   private double plannedExpected;
 
   /**
-   * @param fit the local training configuration; each client gets its own derived seed
-   * @param fractionEvaluate share of clients sampled for federated evaluation (0 for none)
+   * @param inner the strategy whose server step takes the noised sum; it must fold sums and
+   *     instruct every client it is given
    * @param dp the privacy configuration
+   * @throws StrategyConfigurationException when {@code inner} does not fold sums
    */
-  public DpFedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp) {
-    this(fit, fractionEvaluate, dp, GaussianNoise.secureRandom());
+  public DifferentiallyPrivate(Strategy inner, DpConfig dp) {
+    this(inner, dp, GaussianNoise.secureRandom());
   }
 
-  /** As {@link #DpFedAvg(FitConfig, double, DpConfig)}, with the noise drawn from {@code noiseSource}. */
-  public DpFedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp, SecureRandom noiseSource) {
-    if (!(fractionEvaluate >= 0 && fractionEvaluate <= 1)) {
-      throw new IllegalArgumentException("fraction-evaluate must be in [0, 1], got " + fractionEvaluate);
+  /** As {@link #DifferentiallyPrivate(Strategy, DpConfig)}, with the noise drawn from {@code noiseSource}. */
+  public DifferentiallyPrivate(Strategy inner, DpConfig dp, SecureRandom noiseSource) {
+    if (!inner.foldsSums()) {
+      throw new StrategyConfigurationException("differential privacy needs a strategy whose aggregate is a function of"
+          + " the sum of the updates; '" + inner.name() + "' is not");
     }
-    this.fit = fit;
-    this.fractionEvaluate = fractionEvaluate;
+    this.inner = inner;
     this.dp = dp;
     this.noise = new GaussianNoise(noiseSource);
+  }
+
+  /** DP-FedAvg: FedAvg made to instruct every client this wrapper samples. */
+  public static DifferentiallyPrivate fedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp) {
+    return new DifferentiallyPrivate(new FedAvg(fit, 1.0, 1, fractionEvaluate), dp);
+  }
+
+  /** As {@link #fedAvg(FitConfig, double, DpConfig)}, with the noise drawn from {@code noiseSource}. */
+  public static DifferentiallyPrivate fedAvg(FitConfig fit, double fractionEvaluate, DpConfig dp,
+      SecureRandom noiseSource) {
+    return new DifferentiallyPrivate(new FedAvg(fit, 1.0, 1, fractionEvaluate), dp, noiseSource);
   }
 
   public DpConfig config() {
@@ -72,7 +89,7 @@ public final class DpFedAvg implements Strategy {
 
   @Override
   public String name() {
-    return "dp-fedavg";
+    return "dp-" + inner.name();
   }
 
   /**
@@ -102,13 +119,15 @@ public final class DpFedAvg implements Strategy {
     Outbound outbound = dp.mode() == DpConfig.Mode.DISTRIBUTED
         ? new Outbound(false, 1, clipNorm(global), dp.clientNoiseStddev(plannedExpected))
         : Outbound.PLAIN;
-    return chosen.stream()
-        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id), outbound))
-        .toList();
-  }
-
-  private FitConfig clientConfig(int round, String clientId) {
-    return new FitConfig(fit.epochs(), fit.batchSize(), fit.learningRate(), Seeds.derive(fit.seed(), round, clientId));
+    if (chosen.isEmpty()) {
+      return List.of();
+    }
+    List<FitInstruction> instructions = inner.configureFit(round, global, chosen, rng);
+    if (instructions.size() != chosen.size()) {
+      throw new IllegalStateException("strategy '%s' instructed %d of the %d clients differential privacy sampled;"
+          .formatted(inner.name(), instructions.size(), chosen.size()) + " it must be made with fraction 1");
+    }
+    return instructions.stream().map(i -> i.withOutbound(outbound)).toList();
   }
 
   /**
@@ -122,7 +141,7 @@ public final class DpFedAvg implements Strategy {
       throw new IllegalStateException(
           "round " + round + " was not sampled by this strategy (last sampled round: " + plannedRound + ")");
     }
-    return new DpAggregation(dp, round, global, clipNorm(global), plannedExpected, noise);
+    return new DpAggregation(dp, round, global, clipNorm(global), plannedExpected, noise, inner.serverStep());
   }
 
   /**
@@ -156,19 +175,24 @@ public final class DpFedAvg implements Strategy {
 
   @Override
   public List<String> configureEvaluate(int round, List<String> available, SplittableRandom rng) {
-    return Sampling.sample(available, fractionEvaluate, 1, rng);
+    return inner.configureEvaluate(round, available, rng);
+  }
+
+  @Override
+  public Evaluation aggregateEvaluate(List<EvaluateReply> replies) {
+    return inner.aggregateEvaluate(replies);
   }
 
   /** Stops before a round after which ε would exceed the target, if one is set. */
   @Override
   public Optional<String> stopBefore(int round) {
     if (dp.targetEpsilon().isEmpty()) {
-      return Optional.empty();
+      return inner.stopBefore(round);
     }
     double target = dp.targetEpsilon().getAsDouble();
     double after = dp.epsilonAfter(round).epsilon();
     if (after <= target) {
-      return Optional.empty();
+      return inner.stopBefore(round);
     }
     double sofar = dp.epsilonAfter(round - 1).epsilon();
     return Optional.of("privacy budget: epsilon after %d rounds is %.6g, round %d would take it to %.6g, above the target %s at delta %s"

@@ -1,0 +1,52 @@
+package dev.shoal.app;
+
+import dev.shoal.store.CompletedRound;
+import dev.shoal.store.ConfigMismatchException;
+import dev.shoal.store.RoundStatus;
+import dev.shoal.store.Run;
+import dev.shoal.store.RunSpec;
+import dev.shoal.store.StateDirectory;
+import dev.shoal.strategy.Metadata;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.Trainer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A coordinator's run in its state directory, opened for its specs: new, or resumed after its
+ * last completed round with that round's model. A run stored by an earlier Shoal under its
+ * {@code key=value} configuration text is resumed when that text matches the specs, and from
+ * then on stored under its canonical identity.
+ *
+ * @param first the first round still to run
+ * @param doneMetrics the metrics lines of the completed rounds, oldest first
+ */
+record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetrics) {
+
+  static StoredRun open(StateDirectory state, String name, Specs specs, Trainer trainer) throws IOException {
+    RunIdentity identity = specs.identity();
+    long seed = specs.training().seed();
+    int rounds = specs.federation().rounds();
+    String legacy = RunIdentity.legacyText(specs.training(), specs.federation());
+    RunSpec spec = new RunSpec(name, identity.configHash(), identity.json(), seed, rounds);
+    Run run;
+    try {
+      run = state.runs().openRun(spec);
+    } catch (ConfigMismatchException e) {
+      // stored by a Shoal from before the canonical identity: resume it if its settings match
+      RunSpec old = RunSpec.of(name, legacy, seed, rounds);
+      run = state.runs().openRun(old);
+      state.runs().upgradeRunConfig(run.id(), spec);
+    }
+    Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
+    ParameterSet start = last.isPresent()
+        ? state.blobs().readModel(last.get().modelId())
+        : trainer.initialParameters(seed).withMetadata(
+            Map.of(Metadata.MODEL, specs.training().model(), Metadata.ROUND, "0"));
+    List<String> done = state.runs().rounds(run.id()).stream()
+        .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
+    return new StoredRun(run, start, last.map(r -> r.round() + 1).orElse(1), done);
+  }
+}
