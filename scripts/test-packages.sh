@@ -17,5 +17,29 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing Debian packages for the operations tests: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Another apt or dpkg process (unattended upgrades, another build) may hold the package lock:
+# wait for it, up to ten minutes, instead of failing the build.
+lock_wait=600
+apt_waiting() {
+  local deadline=$((SECONDS + lock_wait)) out status
+  while true; do
+    set +e
+    out="$(apt-get -o DPkg::Lock::Timeout="$lock_wait" "$@" 2>&1)"
+    status=$?
+    set -e
+    if [ "$status" -eq 0 ]; then
+      return 0
+    fi
+    if grep -q 'Could not get lock\|Unable to acquire the dpkg frontend lock\|Unable to lock' <<<"$out" \
+        && [ "$SECONDS" -lt "$deadline" ]; then
+      echo "apt-get $1: another package manager holds the lock; waiting" >&2
+      sleep 5
+      continue
+    fi
+    echo "$out" >&2
+    return "$status"
+  done
+}
+apt_waiting update -qq
+apt_waiting install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

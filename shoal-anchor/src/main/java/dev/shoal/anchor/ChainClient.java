@@ -151,7 +151,7 @@ final class ChainClient {
       String why = Optional.ofNullable(receipt.getRevertReason()).orElse("status " + receipt.getStatus());
       throw new AnchorRejectedException(what + " (transaction " + hash + ")", why);
     }
-    log.debug("transaction mined what=\"{}\" tx={} block={} gasUsed={}", what, hash, receipt.getBlockNumber(),
+    log.debug("transaction mined what=\"{}\" tx={} block={} gas_used={}", what, hash, receipt.getBlockNumber(),
         receipt.getGasUsed());
     return receipt;
   }

@@ -46,7 +46,7 @@ public final class LedgerAnchor {
     Objects.requireNonNull(credentials, "credentials");
     ChainClient chain = ChainClient.connect(web3j, credentials, chainId);
     String address = chain.deploy(ShoalAnchorAbi.bytecode());
-    log.info("anchor contract deployed address={} chainId={} owner={}", address, chainId, credentials.getAddress());
+    log.info("anchor contract deployed address={} chain_id={} owner={}", address, chainId, credentials.getAddress());
     return new LedgerAnchor(chain, address);
   }
 
@@ -80,7 +80,7 @@ public final class LedgerAnchor {
       log.warn("signing account is not the anchor contract's owner; writes will be refused address={} owner={} account={}",
           anchor.address, owner, chain.sender());
     }
-    log.info("anchor contract opened address={} chainId={} owner={}", anchor.address, chain.chainId(), owner);
+    log.info("anchor contract opened address={} chain_id={} owner={}", anchor.address, chain.chainId(), owner);
     return anchor;
   }
 

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The committed ABI and bytecode are what contracts/ShoalAnchor.sol compiles to with the pinned solc. */
+@Tag("slow")
 class ContractArtifactsTest {
 
   @Test

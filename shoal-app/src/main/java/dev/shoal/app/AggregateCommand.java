@@ -35,9 +35,11 @@ final class AggregateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads != null && threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+      throw new UserError("--threads must be at least 1, got " + threads);
     }
-    ParameterSet result = UpdateFiles.aggregate(inputs, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    // every input is the user's file: a refusal of one is theirs to fix
+    ParameterSet result = UserError.check(() -> UpdateFiles.aggregate(inputs, n));
     Safetensors.write(result, output);
     System.out.printf("wrote %s: FedAvg of %d updates, %s%n", output, inputs.size(), ContentId.of(result));
     return 0;

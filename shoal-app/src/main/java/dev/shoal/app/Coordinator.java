@@ -88,11 +88,13 @@ final class Coordinator implements AutoCloseable {
   private final RemoteClients clients;
   private final CoordinatorServer server;
   private final Thread sweeper;
+  private final boolean plaintext;
 
   private Coordinator(Specs specs, Place place, Network net, PrintStream console) throws IOException {
     this.specs = specs;
     this.place = place;
     this.console = console;
+    this.plaintext = !net.security().isTls();
     this.federation = Federation.of(specs.training(), specs.federation());
     if (!specs.federation().privacy().encoding().linear()) {
       throw new UserError("--encoding " + specs.federation().privacy().encoding().name()
@@ -124,10 +126,11 @@ final class Coordinator implements AutoCloseable {
               journal.received(Result.of(stored.run().id(), round, node, update, examples, metrics)))
           // an update holds the global model's tensors: twice the model's size is room enough
           .limitUploads(2 * Safetensors.encodedSize(stored.start()) + (1 << 20));
-      server = net.security().serve(net.host(), net.port(), service);
+      server = serve(net, service);
       opened.add(server);
       if (!net.security().isTls()) {
         log.warn("plaintext gRPC: connections are neither encrypted nor authenticated (--insecure)");
+        InsecureBanner.print(console);
       }
       log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
           net.allowNodes().isEmpty() ? "any" : net.allowNodes());
@@ -218,7 +221,18 @@ final class Coordinator implements AutoCloseable {
   }
 
   private StatusReply status(RemoteClients serving) {
-    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving);
+    return status(stored.run(), specs.federation().rounds(), current.get(), state, serving).toBuilder()
+        .setPlaintext(plaintext).build();
+  }
+
+  /** The coordinator's gRPC side; an address that cannot be served is the user's to change. */
+  private static CoordinatorServer serve(Network net, FederationService service) throws IOException {
+    try {
+      return net.security().serve(net.host(), net.port(), service);
+    } catch (IOException e) {
+      throw new UserError("--listen %s:%d cannot be served (%s): is another coordinator running there? Choose another"
+          .formatted(net.host(), net.port(), e.getMessage()) + " address with --listen HOST:PORT");
+    }
   }
 
   /** The coordinator's HTTP side; a port that cannot be served is the user's to change. */

@@ -39,6 +39,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--http", defaultValue = "127.0.0.1:7471", paramLabel = "HOST:PORT|off", description = "Serve /metrics (Prometheus), the live dashboard and /healthz over plain HTTP here; port 0 picks a free one; 'off' serves none (default: ${DEFAULT-VALUE}).")
   String http;
 
+  @Option(names = "--http-allowed-host", paramLabel = "NAME", description = "A host name the HTTP side may be addressed by besides IP addresses, localhost and the --http host (repeatable); requests naming any other host are refused (DNS rebinding).")
+  List<String> httpAllowedHosts = new ArrayList<>();
+
   @Mixin SecurityOptions security;
 
   @Option(names = "--crl", paramLabel = "FILE", description = "Revocation list to enforce, re-read whenever it changes (default: the kit's crl.pem).")
@@ -79,9 +82,11 @@ final class CoordinatorCommand implements Callable<Integer> {
     FederatedData data = t.dataDir == null ? MnistSample.load() : MnistDirectory.load(t.dataDir);
     var net = new Coordinator.Network(address.host(), address.port(),
         Duration.ofSeconds(heartbeatSeconds), Duration.ofSeconds(livenessSeconds), sec, Set.copyOf(allowNodes),
-        "off".equals(http) ? Optional.empty() : Optional.of(HostPort.parse(http, "--http").operations()));
-    try (Coordinator coordinator = Coordinator.start(specs, new Coordinator.Place(runName, stateDir, stateDir, data),
-        net, System.out)) {
+        "off".equals(http) ? Optional.empty()
+            : Optional.of(HostPort.parse(http, "--http").operations(Set.copyOf(httpAllowedHosts))));
+    try (var notice = InterruptNotice.forCoordinator(stateDir, specs.federation().rounds(), System.out);
+        Coordinator coordinator = Coordinator.start(specs, new Coordinator.Place(runName, stateDir, stateDir, data),
+            net, System.out)) {
       coordinator.run(Optional.empty());
     }
     return 0;

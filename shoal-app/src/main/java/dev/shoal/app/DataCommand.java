@@ -54,7 +54,7 @@ final class DataCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       FederatedData data = dataDir == null ? MnistSample.load() : MnistDirectory.load(dataDir);
-      List<FederatedData> parts = Partitioner.parse(partition, alpha).split(data, clients, seed);
+      List<FederatedData> parts = UserError.check(() -> Partitioner.parse(partition, alpha).split(data, clients, seed));
       for (int i = 0; i < parts.size(); i++) {
         Path dir = out.resolve("client-%03d".formatted(i));
         MnistDirectory.save(parts.get(i), dir);

@@ -24,7 +24,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Transport how = transport.resolve("grpc");
-    Simulation.run(Specs.demo(), how, RunDirectory.resolve(out, "demo"), System.out);
+    Path dir = RunDirectory.resolve(out, "demo");
+    try (var notice = InterruptNotice.forSimulation(dir, Specs.demo().federation().rounds(), System.out)) {
+      Simulation.run(Specs.demo(), how, dir, System.out);
+    } catch (Exception e) {
+      RunDirectory.releaseIfEmpty(dir);
+      throw e;
+    }
     return 0;
   }
 }

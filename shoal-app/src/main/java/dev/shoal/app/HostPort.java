@@ -22,4 +22,9 @@ record HostPort(String host, int port) {
   dev.shoal.app.ops.Operations.Address operations() {
     return new dev.shoal.app.ops.Operations.Address(host, port);
   }
+
+  /** The HTTP address, also answering to {@code allowedHosts} (see {@code --http-allowed-host}). */
+  dev.shoal.app.ops.Operations.Address operations(java.util.Set<String> allowedHosts) {
+    return new dev.shoal.app.ops.Operations.Address(host, port, allowedHosts);
+  }
 }

@@ -116,6 +116,19 @@ final class JobFile {
     return null;
   }
 
+  /**
+   * A value as its option reads it. YAML 1.1 reads the bare words {@code off}/{@code no} and
+   * {@code on}/{@code yes} as booleans; for an option that is not a flag they mean {@code off} and
+   * {@code on} ({@code contribution: off}, {@code http: off}).
+   */
+  private static String text(OptionSpec option, JsonNode value) {
+    boolean flag = option != null && (option.type() == boolean.class || option.type() == Boolean.class);
+    if (value.isBoolean() && !flag) {
+      return value.booleanValue() ? "on" : "off";
+    }
+    return value.asText();
+  }
+
   private static Map<String, String> read(CommandLine command, Path file) {
     JsonNode root;
     try {
@@ -149,7 +162,7 @@ final class JobFile {
             "%s: key '%s' must have a single value (a number, word or path), found %s"
                 .formatted(file, e.getKey(), e.getValue().getNodeType().name().toLowerCase()));
       }
-      values.put(e.getKey(), e.getValue().asText());
+      values.put(e.getKey(), text(command.getCommandSpec().findOption("--" + e.getKey()), e.getValue()));
     }
     return values;
   }

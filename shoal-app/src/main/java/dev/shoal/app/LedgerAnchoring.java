@@ -94,7 +94,7 @@ final class LedgerAnchoring {
               + " runs adds theirs)");
         }
       });
-      log.info("ledger anchored run={} contract={} chainId={} size={} sent_checkpoint={} rounds_rewarded={} agrees={}",
+      log.info("ledger anchored run={} contract={} chain_id={} size={} sent_checkpoint={} rounds_rewarded={} agrees={}",
           run, anchor.address(), settings.chainId(), latest.size(), anchored, rewarded.size(), mismatches.isEmpty());
       return new AnchorReport(anchor.address(), settings.chainId(), run, latest.size(), HEX.formatHex(latest.root()),
           anchored, List.copyOf(rewarded), balances, List.copyOf(mismatches));

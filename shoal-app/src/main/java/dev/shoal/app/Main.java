@@ -1,7 +1,5 @@
 package dev.shoal.app;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,31 +34,36 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    StandardError.takeOver();
     System.exit(execute(args));
   }
 
+  /** Exit code of a command that failed: the user's mistake or, reported as such, an internal error. */
+  static final int FAILED = 1;
+
+  /** Exit code of a command line that is not understood: unknown option or command, bad value, bad job file. */
+  static final int USAGE = 2;
+
   /** Runs the command line and returns its exit code: 0 done, 1 failed, 2 bad usage. */
   public static int execute(String... args) {
+    return execute(commandLine(), args);
+  }
+
+  /** The {@code shoal} command tree with its failure handling. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler(Main::reportFailure);
+    cli.setExecutionExceptionHandler(FailureReport::report);
+    CommandSummaries.install(cli);
+    return cli;
+  }
+
+  static int execute(CommandLine cli, String... args) {
     try {
       JobFile.applyTo(cli, args);
     } catch (CommandLine.ParameterException e) {
       cli.getErr().println("error: " + e.getMessage());
-      return 2;
+      return USAGE;
     }
     return cli.execute(args);
-  }
-
-  /** Expected failures (bad files, bad values) print one line; anything else a stack trace. */
-  private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-    if (cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof UserError) {
-      cmd.getErr().println("error: " + cause.getMessage());
-      return 1;
-    }
-    cmd.getErr().println("error: " + cause);
-    cause.printStackTrace(cmd.getErr());
-    return 1;
   }
 }

@@ -55,6 +55,9 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Security sec = security.resolve();
     name = sec.nodeName(name);
+    if (!sec.isTls()) {
+      InsecureBanner.print(System.out);
+    }
     HostPort address = HostPort.parse(coordinator, "--coordinator");
     HostPort metricsAt = metrics == null ? null : HostPort.parse(metrics, "--metrics");
     FederatedData data = MnistDirectory.load(dataPath);
@@ -74,7 +77,8 @@ final class NodeCommand implements Callable<Integer> {
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       agent.run();
       agent.refusal().ifPresent(reason -> {
-        throw new UserError("the coordinator refused node " + name + ": " + reason);
+        throw new UserError(reason.startsWith("this node refused") ? "node " + name + " at " + coordinator + ": " + reason
+            : "the coordinator refused node " + name + ": " + reason);
       });
       agent.inconsistency().ifPresent(reason -> {
         throw new UserError("node " + name + " stopped: the coordinator's ledger is inconsistent: " + reason);

@@ -179,8 +179,10 @@ final class PkiCommand implements Runnable {
       description = {
         "Issue a certificate for a request from shoal pki request.",
         "Exactly as issue would: the name is the request's CN, the role its OU, the DNS names and",
-        "addresses those requested. Checks the request's signature and refuses any other subject.",
-        "Writes the certificate, and ca.pem (for a coordinator also crl.pem) next to it."
+        "addresses those requested. Checks the request's signature and refuses any other subject,",
+        "a coordinator request unless --role coordinator says so, and a name that already holds a",
+        "certificate unless --replace. Writes the certificate, and ca.pem (for a coordinator also",
+        "crl.pem) next to it."
       })
   static final class Sign extends Action {
 
@@ -196,11 +198,25 @@ final class PkiCommand implements Runnable {
     @Option(names = "--out", paramLabel = "CERTFILE", description = "Where to write the certificate (default: cert.pem next to CSRFILE); refuses an existing file.")
     Path out;
 
+    @Option(names = "--role", defaultValue = "node", paramLabel = "node|coordinator", description = "The role agreed with the site; the request must ask for it. A coordinator request is signed only with --role coordinator (default: ${DEFAULT-VALUE}).")
+    String role;
+
+    @Option(names = "--replace", description = "The name already holds a certificate: issue this one and revoke the old (rewrites crl.pem; copy it to the coordinator).")
+    boolean replace;
+
     @Override
     void act() throws Exception {
       Duration validity = days(days, "--days");
       Path certFile = out != null ? out : csr.toAbsolutePath().resolveSibling(Kit.CERT);
-      X509Certificate cert = CertificateAuthority.open(ca).sign(csr, validity, certFile);
+      CertificateAuthority authority = CertificateAuthority.open(ca);
+      List<IssuedCertificate> before = authority.issued();
+      X509Certificate cert = authority.sign(csr, validity, certFile, Role.parse(role), replace);
+      for (IssuedCertificate old : before) {
+        if (!old.revoked() && authority.issued().stream().anyMatch(c -> c.serial().equals(old.serial()) && c.revoked())) {
+          System.out.printf("revoked the old %s certificate for %s: serial %s; copy %s to the coordinator%n",
+              old.role(), old.name(), old.serial(), authority.crlFile());
+        }
+      }
       Role r = Role.of(cert);
       describe("signed", cert, r);
       System.out.printf("wrote %s and %s%s: send them back to the site, to go next to its key.pem%n", certFile,

@@ -52,6 +52,7 @@ final class RunLedger implements Closeable {
   static RunLedger open(Path runDir, String run) throws IOException {
     Path dir = runDir.resolve(DIR);
     Files.createDirectories(dir.resolve(CHECKPOINTS));
+    dev.shoal.io.OwnerOnly.restrict(dir);
     Path keyFile = dir.resolve(KEY);
     String origin = Checkpoint.originFor(run);
     NoteSigner signer;

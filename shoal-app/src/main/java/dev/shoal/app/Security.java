@@ -83,7 +83,11 @@ record Security(KitMaterial kit, Revocations revocations) {
   String nodeName(String given) {
     if (!isTls()) {
       if (given == null) {
-        throw new UserError("--name is required with --insecure");
+        throw new UsageError("--name is required with --insecure");
+      }
+      if (!dev.shoal.pki.Names.isName(given)) {
+        throw new UsageError("--name " + dev.shoal.pki.Names.printable(given) + " is not a valid node name: use 1 to 64"
+            + " letters, digits, '.', '_' or '-', starting with a letter or digit (the coordinator refuses any other)");
       }
       return given;
     }

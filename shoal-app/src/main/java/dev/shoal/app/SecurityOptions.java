@@ -25,14 +25,14 @@ final class SecurityOptions {
   /** Whether plaintext was chosen; refuses neither or both. */
   private boolean plaintextChosen(Path crl) {
     if (kit != null && insecure) {
-      throw new UserError("--kit and --insecure exclude each other: choose mutual TLS or plaintext");
+      throw new UsageError("--kit and --insecure exclude each other: choose mutual TLS or plaintext");
     }
     if (kit == null && !insecure) {
-      throw new UserError("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'),"
+      throw new UsageError("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'),"
           + " or --insecure to accept plaintext");
     }
     if (insecure && crl != null) {
-      throw new UserError("--crl needs --kit: plaintext has no certificates to revoke");
+      throw new UsageError("--crl needs --kit: plaintext has no certificates to revoke");
     }
     return insecure;
   }

@@ -54,7 +54,14 @@ final class SimulateCommand implements Callable<Integer> {
     Specs specs = new Specs(training.trainingSpec(),
         training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve()),
         Optional.of(new SimulationSpec(clients, partition, alpha, parallelism, Optional.ofNullable(training.dataDir))));
-    Simulation.run(specs, how, RunDirectory.resolve(out, "simulate"), System.out);
+    dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
+    Path dir = RunDirectory.resolve(out, "simulate");
+    try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {
+      Simulation.run(specs, how, dir, System.out);
+    } catch (Exception e) {
+      RunDirectory.releaseIfEmpty(dir);
+      throw e;
+    }
     return 0;
   }
 }

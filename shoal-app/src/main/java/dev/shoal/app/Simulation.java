@@ -45,8 +45,8 @@ final class Simulation {
     Federation federation = Federation.of(training, fed);
     Files.createDirectories(out);
     FederatedData data = sim.dataDir().isPresent() ? MnistDirectory.load(sim.dataDir().get()) : MnistSample.load();
-    Partitioner partitioner = Partitioner.parse(sim.partition(), sim.alpha());
-    List<FederatedData> parts = partitioner.split(data, sim.clients(), training.seed());
+    Partitioner partitioner = UserError.check(() -> Partitioner.parse(sim.partition(), sim.alpha()));
+    List<FederatedData> parts = UserError.check(() -> partitioner.split(data, sim.clients(), training.seed()));
     console.printf(Locale.ROOT, "data: %,d training and %,d test examples, %s split over %d clients%n",
         data.train().size(), data.test().size(), describe(sim), sim.clients());
     console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",

@@ -25,6 +25,9 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Security sec = security.resolve();
     HostPort address = HostPort.parse(coordinator, "--coordinator");
+    if (!sec.isTls()) {
+      InsecureBanner.print(System.out);
+    }
     StatusReply s;
     try (var link = sec.dial(address.host(), address.port(), null)) {
       s = link.status();

@@ -59,7 +59,7 @@ final class TrainLocalCommand implements Callable<Integer> {
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
     FederatedData data = MnistDirectory.load(dataPath);
     FitOutcome outcome = ModelZoo.standard().newTrainer(architecture)
-        .fit(global, data.train(), new FitConfig(epochs, batchSize, lr, seed));
+        .fit(global, data.train(), UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed)));
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());
     meta.put(Metadata.MODEL, architecture);

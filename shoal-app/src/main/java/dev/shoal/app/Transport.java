@@ -13,10 +13,10 @@ enum Transport {
     Transport t = switch (transport) {
       case "inproc" -> INPROC;
       case "grpc" -> processes ? GRPC_PROCESSES : GRPC_THREADS;
-      default -> throw new UserError("--transport must be inproc or grpc, got '" + transport + "'");
+      default -> throw new UsageError("--transport must be inproc or grpc, got '" + transport + "'");
     };
     if (processes && t == INPROC) {
-      throw new UserError("--processes needs --transport grpc: in-process clients cannot run in other processes");
+      throw new UsageError("--processes needs --transport grpc: in-process clients cannot run in other processes");
     }
     return t;
   }

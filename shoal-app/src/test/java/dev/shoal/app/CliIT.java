@@ -145,10 +145,10 @@ class CliIT {
   @Test
   void securityMustBeChosenAndBadAddressesAndKitsAreNamed() throws Exception {
     Shoal.Result r = Shoal.run(dir, "coordinator", "--state-dir", "st");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("give --kit DIR for mutual TLS (create a kit with 'shoal pki issue'), or --insecure");
     r = Shoal.run(dir, "node", "--coordinator", "127.0.0.1:1", "--data-path", "sites/client-000", "--insecure");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--name is required with --insecure");
     r = Shoal.run(dir, "coordinator", "--state-dir", "st", "--kit", "no-such-kit");
     assertThat(r.exitCode()).isEqualTo(1);

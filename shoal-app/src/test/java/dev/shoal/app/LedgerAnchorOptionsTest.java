@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,7 @@ class LedgerAnchorOptionsTest extends InProcessCommandTest {
     assertThat(err.toString()).contains("--anchor-rpc needs --anchor-key-file FILE");
   }
 
+  @Tag("slow")
   @Test
   void aRunWhoseChainIsUnreachableGoesOnAndLeavesNoContractBehind() throws Exception {
     assertThat(simulate("--anchor-rpc", "http://127.0.0.1:1", "--anchor-key-file", keyFile().toString(),

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A process killed with SIGKILL while it appends to a run's ledger leaves a ledger that verifies. */
+@Tag("slow")
 class LedgerCrashTest {
 
   @TempDir Path dir;

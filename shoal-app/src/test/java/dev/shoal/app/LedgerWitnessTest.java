@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Nodes witness the coordinator's ledger over gRPC with mutual TLS: they cosign each checkpoint,
  * keep the last one, and catch a coordinator that truncates or rewrites its log.
  */
+@Tag("slow")
 class LedgerWitnessTest extends InProcessCommandTest {
 
   @TempDir static Path dir;

@@ -70,4 +70,39 @@ class PkiCommandTest extends InProcessCommandTest {
     assertThat(shoal("pki", "revoke", "--ca", ca.toString(), "nobody")).isEqualTo(1);
     assertThat(err.toString()).contains("no certificate was issued to 'nobody'");
   }
+
+  @Test
+  void signRefusesATakenNameUnlessReplacingAndACoordinatorRequestUnlessStated() throws Exception {
+    Path ca = tmp.resolve("ca");
+    assertThat(shoal("pki", "init", "--out", ca.toString())).isZero();
+    assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "hub", "--role", "coordinator",
+        "--out", tmp.resolve("hub").toString())).isZero();
+    X509Certificate hubCert = read(tmp.resolve("hub/cert.pem"), false);
+
+    // a site asks for the coordinator's name, as a node
+    Path thief = tmp.resolve("thief");
+    assertThat(shoal("pki", "request", "--name", "hub", "--role", "node", "--out", thief.toString())).isZero();
+    assertThat(shoal("pki", "sign", "--ca", ca.toString(), thief.resolve("request.csr").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("'hub' already holds a coordinator certificate", "--replace")
+        .doesNotContain("Exception");
+    assertThat(thief.resolve("cert.pem")).doesNotExist();
+
+    // a coordinator request is signed only when the signer says so
+    Path hub2 = tmp.resolve("hub2");
+    assertThat(shoal("pki", "request", "--name", "hub-2", "--role", "coordinator", "--out", hub2.toString())).isZero();
+    assertThat(shoal("pki", "sign", "--ca", ca.toString(), hub2.resolve("request.csr").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("asks for a coordinator certificate for 'hub-2'", "--role coordinator");
+    assertThat(shoal("pki", "sign", "--ca", ca.toString(), "--role", "coordinator",
+        hub2.resolve("request.csr").toString())).isZero();
+
+    // replacing: the new certificate is issued and the old one revoked
+    Path rekey = tmp.resolve("rekey");
+    assertThat(shoal("pki", "request", "--name", "hub", "--role", "coordinator", "--out", rekey.toString())).isZero();
+    assertThat(shoal("pki", "sign", "--ca", ca.toString(), "--role", "coordinator", "--replace",
+        rekey.resolve("request.csr").toString())).isZero();
+    assertThat(out.toString()).contains("revoked the old coordinator certificate for hub");
+    X509CRL crl = read(ca.resolve("crl.pem"), true);
+    assertThat(crl.isRevoked(hubCert)).isTrue();
+    assertThat(crl.isRevoked(read(rekey.resolve("cert.pem"), false))).isFalse();
+  }
 }

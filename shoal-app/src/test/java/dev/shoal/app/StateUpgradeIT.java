@@ -6,6 +6,7 @@ import dev.shoal.tensor.Safetensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,8 @@ class StateUpgradeIT {
   @Test
   void aStateDirectoryFromBeforeTheSpecsResumesAndFinishesTheRun() throws Exception {
     copyFixture(Path.of("src/test/resources/fixtures/state-before-specs"), dir.resolve("state"));
+    // a checkout keeps no file modes but the executable bit; the ledger key was 0600 where it was written
+    Files.setPosixFilePermissions(dir.resolve("state/ledger/log.key"), PosixFilePermissions.fromString("rw-------"));
     Shoal.Result r = Shoal.run(dir, "data", "partition", "--clients", "2", "--seed", "5", "--out", "sites");
     assertThat(r.exitCode()).as(r.err()).isZero();
     int port = FederationIT.freePort();

@@ -47,7 +47,7 @@ class TransportIT {
   @Test
   void processesWithoutGrpcIsRejected() throws Exception {
     Shoal.Result r = Shoal.run(dir, "simulate", "--processes", "--out", "rejected");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--processes needs --transport grpc");
     assertThat(dir.resolve("rejected")).doesNotExist();
   }
@@ -55,7 +55,7 @@ class TransportIT {
   @Test
   void unknownTransportIsRejected() throws Exception {
     Shoal.Result r = Shoal.run(dir, "demo", "--transport", "pigeon", "--out", "rejected");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--transport must be inproc or grpc, got 'pigeon'");
     assertThat(dir.resolve("rejected")).doesNotExist();
   }

@@ -70,7 +70,7 @@ public final class MnistDirectory {
             IdxReader.readDataset(files.get(0), files.get(1)),
             IdxReader.readDataset(files.get(2), files.get(3)));
     log.debug(
-        "event=mnist_loaded dir={} train={} test={}",
+        "mnist loaded dir={} train={} test={}",
         dir, data.train().size(), data.test().size());
     return data;
   }

@@ -56,13 +56,13 @@ public final class AtomicFile {
     }
   }
 
-  /** A new empty file next to the target, with the directory's default permissions. */
+  /** A new empty file next to the target, readable by this user only (0600). */
   private static Path createTemp(Path dir, String name) throws IOException {
     while (true) {
       Path tmp = dir.resolve(
           ".%s.%016x.tmp".formatted(name, ThreadLocalRandom.current().nextLong()));
       try {
-        return Files.createFile(tmp);
+        return Files.createFile(tmp, OwnerOnly.fileAttributes());
       } catch (FileAlreadyExistsException e) {
         // another writer picked the same name: draw again
       }

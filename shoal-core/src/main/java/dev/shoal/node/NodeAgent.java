@@ -77,7 +77,7 @@ public final class NodeAgent implements Runnable {
     return this;
   }
 
-  /** Why the coordinator refused this node, if it did; the loop has stopped then. */
+  /** Why the connection was refused (by the coordinator, or this node refused the server), if it was; the loop has stopped then. */
   public java.util.Optional<String> refusal() {
     return java.util.Optional.ofNullable(refusal);
   }
@@ -104,7 +104,7 @@ public final class NodeAgent implements Runnable {
           workLoop();
         } catch (RefusedException e) {
           refusal = e.getMessage();
-          log.error("coordinator refused this node, stopping node={} reason=\"{}\"", name, e.getMessage());
+          log.error("connection refused, stopping node={} reason=\"{}\"", name, e.getMessage());
           stop();
         } catch (IOException e) {
           Duration wait = backoff.next();

@@ -446,6 +446,17 @@ public final class RemoteClients implements ClientPort {
     }
   }
 
+  /**
+   * Whether {@code name} holds work it may upload a blob for: a fit (its update; one sent in the
+   * clear for a secure fit is then rejected and deleted), or a stage of secure aggregation. An
+   * unknown node holds none.
+   */
+  public synchronized boolean awaitsUpload(String name) {
+    Node n = nodes.get(name);
+    return n != null && n.outstanding.values().stream()
+        .anyMatch(p -> p.work instanceof Work.Fit || p.work instanceof Work.SecAgg);
+  }
+
   private Node node(String name) {
     Node n = nodes.get(name);
     if (n == null) {

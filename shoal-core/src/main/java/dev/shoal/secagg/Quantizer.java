@@ -38,7 +38,7 @@ public record Quantizer(double clip, int levels, int bits, int maxSummands) {
           ("a sum of %d quantized values lies in [-n*levels, n*levels] with n*levels = %d*%d = %d, which must be at most "
                   + "2^(k-1) - 1 = %d for k = %d bits, or the sum wraps around mod 2^k and decodes wrongly; "
                   + "use fewer levels, fewer summands or more bits")
-              .formatted(maxSummands, maxSummands, levels, (long) maxSummands * levels, limit, bits, bits));
+              .formatted(maxSummands, maxSummands, levels, (long) maxSummands * levels, limit, bits));
     }
   }
 

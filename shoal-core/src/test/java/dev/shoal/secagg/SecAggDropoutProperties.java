@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
@@ -20,6 +21,7 @@ import net.jqwik.api.constraints.IntRange;
  * clients it names as survivors, or aborts; and when no client loses more than {@code degree −
  * threshold} neighbours over the round, it never aborts.
  */
+@Tag("slow")
 class SecAggDropoutProperties {
 
   private static final int LENGTH = 40;

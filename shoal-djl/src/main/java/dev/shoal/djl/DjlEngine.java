@@ -22,7 +22,7 @@ public final class DjlEngine {
   static final String INTRA_OP_THREADS = "ai.djl.pytorch.num_threads";
   static final String INTER_OP_THREADS = "ai.djl.pytorch.num_interop_threads";
 
-  private static final Logger LOG = LoggerFactory.getLogger(DjlEngine.class);
+  private static final Logger log = LoggerFactory.getLogger(DjlEngine.class);
 
   private static EngineSettings settings = EngineSettings.DEFAULT;
   private static volatile Engine engine;
@@ -75,8 +75,8 @@ public final class DjlEngine {
     setThreads(INTRA_OP_THREADS, settings.intraOpThreads());
     setThreads(INTER_OP_THREADS, settings.interOpThreads());
     Engine started = Engine.getEngine(ENGINE_NAME);
-    LOG.info(
-        "event=engine_started engine={} version={} djl_version={} intra_op_threads={} inter_op_threads={} offline={}",
+    log.info(
+        "engine started engine={} version={} djl_version={} intra_op_threads={} inter_op_threads={} offline={}",
         started.getEngineName(),
         started.getVersion(),
         Engine.getDjlVersion(),

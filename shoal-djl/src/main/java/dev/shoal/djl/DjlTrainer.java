@@ -47,7 +47,7 @@ public final class DjlTrainer implements Trainer {
   /** Fraction of the last local epoch's examples classified correctly while training. */
   public static final String TRAIN_ACCURACY = "train_accuracy";
 
-  private static final Logger LOG = LoggerFactory.getLogger(DjlTrainer.class);
+  private static final Logger log = LoggerFactory.getLogger(DjlTrainer.class);
   private static final int EVALUATION_BATCH = 256;
 
   private final String model;
@@ -117,8 +117,8 @@ public final class DjlTrainer implements Trainer {
       }
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
       checkFinite(trained, last, config);
-      LOG.debug(
-          "event=fit model={} examples={} epochs={} batch_size={} learning_rate={} train_loss={} train_accuracy={} millis={}",
+      log.debug(
+          "fit model={} examples={} epochs={} batch_size={} learning_rate={} train_loss={} train_accuracy={} millis={}",
           model, n, config.epochs(), config.batchSize(), config.learningRate(),
           last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
       return new FitOutcome(trained, n, Map.of(TRAIN_LOSS, last.loss(), TRAIN_ACCURACY, last.accuracy()));

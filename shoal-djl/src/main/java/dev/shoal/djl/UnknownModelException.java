@@ -7,7 +7,7 @@ public final class UnknownModelException extends IllegalArgumentException {
 
   public UnknownModelException(String name, Collection<String> known) {
     super(
-        "unknown model '%s'; known models: %s (register your own with ModelZoo.register)"
+        "unknown model '%s': use --model with one of %s (docs/custom-model.md tells how to add your own)"
             .formatted(name, String.join(", ", known)));
   }
 }

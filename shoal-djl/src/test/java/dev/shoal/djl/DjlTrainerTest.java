@@ -12,6 +12,7 @@ import dev.shoal.train.FitOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class DjlTrainerTest {
@@ -32,6 +33,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void logregAndMlpLearnALearnableTask() {
     for (String name : List.of("logreg", "mlp")) {
@@ -48,6 +50,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void cnnTrainsAndChangesItsParameters() {
     DjlTrainer cnn = zoo.newTrainer("cnn");
@@ -58,6 +61,7 @@ class DjlTrainerTest {
     assertThat(out.metrics().get("train_loss")).isFinite();
   }
 
+  @Tag("slow")
   @Test
   void fitIsRepeatableAndLeavesItsInputAlone() {
     DjlTrainer mlp = zoo.newTrainer("mlp");
@@ -102,6 +106,7 @@ class DjlTrainerTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void manyFitsDoNotAccumulateNativeMemory() {
     DjlTrainer logreg = zoo.newTrainer("logreg");

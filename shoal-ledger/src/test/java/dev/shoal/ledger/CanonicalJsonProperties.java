@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 
 class CanonicalJsonProperties {
 
@@ -24,6 +25,7 @@ class CanonicalJsonProperties {
     assertThat(new ObjectMapper().readTree(s).doubleValue()).isEqualTo(d == 0 ? 0.0 : d);
   }
 
+  @Tag("slow")
   @Property
   void canonicalizationIsIdempotent(@ForAll Map<String, Integer> map) {
     String once = new String(CanonicalJson.canonicalize(map), StandardCharsets.UTF_8);

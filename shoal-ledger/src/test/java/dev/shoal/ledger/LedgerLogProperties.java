@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** A log cut at any byte reopens as the longest prefix of complete records, with that prefix's root. */
+@Tag("slow")
 class LedgerLogProperties {
 
   @Property(tries = 200)

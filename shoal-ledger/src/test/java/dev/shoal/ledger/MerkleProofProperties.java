@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Exhaustive checks over every tree of 1..64 leaves: every honest proof verifies, and every
  * single alteration of a proof, index, size or root is refused.
  */
+@Tag("slow")
 class MerkleProofProperties {
 
   private static final int MAX = 64;

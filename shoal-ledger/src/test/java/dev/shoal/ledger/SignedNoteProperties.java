@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
@@ -15,6 +16,7 @@ class SignedNoteProperties {
   private static final NoteSigner LOG = NoteSigner.generate("shoal.example/log");
   private static final Cosigner WITNESS = Cosigner.generate("w.example");
 
+  @Tag("slow")
   @Property(tries = 200)
   void anyNoteRoundTripsAndAnyChangedCharacterIsRefused(
       @ForAll @StringLength(min = 1, max = 80) @CharRange(from = ' ', to = '~') @CharRange(from = '\u00a0', to = '\u00ff')

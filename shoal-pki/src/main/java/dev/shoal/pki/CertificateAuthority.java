@@ -192,6 +192,18 @@ public final class CertificateAuthority {
    * {@code crl.pem} too.
    */
   public X509Certificate sign(Path csrFile, Duration validity, Path certFile) throws IOException {
+    return sign(csrFile, validity, certFile, null, false);
+  }
+
+  /**
+   * Signs a request as {@link #sign(Path, Duration, Path)} does, with what the CA's keeper states:
+   * {@code statedRole}, the role agreed with the site (null: node) — a request for a coordinator
+   * certificate is refused unless the keeper states that role, since a coordinator can serve the
+   * whole federation — and {@code replace}: a name that already holds an unrevoked certificate is
+   * refused unless it is true, and then the old certificates are revoked once the new one is issued.
+   */
+  public X509Certificate sign(Path csrFile, Duration validity, Path certFile, Role statedRole, boolean replace)
+      throws IOException {
     requirePositive(validity);
     PKCS10CertificationRequest csr = Csr.read(csrFile);
     try {
@@ -207,6 +219,19 @@ public final class CertificateAuthority {
     String[] subject = nameAndRole(csr.getSubject(), csrFile);
     String name = Names.checkName("name", subject[0]);
     Role role = Role.parse(subject[1]);
+    Role stated = statedRole == null ? Role.NODE : statedRole;
+    if (role != stated) {
+      throw new PkiException(csrFile + ": the request asks for a " + role.label() + " certificate for '" + name
+          + "', not a " + stated.label() + " one" + (role == Role.COORDINATOR
+              ? "; a coordinator can serve the whole federation: sign it with --role coordinator only if that is"
+                  + " what was agreed with the site" : ""));
+    }
+    List<IssuedCertificate> taken = issued().stream().filter(c -> c.name().equals(name) && !c.revoked()).toList();
+    if (!taken.isEmpty() && !replace) {
+      throw new PkiException("'" + name + "' already holds " + describe(taken) + "; refusing to issue a second one"
+          + " under another key: sign with --replace to revoke the old one and issue this, or ask the site for"
+          + " another name");
+    }
     requireP256(csr.getSubjectPublicKeyInfo(), csrFile);
     List<String> dns = new ArrayList<>();
     List<String> ips = new ArrayList<>();
@@ -250,7 +275,15 @@ public final class CertificateAuthority {
       PemFiles.replace(out.resolve(Kit.CRL), Files.readString(crlFile(), StandardCharsets.US_ASCII));
     }
     record(cert, name, role);
+    for (IssuedCertificate old : taken) {
+      revoke(name, old.serial());
+    }
     return cert;
+  }
+
+  private static String describe(List<IssuedCertificate> certificates) {
+    return certificates.stream().map(c -> "a " + c.role() + " certificate (serial " + c.serial() + ", valid until "
+        + c.notAfter() + ")").collect(java.util.stream.Collectors.joining(" and "));
   }
 
   /**

@@ -40,7 +40,7 @@ class CsrTest {
     assertOwnerOnly(site.resolve("key.pem"));
 
     Path out = tmp.resolve("back/cert.pem");
-    X509Certificate signed = ca.sign(csr, Duration.ofDays(90), out);
+    X509Certificate signed = ca.sign(csr, Duration.ofDays(90), out, Role.COORDINATOR, false);
 
     X509Certificate c = cert(out);
     assertThat(c).isEqualTo(signed);
@@ -57,8 +57,8 @@ class CsrTest {
       assertThat(i.role()).isEqualTo("coordinator");
       assertThat(i.serial()).isEqualTo(c.getSerialNumber().toString(16));
     });
-    assertThatThrownBy(() -> ca.sign(csr, Duration.ofDays(90), out)).isInstanceOf(PkiException.class)
-        .hasMessageContaining("already exists");
+    assertThatThrownBy(() -> ca.sign(csr, Duration.ofDays(90), out, Role.COORDINATOR, true))
+        .isInstanceOf(PkiException.class).hasMessageContaining("already exists");
 
     // a node's request: the role comes from the OU
     Path nodeCsr = Csr.request("site-7", Role.NODE, List.of(), List.of(), tmp.resolve("n"));

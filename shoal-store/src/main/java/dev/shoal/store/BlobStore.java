@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+  private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
   private static final String TMP_SUFFIX = ".tmp";
 
   private final Path root;
@@ -70,8 +70,9 @@ public final class BlobStore {
     if (isComplete(target, bytes.length)) {
       return id;
     }
+    Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
     AtomicFile.write(target, bytes);
-    LOG.debug("event=blob_stored id={} bytes={}", id, bytes.length);
+    log.debug("blob stored id={} bytes={}", id, bytes.length);
     return id;
   }
 
@@ -104,11 +105,11 @@ public final class BlobStore {
       ContentId id = ContentId.of(sha256);
       Path target = path(id);
       if (!isComplete(target, size)) {
-        Files.createDirectories(target.getParent());
+        Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         moved = true;
         syncDirectory(target.getParent());
-        LOG.debug("event=blob_stored id={} bytes={}", id, size);
+        log.debug("blob stored id={} bytes={}", id, size);
       }
       return id;
     } finally {
@@ -135,10 +136,10 @@ public final class BlobStore {
       channel.force(true);
     }
     Path target = path(id);
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(target.getParent(), dev.shoal.io.OwnerOnly.directoryAttributes());
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDirectory(target.getParent());
-    LOG.debug("event=blob_stored id={} bytes={}", id, Files.size(target));
+    log.debug("blob stored id={} bytes={}", id, Files.size(target));
   }
 
   /** Stores a model in its canonical safetensors encoding; the id equals {@link ContentId#of(ParameterSet)}. */
@@ -242,7 +243,7 @@ public final class BlobStore {
       }
     }
     if (removed > 0) {
-      LOG.info("event=blob_temporaries_removed count={} dir={}", removed, root);
+      log.info("blob temporaries removed count={} dir={}", removed, root);
     }
     return removed;
   }
@@ -260,7 +261,7 @@ public final class BlobStore {
     while (true) {
       Path temp = tmp.resolve("%016x%s".formatted(ThreadLocalRandom.current().nextLong(), TMP_SUFFIX));
       try {
-        return Files.createFile(temp);
+        return Files.createFile(temp, dev.shoal.io.OwnerOnly.fileAttributes());
       } catch (FileAlreadyExistsException e) {
         // another writer drew the same name: draw again
       }

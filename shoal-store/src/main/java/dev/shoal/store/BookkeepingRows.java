@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BookkeepingRows {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
+  private static final Logger log = LoggerFactory.getLogger(BookkeepingRows.class);
 
   private BookkeepingRows() {}
 
@@ -62,7 +62,7 @@ final class BookkeepingRows {
         + " ON CONFLICT (name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), status = excluded.status",
         n.node(), at, at, Rows.lower(n.status()));
     if (before.map(Node::status).orElse(null) != n.status()) {
-      LOG.info("event=node_{} node={} at={}", Rows.lower(n.status()), n.node(), at);
+      log.info("node status changed node={} status={} at={}", n.node(), Rows.lower(n.status()), at);
     }
   }
 

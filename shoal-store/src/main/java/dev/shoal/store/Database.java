@@ -19,7 +19,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class Database implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
   /** Work done inside a transaction. */
@@ -146,7 +146,7 @@ final class Database implements AutoCloseable {
           }
           s.execute("PRAGMA user_version = 1");
         }
-        LOG.info("event=state_db_created file={} schema={}", file, Schema.VERSION);
+        log.info("state db created file={} schema={}", file, Schema.VERSION);
       }
       if (version < 2) {
         try (Statement s = db.createStatement()) {
@@ -156,7 +156,7 @@ final class Database implements AutoCloseable {
           s.execute("PRAGMA user_version = 2");
         }
         if (version == 1) {
-          LOG.info("event=state_db_migrated file={} from=1 to=2", file);
+          log.info("state db migrated file={} from=1 to=2", file);
         }
       }
       return null;
@@ -195,7 +195,7 @@ final class Database implements AutoCloseable {
     } catch (SQLException e) {
       // SQLite may already have rolled back (e.g. after a failed COMMIT); anything else is worth a line
       if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
-        LOG.warn("event=rollback_failed file={} error=\"{}\"", file, e.getMessage());
+        log.warn("rollback failed file={} error=\"{}\"", file, e.getMessage());
       }
     }
   }

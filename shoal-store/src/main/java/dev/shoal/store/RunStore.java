@@ -29,7 +29,7 @@ public final class RunStore implements AutoCloseable {
   /** The database's file name inside the state directory. */
   public static final String FILE_NAME = "state.db";
 
-  private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
+  private static final Logger log = LoggerFactory.getLogger(RunStore.class);
 
   private final Database db;
   private final Clock clock;
@@ -66,7 +66,7 @@ public final class RunStore implements AutoCloseable {
       Optional<Run> existing = Rows.runByName(c, spec.name());
       if (existing.isEmpty()) {
         Run run = RunRows.insertRun(c, spec, now());
-        LOG.info("event=run_created run={} id={} rounds={} config={}",
+        log.info("run created run={} id={} rounds={} config={}",
             run.name(), run.id(), run.totalRounds(), run.configHash());
         return run;
       }
@@ -76,7 +76,7 @@ public final class RunStore implements AutoCloseable {
         RunRows.setStatus(c, run.id(), RunStatus.RUNNING, now());
         run = Rows.runById(c, run.id()).orElseThrow();
       }
-      LOG.info("event=run_resumed run={} id={} status={} last_completed_round={}", run.name(), run.id(),
+      log.info("run resumed run={} id={} status={} last_completed_round={}", run.name(), run.id(),
           Rows.lower(run.status()), Rows.lastCompleted(c, run.id()).map(CompletedRound::round).orElse(0));
       return run;
     });
@@ -127,7 +127,7 @@ public final class RunStore implements AutoCloseable {
       Run run = RunRules.requireRunning(c, runId, "start round " + round);
       RunRules.requireNext(c, run, round, "start");
       RoundRecord started = RunRows.start(c, runId, round, now());
-      LOG.info("event=round_started run={} round={} attempt={}", run.name(), round, started.attempts());
+      log.info("round started run={} round={} attempt={}", run.name(), round, started.attempts());
       return started;
     });
   }
@@ -147,10 +147,10 @@ public final class RunStore implements AutoCloseable {
       RunRules.requireNext(c, run, round, "complete");
       String now = now();
       RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), now);
-      LOG.info("event=round_completed run={} round={} model={}", run.name(), round, modelId);
+      log.info("round completed run={} round={} model={}", run.name(), round, modelId);
       if (round == run.totalRounds()) {
         RunRows.setStatus(c, runId, RunStatus.COMPLETED, now);
-        LOG.info("event=run_completed run={} rounds={}", run.name(), round);
+        log.info("run completed run={} rounds={}", run.name(), round);
       }
       return new CompletedRound(round, modelId);
     });
@@ -176,7 +176,7 @@ public final class RunStore implements AutoCloseable {
     return db.write("mark silent nodes offline", c -> {
       List<String> names = BookkeepingRows.markSilent(c, Timestamps.format(clock.instant().minus(silence)));
       for (String name : names) {
-        LOG.info("event=node_offline node={} silent_for={}", name, silence);
+        log.info("node offline node={} silent_for={}", name, silence);
       }
       return names;
     });

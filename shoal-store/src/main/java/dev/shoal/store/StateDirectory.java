@@ -39,7 +39,11 @@ public final class StateDirectory implements AutoCloseable {
   public static StateDirectory open(Path dir) throws IOException {
     Path root = dir.toAbsolutePath();
     Files.createDirectories(root);
+    // readable by this user only: the database first, so SQLite gives its journal the same mode
+    dev.shoal.io.OwnerOnly.createFile(root.resolve(RunStore.FILE_NAME));
+    dev.shoal.io.OwnerOnly.restrict(root);
     Path lockFile = root.resolve(LOCK_FILE);
+    dev.shoal.io.OwnerOnly.createFile(lockFile);
     FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
@@ -56,6 +60,7 @@ public final class StateDirectory implements AutoCloseable {
       BlobStore blobs = BlobStore.open(root);
       blobs.removeTemporaryFiles();
       RunStore runs = RunStore.open(root);
+      dev.shoal.io.OwnerOnly.restrict(root); // what opening created: the blob store's directories, the journal
       return new StateDirectory(root, channel, lock, blobs, runs);
     } catch (IOException | RuntimeException e) {
       lock.release();

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * moments, over and over on the same state directory, and checks after every kill that nothing
  * completed was lost, nothing was completed twice, and the next process resumes where it stopped.
  */
+@Tag("slow")
 class CrashSafetyTest {
 
   private static final int KILLS = 5;

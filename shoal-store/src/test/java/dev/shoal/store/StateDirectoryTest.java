@@ -62,4 +62,36 @@ class StateDirectoryTest {
     Files.delete(dir.resolve("state.db"));
     StateDirectory.open(dir).close();
   }
+
+  @Test
+  void isReadableByItsOwnerOnly() throws IOException {
+    Path state = dir.resolve("state");
+    ContentId id;
+    try (StateDirectory s = StateDirectory.open(state)) {
+      id = s.blobs().put(new byte[] {1, 2});
+      s.runs().openRun(RunSpec.of("r", "c", 1, 3));
+    }
+    assertThat(mode(state)).isEqualTo("rwx------");
+    assertThat(mode(state.resolve("state.db"))).isEqualTo("rw-------");
+    try (var files = Files.walk(state)) {
+      files.forEach(p -> assertThat(mode(p)).as(p.toString()).isIn("rwx------", "rw-------"));
+    }
+    // a directory an older version left open to everyone is closed when it is opened again
+    Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(state.resolve("state.db"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    try (StateDirectory s = StateDirectory.open(state)) {
+      assertThat(s.blobs().read(id)).containsExactly(1, 2);
+    }
+    assertThat(mode(state)).isEqualTo("rwx------");
+    assertThat(mode(state.resolve("state.db"))).isEqualTo("rw-------");
+  }
+
+  private static String mode(Path p) {
+    try {
+      return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -25,6 +25,9 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private final BlobStore blobs;
   private final RemoteClients clients;
   private final long maxUploadBytes;
+  private final UploadAccounts accounts;
+  private String node;
+  private long declaredSize;
   private Path tmp;
   private OutputStream file;
   private ContentId claimed;
@@ -32,11 +35,13 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private long expectedOffset;
   private boolean failed;
 
-  ChunkReceiver(StreamObserver<UploadReply> out, BlobStore blobs, RemoteClients clients, long maxUploadBytes) {
+  ChunkReceiver(StreamObserver<UploadReply> out, BlobStore blobs, RemoteClients clients, long maxUploadBytes,
+      UploadAccounts accounts) {
     this.out = out;
     this.blobs = blobs;
     this.clients = clients;
     this.maxUploadBytes = maxUploadBytes;
+    this.accounts = accounts;
   }
 
   @Override
@@ -46,9 +51,16 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
     }
     try {
       if (claimed == null) {
-        claimed = Wire.contentId(chunk.getContentId());
+        UploadCheck.Admitted admitted = UploadCheck.first(chunk, maxUploadBytes, accounts);
+        node = admitted.node();
+        declaredSize = admitted.declaredSize();
+        claimed = admitted.id();
         tmp = blobs.newTemporaryFile();
         file = Files.newOutputStream(tmp);
+      }
+      if (expectedOffset + chunk.getData().size() > declaredSize) {
+        throw Status.INVALID_ARGUMENT.withDescription("upload sends more than the %d bytes it declared"
+            .formatted(declaredSize)).asRuntimeException();
       }
       if (expectedOffset + chunk.getData().size() > maxUploadBytes) {
         throw Status.INVALID_ARGUMENT.withDescription(
@@ -65,8 +77,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       expectedOffset += chunk.getData().size();
       clients.recordTraffic(0, chunk.getSerializedSize());
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s
-          : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      abort(e instanceof io.grpc.StatusRuntimeException s ? s : stored(e));
     }
   }
 
@@ -86,6 +97,10 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
             .asRuntimeException();
       }
       file.close();
+      if (expectedOffset != declaredSize) {
+        throw Status.INVALID_ARGUMENT.withDescription("upload ended after %d of the %d bytes it declared"
+            .formatted(expectedOffset, declaredSize)).asRuntimeException();
+      }
       boolean present = blobs.contains(claimed);
       ContentId actual = ContentId.of(sha256);
       if (!actual.equals(claimed)) {
@@ -94,19 +109,27 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
       }
       if (!present) {
         blobs.moveIn(tmp, actual);
+        accounts.added(node, actual, expectedOffset);
       }
       cleanUp();
       out.onNext(UploadReply.newBuilder().setContentId(actual.value()).setAlreadyPresent(present).build());
       out.onCompleted();
     } catch (IOException | RuntimeException e) {
-      abort(e instanceof io.grpc.StatusRuntimeException s ? s
-          : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+      abort(e instanceof io.grpc.StatusRuntimeException s ? s : stored(e));
     }
+  }
+
+  /** A failure of the coordinator's own storage: logged in full here, named only by its kind to the node. */
+  private io.grpc.StatusRuntimeException stored(Exception e) {
+    log.error("cannot store an upload node={} content_id={} error={} reason=\"{}\"", node, claimed,
+        e.getClass().getSimpleName(), e.getMessage());
+    return Status.INTERNAL.withDescription("the coordinator cannot store the upload (" + e.getClass().getSimpleName()
+        + "); it logged why").asRuntimeException();
   }
 
   private void abort(io.grpc.StatusRuntimeException e) {
     failed = true;
-    log.warn("upload rejected content_id={} reason=\"{}\"", claimed, e.getStatus().getDescription());
+    log.warn("upload rejected node={} content_id={} reason=\"{}\"", node, claimed, e.getStatus().getDescription());
     cleanUp();
     out.onError(e);
   }

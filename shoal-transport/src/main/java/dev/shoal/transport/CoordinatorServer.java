@@ -31,7 +31,7 @@ public final class CoordinatorServer implements AutoCloseable {
   public static CoordinatorServer startInsecure(String host, int port, FederationService service,
       CallLimits.Settings limits) throws IOException {
     return start(host, port, builder(host, port)
-        .addService(ServerInterceptors.intercept(service, new CallLimits(limits))));
+        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(limits))));
   }
 
   /**
@@ -44,8 +44,8 @@ public final class CoordinatorServer implements AutoCloseable {
     HandshakeFailures.install();
     return start(host, port, builder(host, port)
         .sslContext(Tls.server(kit, revocations))
-        // the last interceptor runs first: identity, then the limits that key on it
-        .addService(ServerInterceptors.intercept(service, new CallLimits(CallLimits.DEFAULT),
+        // the last interceptor runs first: identity, then the limits that key on it, then input checks
+        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(CallLimits.DEFAULT),
             new CallerIdentity(revocations))));
   }
 

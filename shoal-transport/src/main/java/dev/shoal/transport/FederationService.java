@@ -60,6 +60,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration poll;
   private Set<String> allowed = Set.of();
   private long maxUploadBytes = Long.MAX_VALUE;
+  private UploadAccounts uploads;
   private CheckpointService checkpoints;
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
@@ -72,6 +73,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.status = status;
     this.heartbeat = heartbeat;
     this.poll = poll;
+    this.uploads = new UploadAccounts(clients, maxUploadBytes, true);
   }
 
   /** Told of every fit result the engine accepted, with the id of the uploaded update. */
@@ -88,6 +90,16 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
   public FederationService limitUploads(long bytes) {
     this.maxUploadBytes = bytes;
+    this.uploads = new UploadAccounts(clients, bytes, true);
+    return this;
+  }
+
+  /**
+   * Accepts uploads from any caller, whether or not it holds work that takes one: only for tests
+   * of the chunked transfer itself. A coordinator never calls this.
+   */
+  public FederationService acceptAnyUpload() {
+    this.uploads = new UploadAccounts(clients, maxUploadBytes, false);
     return this;
   }
 
@@ -162,6 +174,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     try {
       var work = clients.poll(request.getNode());
+      collectUploads(request.getNode(), work.orElse(null) instanceof RemoteClients.Work.Stop);
       PollReply.Builder reply = PollReply.newBuilder();
       switch (work.orElse(null)) {
         case null -> { }
@@ -192,6 +205,14 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
   }
 
+  /** Deletes the blobs {@code node} uploaded that no result named, once it holds no work that takes one. */
+  private void collectUploads(String node, boolean runOver) throws IOException {
+    for (ContentId id : uploads.collect(node, runOver)) {
+      deleteUnlessModel(id);
+      log.info("unreferenced upload deleted node={} content_id={}", node, id);
+    }
+  }
+
   /** Stores a global model once, however many nodes poll for it. */
   private synchronized ContentId store(ParameterSet model) throws IOException {
     if (model != lastModel) {
@@ -219,12 +240,22 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       out.onError(Wire.notFound("no blob " + id));
       return;
     }
+    try {
+      if (request.getOffset() > blobs.size(id)) {
+        out.onError(Status.OUT_OF_RANGE.withDescription("offset %d is past the end of %s (%d bytes)"
+            .formatted(request.getOffset(), id, blobs.size(id))).asRuntimeException());
+        return;
+      }
+    } catch (IOException e) {
+      out.onError(Wire.notFound("no blob " + id));
+      return;
+    }
     new ChunkSender(clients, (ServerCallStreamObserver<Chunk>) out, () -> blobs.open(id), request.getOffset()).start();
   }
 
   @Override
   public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
-    return new ChunkReceiver(out, blobs, clients, maxUploadBytes);
+    return new ChunkReceiver(out, blobs, clients, maxUploadBytes, uploads);
   }
 
   @Override
@@ -243,6 +274,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
       RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
       if (receipt == RemoteClients.Receipt.ACCEPTED) {
+        uploads.referenced(id);
         results.accepted(request.getNode(), request.getRound(), id, request.getNumExamples(), request.getMetricsMap());
       } else if (receipt == RemoteClients.Receipt.REJECTED) {
         deleteUnlessModel(id); // e.g. an update sent in the clear for a secure fit: the coordinator keeps no copy
@@ -306,6 +338,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
         ContentId id = Wire.contentId(request.getBlob());
         try {
           bytes = readAndDelete(id);
+          uploads.referenced(id);
         } catch (BlobNotFoundException e) {
           out.onError(Wire.notFound("secure-aggregation reply " + id + " was not uploaded"));
           return;

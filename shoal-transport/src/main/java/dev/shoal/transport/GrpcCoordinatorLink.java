@@ -192,8 +192,13 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     }
   }
 
-  /** Uploads a stored blob in chunks unless the coordinator already has it. */
+  /** Uploads a stored blob in chunks unless the coordinator already has it; names no node. */
   void upload(ContentId id) throws IOException {
+    upload(id, "");
+  }
+
+  /** Uploads a stored blob for {@code node}'s work in chunks unless the coordinator already has it. */
+  void upload(ContentId id, String node) throws IOException {
     if (call(() -> unary().hasBlob(BlobRef.newBuilder().setContentId(id.value()).build())).getPresent()) {
       return;
     }
@@ -206,7 +211,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
         byte[] data = in.readNBytes(Wire.CHUNK_BYTES);
         Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data));
         if (offset == 0) {
-          c.setContentId(id.value()).setTotalSize(size);
+          c.setContentId(id.value()).setTotalSize(size).setNode(node);
         }
         upload.awaitReady();
         out.onNext(c.build());
@@ -225,7 +230,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       throws IOException {
     ContentId id = cache.putModel(update);
     try {
-      upload(id);
+      upload(id, node);
     } finally {
       cache.delete(id);
     }
@@ -252,7 +257,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     } else {
       ContentId id = cache.put(reply);
       try {
-        upload(id);
+        upload(id, node);
       } finally {
         if (!id.equals(cachedId)) {
           cache.delete(id);
@@ -321,8 +326,10 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
       default -> {
         Throwable certificate = certificateFailure(e);
+        // a certificate check that failed on this side: this client refused the server, not the other way round
         yield certificate == null ? new IOException(message, e)
-            : new RefusedException("TLS handshake failed: " + certificate.getMessage(), e);
+            : new RefusedException("this node refused the server's certificate: " + certificate.getMessage()
+                + " (is another federation's coordinator, or something else, listening at that address?)", e);
       }
     };
   }

@@ -37,7 +37,7 @@ class CallLimitsTest {
   FederationGrpc.FederationStub start(CallLimits.Settings limits, long maxUpload) throws Exception {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
     var service = new FederationService(clients, BlobStore.open(dir), StatusReply::getDefaultInstance,
-        Duration.ofSeconds(1), Duration.ofMillis(100)).limitUploads(maxUpload);
+        Duration.ofSeconds(1), Duration.ofMillis(100)).limitUploads(maxUpload).acceptAnyUpload();
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service, limits);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     return FederationGrpc.newStub(channel);
@@ -93,7 +93,7 @@ class CallLimitsTest {
     out.onNext(chunk(new byte[] {1, 2, 3, 4, 5}, true));
     out.onCompleted();
     assertThatThrownBy(() -> done.get(5, TimeUnit.SECONDS))
-        .hasMessageContaining("INVALID_ARGUMENT: upload exceeds the limit of 4 bytes");
+        .hasMessageContaining("INVALID_ARGUMENT: total_size 5 exceeds the upload limit of 4 bytes");
     var blocking = FederationGrpc.newBlockingStub(channel);
     assertThatThrownBy(() -> blocking.heartbeat(NodeRef.newBuilder().setNode("x").build()))
         .hasMessageContaining("NOT_FOUND"); // the service still serves

@@ -226,7 +226,9 @@ class SecureAggregationTransportTest {
     assertThat(link.submitSecAgg("a", 1, "share-keys", new byte[] {2})).isEqualTo("DUPLICATE");
     assertThat(answer.get(10, TimeUnit.SECONDS)).containsExactly(2);
     byte[] large = big(2 * Wire.SECAGG_INLINE_BYTES);
-    assertThat(link.submitSecAgg("a", 1, "share-keys", large)).isEqualTo("DUPLICATE");
+    // a reply too large to go inline is an upload, and a node with no stage to answer may not upload
+    assertThatThrownBy(() -> link.submitSecAgg("a", 1, "share-keys", large))
+        .hasMessageContaining("FAILED_PRECONDITION: node 'a' holds no work that takes an upload");
     assertThat(blobs.contains(ContentId.of(large))).isFalse();
 
     CompletableFuture<String> engine = new CompletableFuture<>();

@@ -189,6 +189,7 @@ public final class Dashboard implements OperationsPart {
     try {
       StatusReply s = run.status().get();
       completed = s.getCompletedRounds();
+      out.put("plaintext", s.getPlaintext());
       if (p.phase().equals("running")) {
         state = s.getState();
       }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -18,19 +19,38 @@ import java.util.concurrent.Executors;
 public final class HttpEndpoint implements AutoCloseable {
 
   private final HttpServer server;
+  private final HostCheck hosts;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  private HttpEndpoint(HttpServer server) {
+  private HttpEndpoint(HttpServer server, HostCheck hosts) {
     this.server = server;
+    this.hosts = hosts;
     server.setExecutor(executor);
-    register("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+    // liveness probes dial whatever name their platform knows the process by
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
     server.start();
   }
 
-  /** Serves on {@code host:port}; port 0 picks a free one (see {@link #port()}). */
+  /**
+   * Serves on {@code host:port} whatever host a request names (a node's {@code /metrics}, which
+   * has no page to read through a browser); port 0 picks a free one (see {@link #port()}).
+   */
   public static HttpEndpoint open(String host, int port) {
     try {
-      return new HttpEndpoint(HttpServer.create(new InetSocketAddress(host, port), 64));
+      return new HttpEndpoint(HttpServer.create(new InetSocketAddress(host, port), 64), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve HTTP on %s:%d: %s".formatted(host, port, e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Serves on {@code host:port}, answering requests whose {@code Host} is an IP address, {@code
+   * localhost}, {@code host} or one of {@code allowedHosts} (see {@link HostCheck}).
+   */
+  public static HttpEndpoint open(String host, int port, Set<String> allowedHosts) {
+    try {
+      return new HttpEndpoint(HttpServer.create(new InetSocketAddress(host, port), 64),
+          new HostCheck(host, allowedHosts));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve HTTP on %s:%d: %s".formatted(host, port, e.getMessage()), e);
     }
@@ -38,7 +58,10 @@ public final class HttpEndpoint implements AutoCloseable {
 
   /** Serves {@code handler} for {@code path} and every path below it. */
   public void register(String path, HttpHandler handler) {
-    server.createContext(path, handler);
+    var context = server.createContext(path, handler);
+    if (hosts != null) {
+      context.getFilters().add(hosts);
+    }
   }
 
   public int port() {

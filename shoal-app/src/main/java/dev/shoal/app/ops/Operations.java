@@ -26,14 +26,21 @@ public final class Operations implements AutoCloseable {
     if (address.isEmpty()) {
       return new Operations(Optional.empty(), List.of());
     }
-    HttpEndpoint http = HttpEndpoint.open(address.get().host(), address.get().port());
+    HttpEndpoint http = HttpEndpoint.open(address.get().host(), address.get().port(), address.get().allowedHosts());
     List<OperationsPart> parts = List.of(new CoordinatorMetrics(run), new Dashboard());
     parts.forEach(p -> p.register(http, run));
     return new Operations(Optional.of(http), parts);
   }
 
-  /** Where to serve HTTP; port 0 picks a free one. */
-  public record Address(String host, int port) {}
+  /**
+   * Where to serve HTTP; port 0 picks a free one. {@code allowedHosts} are the names besides
+   * {@code host}, {@code localhost} and IP addresses that requests may address it by.
+   */
+  public record Address(String host, int port, java.util.Set<String> allowedHosts) {
+    public Address(String host, int port) {
+      this(host, port, java.util.Set.of());
+    }
+  }
 
   /** The endpoint's URL, when it serves. */
   public Optional<String> url() {

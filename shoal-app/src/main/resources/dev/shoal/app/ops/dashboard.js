@@ -66,6 +66,7 @@
     view.status = s;
     view.offset = s.server_time - Date.now();
     setText('run-name', s.run);
+    byId('insecure-banner').hidden = s.plaintext !== true;
     const badge = byId('run-state');
     badge.textContent = s.state;
     badge.className = 'badge ' + s.state;

@@ -105,7 +105,11 @@ public final class FederationTrust extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
     checkClient(chain);
-    pkix.checkClientTrusted(chain, authType, engine);
+    try {
+      pkix.checkClientTrusted(chain, authType, engine);
+    } catch (CertificateException e) {
+      throw refuse("client", e.getMessage()); // e.g. a certificate good for TLS servers only
+    }
   }
 
   @Override
@@ -121,7 +125,11 @@ public final class FederationTrust extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
     checkClient(chain);
-    pkix.checkClientTrusted(chain, authType, socket);
+    try {
+      pkix.checkClientTrusted(chain, authType, socket);
+    } catch (CertificateException e) {
+      throw refuse("client", e.getMessage());
+    }
   }
 
   @Override
@@ -133,7 +141,11 @@ public final class FederationTrust extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     checkClient(chain);
-    pkix.checkClientTrusted(chain, authType);
+    try {
+      pkix.checkClientTrusted(chain, authType);
+    } catch (CertificateException e) {
+      throw refuse("client", e.getMessage());
+    }
   }
 
   @Override

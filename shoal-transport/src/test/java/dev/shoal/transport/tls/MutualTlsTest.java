@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every way a connection or a call must be refused, each checked for the refusal and for the
  * reason in the log.
  */
+@Tag("slow")
 class MutualTlsTest {
 
   @TempDir Path dir;
@@ -120,6 +122,34 @@ class MutualTlsTest {
   }
 
   @Test
+  void aServerOnlyCertificateIsRefusedAsAClientWithTheReasonLogged() throws Exception {
+    assertRefused(serverOnly("a"), "Extended key usage does not permit use for TLS client authentication");
+    assertThat(clients.nodes()).isEmpty();
+  }
+
+  /** A certificate of this federation's CA for node {@code name}, but good for TLS servers only. */
+  KitMaterial serverOnly(String name) throws Exception {
+    String pem = java.nio.file.Files.readString(dir.resolve("ca").resolve(CertificateAuthority.CA_KEY))
+        .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    java.security.PrivateKey caKey = java.security.KeyFactory.getInstance("EC").generatePrivate(
+        new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+    var generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    var pair = generator.generateKeyPair();
+    var caCert = KitMaterial.load(dir.resolve("a")).ca();
+    Instant now = Instant.now();
+    var holder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(caCert.getSubjectX500Principal(),
+        java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now.minusSeconds(60)),
+        java.util.Date.from(now.plusSeconds(3600)), new javax.security.auth.x500.X500Principal("CN=" + name + ", OU=node"),
+        pair.getPublic())
+        .addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth))
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKey));
+    var cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(holder);
+    return new KitMaterial(dir.resolve("a"), caCert, cert, pair.getPrivate());
+  }
+
+  @Test
   void anExpiredCertificateIsRefused() throws Exception {
     Instant now = Instant.now();
     ca.issue("old", Role.NODE, List.of(), List.of(), now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)),
@@ -150,7 +180,8 @@ class MutualTlsTest {
         .build().start();
     try (var a = GrpcCoordinatorLink.tls("127.0.0.1", rogue.getPort(), KitMaterial.load(dir.resolve("a")), null)) {
       assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
-          .hasMessageContaining("the server's certificate has role node, not coordinator");
+          .hasMessageContaining("this node refused the server's certificate: the server's certificate has role node,"
+              + " not coordinator");
     } finally {
       rogue.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
