@@ -4,6 +4,8 @@
 #   scripts/run-bench.sh CoordinatorOverhead --nodes 100 --rounds 5 --warmup 1 --poll-ms 500
 #   COORDINATOR_HEAP=1400m scripts/run-bench.sh LargeModelRoundTrip 600
 #   scripts/run-bench.sh SecAggCost --clients 100 --params 1000000 --dropout 0.1
+#   scripts/run-bench.sh AggregateFiles --updates 300 --model cnn --repeats 3
+#   scripts/run-bench.sh UpdateEncodings --model cnn
 # COORDINATOR_HEAP sets the benchmark JVM's heap (default 2g).
 set -euo pipefail
 
@@ -12,7 +14,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings [ARGS...]" >&2
   exit 2
 fi
 name="$1"
@@ -22,6 +24,9 @@ jdk="$(find_jdk)" || {
   echo "run-bench: needs a JDK 21 or newer; install one or set SHOAL_JAVA_HOME" >&2
   exit 1
 }
+
+# the Debian packages a benchmark compares Shoal with (numpy, PyTorch), installed when missing
+"$root/scripts/bench-packages.sh" "$name"
 
 echo "building the bench module ..." >&2
 log="$(mktemp)"
@@ -40,6 +45,6 @@ if [[ "$(java_major "$jdk")" -ge 23 ]]; then
 fi
 
 echo "java: $("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.runtime\.version = //p')" >&2
-exec "$jdk/bin/java" "-Xmx${COORDINATOR_HEAP:-2g}" "${jvm_flags[@]}" \
+exec "$jdk/bin/java" "-Xmx${COORDINATOR_HEAP:-2g}" "${jvm_flags[@]}" -Dshoal.root="$root" \
   -cp "$root/bench/target/classes:$root/bench/target/lib/*" "dev.shoal.bench.$name" "$@" \
   2> >(grep --line-buffered -v 'AutoNonVariableTypeMode is deprecated' >&2)

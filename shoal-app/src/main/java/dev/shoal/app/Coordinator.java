@@ -96,6 +96,10 @@ final class Coordinator implements AutoCloseable {
     this.console = console;
     this.plaintext = !net.security().isTls();
     this.federation = Federation.of(specs.training(), specs.federation());
+    if (!specs.federation().privacy().encoding().linear()) {
+      throw new UserError("--encoding " + specs.federation().privacy().encoding().name()
+          + " is done by clients in process only so far (simulate with --transport inproc); over gRPC updates travel as float32");
+    }
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       state = StateDirectory.open(place.stateDir());

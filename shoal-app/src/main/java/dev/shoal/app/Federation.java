@@ -30,6 +30,7 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
   RoundEngine apply(RoundEngine engine, FederationSpec federation, long seed) {
     secure.ifPresent(engine::withSecureAggregation);
     federation.maxExamplesPerNode().ifPresent(engine::withExampleCap);
+    engine.withUpdateEncoding(federation.privacy().encoding());
     Provenance p = federation.provenance();
     // scores of single updates would reveal what secure aggregation hides and DP bounds
     if (secure.isEmpty() && federation.privacy().differentialPrivacy().isEmpty()) {

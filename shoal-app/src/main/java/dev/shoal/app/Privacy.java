@@ -1,15 +1,31 @@
 package dev.shoal.app;
 
+import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.privacy.Clipping;
 import dev.shoal.privacy.Conversion;
 import dev.shoal.privacy.DpConfig;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-/** A run's privacy stages as the user asked for them: secure aggregation and differential privacy. */
-record Privacy(Optional<SecureAggregation> secureAggregation, Optional<DifferentialPrivacy> differentialPrivacy) {
+/**
+ * A run's outbound stages as the user asked for them: secure aggregation, differential privacy,
+ * and the encoding updates travel in.
+ */
+record Privacy(Optional<SecureAggregation> secureAggregation, Optional<DifferentialPrivacy> differentialPrivacy,
+    UpdateEncoding encoding) {
 
   static final Privacy NONE = new Privacy(Optional.empty(), Optional.empty());
+
+  Privacy(Optional<SecureAggregation> secureAggregation, Optional<DifferentialPrivacy> differentialPrivacy) {
+    this(secureAggregation, differentialPrivacy, UpdateEncoding.FLOAT32);
+  }
+
+  Privacy {
+    if (secureAggregation.isPresent() && !encoding.linear()) {
+      throw new UserError("--encoding " + encoding.name() + " cannot go with --secagg: secure aggregation sums updates"
+          + " in a linear encoding only, and of float32, fp16, bf16, int8 and topk only float32 is linear");
+    }
+  }
 
   /** {@code --secagg-*}; null degree, threshold or clip mean the protocol's defaults. */
   record SecureAggregation(Integer degree, Integer threshold, int bits, Double clip, long maxExamples) {}
@@ -40,6 +56,13 @@ record Privacy(Optional<SecureAggregation> secureAggregation, Optional<Different
     }
   }
 
+  /** The record's text as before it had an encoding (stored runs' legacy configuration text), the encoding after. */
+  @Override
+  public String toString() {
+    return "Privacy[secureAggregation=" + secureAggregation + ", differentialPrivacy=" + differentialPrivacy
+        + (encoding.linear() ? "" : ", encoding=" + encoding.name()) + "]";
+  }
+
   /** One line for the console. */
   String describe() {
     StringBuilder s = new StringBuilder();
@@ -49,6 +72,9 @@ record Privacy(Optional<SecureAggregation> secureAggregation, Optional<Different
         .append(" differential privacy (noise multiplier ").append(d.noiseMultiplier())
         .append(d.adaptive() ? ", adaptive clip from " : ", clip ").append(d.clip())
         .append(", delta ").append(d.delta()).append(')'));
+    if (!encoding.linear()) {
+      s.append(s.isEmpty() ? "" : ", ").append("updates encoded as ").append(encoding.name());
+    }
     return s.isEmpty() ? "none" : s.toString();
   }
 }

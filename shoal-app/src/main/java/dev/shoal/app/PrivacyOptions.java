@@ -1,5 +1,6 @@
 package dev.shoal.app;
 
+import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.privacy.Conversion;
 import dev.shoal.privacy.DpConfig;
 import java.util.Optional;
@@ -69,6 +70,12 @@ final class PrivacyOptions {
       description = "RDP to (epsilon, delta) conversion: balle (Balle et al. 2020) or classic (Mironov 2017) (default: ${DEFAULT-VALUE}).")
   Conversion dpConversion;
 
+  @Option(names = "--encoding", defaultValue = "float32", paramLabel = "float32|fp16|bf16|int8|topk:F",
+      description = "How updates travel to the coordinator: float32 parameters, or the change to the global model as fp16, bf16,"
+          + " int8 (stochastic, per-tensor scale) or its top F share by magnitude with error feedback (e.g. topk:0.01);"
+          + " only float32 goes with --secagg (default: ${DEFAULT-VALUE}).")
+  String encoding;
+
   Privacy resolve() {
     if (secaggMaxExamples < 1) {
       throw new UserError("secagg-max-examples must be >= 1, got " + secaggMaxExamples);
@@ -82,6 +89,12 @@ final class PrivacyOptions {
         : Optional.of(new Privacy.DifferentialPrivacy(dpNoiseMultiplier, dpClip, dpAdaptiveClip, dpTargetQuantile,
             dpClipLearningRate, Optional.ofNullable(dpClipCountNoise), sampling(), dpDelta,
             Optional.ofNullable(dpTargetEpsilon), dpConversion));
-    return new Privacy(secure, dp);
+    UpdateEncoding e;
+    try {
+      e = UpdateEncoding.parse(encoding);
+    } catch (IllegalArgumentException x) {
+      throw new UserError("--encoding: " + x.getMessage());
+    }
+    return new Privacy(secure, dp, e);
   }
 }

@@ -94,6 +94,9 @@ record RunIdentity(String json, String configHash) {
       s.put("conversion", d.conversion().name().toLowerCase(java.util.Locale.ROOT));
       m.put("dp", s);
     });
+    if (!p.encoding().linear()) {
+      m.put("encoding", p.encoding().name());
+    }
     return Optional.of(m);
   }
 

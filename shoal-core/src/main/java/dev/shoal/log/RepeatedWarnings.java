@@ -22,7 +22,7 @@ public final class RepeatedWarnings {
   private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("repeated-warnings").daemon().factory());
 
-  private final Logger log;
+  private final Logger sink;
   private final Duration window;
   private final LongSupplier nanoTime;
   private final Map<String, Window> open = new HashMap<>();
@@ -36,7 +36,7 @@ public final class RepeatedWarnings {
     if (window.isNegative() || window.isZero()) {
       throw new IllegalArgumentException("the window must be positive, got " + window);
     }
-    this.log = log;
+    this.sink = log;
     this.window = window;
     this.nanoTime = nanoTime;
   }
@@ -73,9 +73,9 @@ public final class RepeatedWarnings {
       open.put(key, new Window(now, MessageFormatter.arrayFormat(format, args).getMessage()));
     }
     if (summary != null) {
-      log.warn(summary);
+      sink.warn(summary);
     }
-    log.warn(format, args);
+    sink.warn(format, args);
   }
 
   /** Writes any summary still held back now, closing every window (e.g. when a service stops). */
@@ -88,7 +88,7 @@ public final class RepeatedWarnings {
     closing.values().forEach(w -> {
       String s = summary(w);
       if (s != null) {
-        log.warn(s);
+        sink.warn(s);
       }
     });
   }
@@ -103,7 +103,7 @@ public final class RepeatedWarnings {
       s = summary(w);
     }
     if (s != null) {
-      log.warn(s);
+      sink.warn(s);
     }
   }
 

@@ -1,12 +1,16 @@
 package dev.shoal.round;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.encoding.ErrorFeedback;
+import dev.shoal.encoding.UpdateCodec;
+import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.secagg.SecAggParticipant;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Metadata;
+import dev.shoal.strategy.Seeds;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
@@ -16,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +39,8 @@ public final class InProcessClients implements ClientPort {
   private final AtomicLong up = new AtomicLong();
   private final Map<String, SecureAggregation> participants = new java.util.concurrent.ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  /** Each client's top-k residual, kept on the client's side across rounds. */
+  private final Map<String, ErrorFeedback> feedback = new java.util.concurrent.ConcurrentHashMap<>();
 
   public InProcessClients(Trainer trainer, Map<String, FederatedData> dataByClient, int parallelism) {
     if (dataByClient.isEmpty()) {
@@ -86,9 +93,17 @@ public final class InProcessClients implements ClientPort {
         Metadata.ROUND, Integer.toString(instruction.round()),
         Metadata.NUM_EXAMPLES, Long.toString(outcome.numExamples()),
         Metadata.BASE_MODEL, ContentId.of(sent).value()));
-    byte[] returned = Safetensors.encode(update);
+    UpdateEncoding encoding = instruction.outbound().encoding();
+    byte[] returned = encoding.linear()
+        ? Safetensors.encode(update)
+        : UpdateCodec.encode(received, update, update.metadata(), encoding,
+            feedback.computeIfAbsent(instruction.clientId(), id -> new ErrorFeedback()),
+            new SplittableRandom(Seeds.derive(instruction.config().seed(), instruction.round())));
     up.addAndGet(returned.length);
-    ParameterSet decoded = Safetensors.decode(returned, "update from " + instruction.clientId());
+    String source = "update from " + instruction.clientId();
+    ParameterSet decoded = encoding.linear()
+        ? Safetensors.decode(returned, source)
+        : UpdateCodec.decode(returned, instruction.global(), encoding, source);
     return new FitReply(instruction.clientId(), decoded, outcome.numExamples(), outcome.metrics());
   }
 

@@ -3,6 +3,7 @@ package dev.shoal.round;
 import dev.shoal.contribution.ContributionReport;
 import dev.shoal.contribution.Contributions;
 import dev.shoal.contribution.UtilityMeasure;
+import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitInstruction;
@@ -41,6 +42,7 @@ public final class RoundEngine {
   private final RunListener listener;
   private final RoundCommit commit;
   private Optional<SecureRound> secure = Optional.empty();
+  private UpdateEncoding encoding = UpdateEncoding.FLOAT32;
   private Optional<Contributions> contributions = Optional.empty();
   private UtilityMeasure utility = UtilityMeasure.ACCURACY;
   private java.util.OptionalLong exampleCap = java.util.OptionalLong.empty();
@@ -70,6 +72,7 @@ public final class RoundEngine {
       throw new IllegalArgumentException("secure aggregation needs a strategy that folds sums of updates; '"
           + strategy.name() + "' needs each update");
     }
+    requireLinear(encoding, true);
     this.secure = Optional.of(round);
     return this;
   }
@@ -81,6 +84,24 @@ public final class RoundEngine {
   public RoundEngine withExampleCap(long max) {
     this.exampleCap = java.util.OptionalLong.of(ExampleCap.check(max));
     return this;
+  }
+
+  /**
+   * Has every client send its update in {@code e}, the run's negotiated encoding (each
+   * instruction's {@link dev.shoal.strategy.Outbound#encoding()}); the client port decodes it.
+   * Refused with secure aggregation unless the encoding is linear.
+   */
+  public RoundEngine withUpdateEncoding(UpdateEncoding e) {
+    requireLinear(e, secure.isPresent());
+    this.encoding = e;
+    return this;
+  }
+
+  private static void requireLinear(UpdateEncoding e, boolean secure) {
+    if (secure && !e.linear()) {
+      throw new IllegalArgumentException("update encoding " + e.name() + " cannot go with secure aggregation: "
+          + "it is not linear (the sum of encoded updates would not decode to their sum); only float32 is");
+    }
   }
 
   /**
@@ -146,6 +167,7 @@ public final class RoundEngine {
     Traffic before = clients.traffic();
     SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), round));
     List<FitInstruction> instructions = strategy.configureFit(round, global, clients.available(), rng).stream()
+        .map(i -> i.withOutbound(i.outbound().withEncoding(encoding)))
         .map(i -> secure.map(s -> i.withOutbound(s.outbound(i.outbound()))).orElse(i))
         .toList();
     listener.on(new RunEvent.RoundStarted(

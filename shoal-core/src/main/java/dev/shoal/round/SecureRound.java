@@ -60,7 +60,7 @@ public final class SecureRound {
 
   /** The outbound pipeline of a client in a secure round: keep the update, weigh it, clip and noise as asked. */
   public Outbound outbound(Outbound requested) {
-    return new Outbound(true, settings.maxExamples(), requested.clipNorm(), requested.noiseStddev());
+    return new Outbound(true, settings.maxExamples(), requested.clipNorm(), requested.noiseStddev(), requested.encoding());
   }
 
   /**

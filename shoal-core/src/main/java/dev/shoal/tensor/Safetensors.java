@@ -147,7 +147,64 @@ public final class Safetensors {
   }
 
   /** A tensor's place in the data section, which starts after the header. */
-  record Entry(String name, int[] shape, long begin, long end) {}
+  record Entry(String name, String dtype, int[] shape, long begin, long end) {}
+
+  /** Bytes per element of the dtypes Shoal reads: F32 for models, the others in encoded updates. */
+  private static final Map<String, Integer> DTYPE_BYTES = Map.of("F32", 4, "F16", 2, "BF16", 2, "I8", 1, "I32", 4);
+
+  /**
+   * Decodes safetensors bytes whose tensors may have any of {@code dtypes} (F32, F16, BF16, I8,
+   * I32), keeping each tensor's data as raw little-endian bytes: for encoded updates.
+   *
+   * @throws SafetensorsException as {@link #decode}, or if a dtype is not among {@code dtypes}
+   */
+  public static RawTensors decodeRaw(byte[] bytes, String source, java.util.Set<String> dtypes)
+      throws SafetensorsException {
+    long headerLength = headerLength(bytes, bytes.length, source);
+    Header h = parseHeader(java.util.Arrays.copyOfRange(bytes, 8, 8 + (int) headerLength), bytes.length, source, dtypes);
+    List<RawTensor> tensors = new ArrayList<>(h.entries().size());
+    for (Entry e : h.entries()) {
+      int from = (int) (h.dataStart() + e.begin);
+      tensors.add(new RawTensor(e.name, e.dtype, e.shape, java.util.Arrays.copyOfRange(bytes, from, (int) (from + e.end - e.begin))));
+    }
+    return new RawTensors(tensors, h.metadata());
+  }
+
+  /** Encodes tensors of any of the dtypes {@link #decodeRaw} reads, in list order, with sorted metadata. */
+  public static byte[] encodeRaw(RawTensors raw) {
+    ObjectNode root = JSON.createObjectNode();
+    if (!raw.metadata().isEmpty()) {
+      ObjectNode meta = root.putObject(METADATA);
+      new TreeMap<>(raw.metadata()).forEach(meta::put);
+    }
+    long offset = 0;
+    for (RawTensor t : raw.tensors()) {
+      ObjectNode entry = root.putObject(t.name());
+      entry.put("dtype", t.dtype());
+      ArrayNode shape = entry.putArray("shape");
+      for (int d : t.shape()) {
+        shape.add(d);
+      }
+      entry.putArray("data_offsets").add(offset).add(offset + t.data().length);
+      offset += t.data().length;
+    }
+    byte[] json;
+    try {
+      json = JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise safetensors header", e);
+    }
+    int padded = (json.length + 7) / 8 * 8;
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(padded).put(json);
+    for (int i = json.length; i < padded; i++) {
+      out.put((byte) ' ');
+    }
+    for (RawTensor t : raw.tensors()) {
+      out.put(t.data());
+    }
+    return out.array();
+  }
 
   /** A parsed and validated header: metadata and tensors in header order. */
   record Header(Map<String, String> metadata, List<Entry> entries, long dataStart) {}
@@ -179,6 +236,11 @@ public final class Safetensors {
 
   /** Parses the JSON header and checks that its tensors tile the rest of the {@code total} bytes. */
   static Header parseHeader(byte[] json, long total, String source) throws SafetensorsException {
+    return parseHeader(json, total, source, java.util.Set.of("F32"));
+  }
+
+  private static Header parseHeader(byte[] json, long total, String source, java.util.Set<String> dtypes)
+      throws SafetensorsException {
     if (json.length == 0 || json[0] != '{') {
       throw new SafetensorsException(source, "header is not a JSON object (it must start with '{')");
     }
@@ -197,7 +259,7 @@ public final class Safetensors {
       if (field.getKey().equals(METADATA)) {
         readMetadata(field.getValue(), metadata, source);
       } else {
-        entries.add(entry(field.getKey(), field.getValue(), source));
+        entries.add(entry(field.getKey(), field.getValue(), source, dtypes));
       }
     }
     long dataStart = 8L + json.length;
@@ -219,7 +281,8 @@ public final class Safetensors {
     }
   }
 
-  private static Entry entry(String name, JsonNode node, String source) throws SafetensorsException {
+  private static Entry entry(String name, JsonNode node, String source, java.util.Set<String> dtypes)
+      throws SafetensorsException {
     String where = "tensor '" + name + "'";
     if (!node.isObject()) {
       throw new SafetensorsException(source, where + " must be an object with dtype, shape and data_offsets");
@@ -228,10 +291,12 @@ public final class Safetensors {
     if (dtype == null || !dtype.isTextual()) {
       throw new SafetensorsException(source, where + " has no dtype");
     }
-    if (!dtype.asText().equals("F32")) {
-      throw new SafetensorsException(
-          source, where + " has dtype " + dtype.asText() + "; Shoal reads F32 (float32) tensors only");
+    if (!dtypes.contains(dtype.asText()) || !DTYPE_BYTES.containsKey(dtype.asText())) {
+      throw new SafetensorsException(source, where + " has dtype " + dtype.asText() + (dtypes.equals(java.util.Set.of("F32"))
+          ? "; Shoal reads F32 (float32) tensors only"
+          : "; expected one of " + new java.util.TreeSet<>(dtypes)));
     }
+    int size = DTYPE_BYTES.get(dtype.asText());
     JsonNode shapeNode = node.get("shape");
     if (shapeNode == null || !shapeNode.isArray()) {
       throw new SafetensorsException(source, where + " has no shape array");
@@ -257,13 +322,13 @@ public final class Safetensors {
     } catch (ArithmeticException e) {
       throw new SafetensorsException(source, where + " has a shape too large to address");
     }
-    if (begin < 0 || end < begin || end - begin != 4 * count) {
+    if (begin < 0 || end < begin || end - begin != size * count) {
       throw new SafetensorsException(
           source,
-          "%s: data_offsets [%d, %d] span %d bytes but shape %s of F32 needs %d"
-              .formatted(where, begin, end, end - begin, java.util.Arrays.toString(shape), 4 * count));
+          "%s: data_offsets [%d, %d] span %d bytes but shape %s of %s needs %d"
+              .formatted(where, begin, end, end - begin, java.util.Arrays.toString(shape), dtype.asText(), size * count));
     }
-    return new Entry(name, shape, begin, end);
+    return new Entry(name, dtype.asText(), shape, begin, end);
   }
 
   /** The tensors must tile the data section exactly: no overlap, no hole, nothing past the end. */

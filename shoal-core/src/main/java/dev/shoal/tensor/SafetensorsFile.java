@@ -83,6 +83,15 @@ public final class SafetensorsFile implements TensorSource {
     }
   }
 
+  /** Where tensor {@code name}'s float32 data starts in the file, in bytes from its beginning. */
+  public long dataPosition(String name) {
+    Safetensors.Entry e = byName.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("no tensor '" + name + "' in " + file);
+    }
+    return header.dataStart() + e.begin();
+  }
+
   /** Every tensor, read in one pass. */
   public ParameterSet load() throws IOException {
     List<Tensor> tensors = new ArrayList<>(byName.size());

@@ -92,7 +92,7 @@ public final class RunStore implements AutoCloseable {
       Run run = Rows.runById(c, runId).orElseThrow(() -> new StoreException("no run with id " + runId));
       RunRules.requireSame(run, new RunSpec(spec.name(), run.configHash(), run.configText(), spec.seed(), spec.totalRounds()));
       RunRows.setConfig(c, runId, spec, now());
-      log.info("event=run_config_upgraded run={} id={} config={} earlier={}", run.name(), runId, spec.configHash(),
+      log.info("run config upgraded run={} id={} config={} earlier={}", run.name(), runId, spec.configHash(),
           run.configHash());
       return Rows.runById(c, runId).orElseThrow();
     });
