@@ -96,22 +96,30 @@ public final class Safetensors {
   }
 
   private static byte[] header(ParameterSet parameters) {
+    return header(parameters.metadata(), parameters.tensors().stream()
+        .map(t -> new Layout(t.name(), "F32", t.shape(), 4L * t.size())).toList());
+  }
+
+  /** Where one tensor goes in a file: its name, dtype, shape and size in bytes. */
+  private record Layout(String name, String dtype, int[] shape, long bytes) {}
+
+  /** The JSON header for tensors laid out back to back in list order, padded with spaces to 8 bytes. */
+  private static byte[] header(Map<String, String> metadata, List<Layout> tensors) {
     ObjectNode root = JSON.createObjectNode();
-    if (!parameters.metadata().isEmpty()) {
+    if (!metadata.isEmpty()) {
       ObjectNode meta = root.putObject(METADATA);
-      new TreeMap<>(parameters.metadata()).forEach(meta::put);
+      new TreeMap<>(metadata).forEach(meta::put);
     }
     long offset = 0;
-    for (Tensor t : parameters.tensors()) {
+    for (Layout t : tensors) {
       ObjectNode entry = root.putObject(t.name());
-      entry.put("dtype", "F32");
+      entry.put("dtype", t.dtype());
       ArrayNode shape = entry.putArray("shape");
       for (int d : t.shape()) {
         shape.add(d);
       }
-      long end = offset + 4L * t.size();
-      entry.putArray("data_offsets").add(offset).add(end);
-      offset = end;
+      entry.putArray("data_offsets").add(offset).add(offset + t.bytes());
+      offset += t.bytes();
     }
     byte[] json;
     try {
@@ -120,8 +128,7 @@ public final class Safetensors {
       throw new IllegalStateException("cannot serialise safetensors header", e);
     }
     int padded = (json.length + 7) / 8 * 8;
-    byte[] header = new byte[padded];
-    System.arraycopy(json, 0, header, 0, json.length);
+    byte[] header = java.util.Arrays.copyOf(json, padded);
     java.util.Arrays.fill(header, json.length, padded, (byte) ' ');
     return header;
   }
@@ -172,34 +179,11 @@ public final class Safetensors {
 
   /** Encodes tensors of any of the dtypes {@link #decodeRaw} reads, in list order, with sorted metadata. */
   public static byte[] encodeRaw(RawTensors raw) {
-    ObjectNode root = JSON.createObjectNode();
-    if (!raw.metadata().isEmpty()) {
-      ObjectNode meta = root.putObject(METADATA);
-      new TreeMap<>(raw.metadata()).forEach(meta::put);
-    }
-    long offset = 0;
-    for (RawTensor t : raw.tensors()) {
-      ObjectNode entry = root.putObject(t.name());
-      entry.put("dtype", t.dtype());
-      ArrayNode shape = entry.putArray("shape");
-      for (int d : t.shape()) {
-        shape.add(d);
-      }
-      entry.putArray("data_offsets").add(offset).add(offset + t.data().length);
-      offset += t.data().length;
-    }
-    byte[] json;
-    try {
-      json = JSON.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise safetensors header", e);
-    }
-    int padded = (json.length + 7) / 8 * 8;
-    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(padded).put(json);
-    for (int i = json.length; i < padded; i++) {
-      out.put((byte) ' ');
-    }
+    byte[] header = header(raw.metadata(), raw.tensors().stream()
+        .map(t -> new Layout(t.name(), t.dtype(), t.shape(), t.data().length)).toList());
+    long data = raw.tensors().stream().mapToLong(t -> t.data().length).sum();
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + header.length + data)).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(header.length).put(header);
     for (RawTensor t : raw.tensors()) {
       out.put(t.data());
     }
