@@ -1,6 +1,6 @@
 package dev.shoal.transport;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.transport.proto.Chunk;
 import io.grpc.Status;
@@ -47,7 +47,8 @@ final class ChunkSender {
       while (!done && out.isReady()) {
         byte[] buf = in.readNBytes(Wire.CHUNK_BYTES);
         if (buf.length > 0) {
-          Chunk c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buf)).build();
+          // buf is this chunk's own array, never written again: the message wraps it instead of copying it
+          Chunk c = Chunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buf)).build();
           out.onNext(c);
           clients.recordTraffic(c.getSerializedSize(), 0);
           offset += buf.length;
