@@ -54,16 +54,17 @@ public final class DjlTrainer implements Trainer {
   public static final String TRAIN_ACCURACY = "train_accuracy";
 
   private static final Logger log = LoggerFactory.getLogger(DjlTrainer.class);
-  private static final int EVALUATION_BATCH = 256;
 
   private final String model;
   private final ModelSpec spec;
+  private final TrainingLoop loop;
   private volatile ParameterLayout layout;
 
   /** A trainer for {@code spec}, called {@code model} in messages and logs. */
   public DjlTrainer(String model, ModelSpec spec) {
     this.model = Objects.requireNonNull(model, "model");
     this.spec = Objects.requireNonNull(spec, "spec");
+    this.loop = new TrainingLoop(model, spec.inputShape());
   }
 
   /** The model's name. */
@@ -94,176 +95,43 @@ public final class DjlTrainer implements Trainer {
   @Override
   public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
     Objects.requireNonNull(config, "config");
-    checkData(data, "train on");
+    loop.checkData(data, "train on");
     ParameterLayout l = layout();
     l.check(parameters);
     long started = System.nanoTime();
-    Task task = data.schema().task();
-    LossFunction lossFunction = config.loss().resolve(task);
-    lossFunction.requireSuits(task);
-    var trainingConfig =
-        new DefaultTrainingConfig(TaskLosses.of(lossFunction))
-            .optDevices(new Device[] {Device.cpu()})
-            .optOptimizer(Optimizers.of(config.optimizer(), config.learningRate()));
+    TrainingLoop.Setup setup = TrainingLoop.setup(config, data);
     try (Model m = newModel();
-        ai.djl.training.Trainer trainer = m.newTrainer(trainingConfig)) {
+        ai.djl.training.Trainer trainer = m.newTrainer(setup.config())) {
       trainer.initialize(spec.batchShape(1));
       BlockParameters.load(l, m.getBlock(), parameters);
-      int n = data.size();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      var random = new Random(config.seed());
-      var batch = new Minibatch(spec, data.inputSize(), Math.min(config.batchSize(), n));
-      var step = new Step(task, TaskLosses.takesClassIndices(lossFunction), config.clipNorm());
-      EpochStats last = null;
-      for (int epoch = 0; epoch < config.epochs(); epoch++) {
-        shuffle(order, random);
-        last = trainEpoch(trainer, data, order, batch, config.batchSize(), step);
-      }
+      EpochStats last = loop.epochs(trainer, data, config, setup);
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
-      checkFinite(trained, last, config);
+      loop.checkFinite(trained, last, config);
       log.debug(
           "fit model={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" train_loss={} train_accuracy={} millis={}",
-          model, n, config.epochs(), config.batchSize(), config.learningRate(), lossFunction.id(),
+          model, data.size(), config.epochs(), config.batchSize(), config.learningRate(), setup.loss().id(),
           config.optimizer().describe(), last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
-      Map<String, Double> metrics = new HashMap<>();
-      metrics.put(TRAIN_LOSS, last.loss());
-      if (task.hasClasses()) {
-        metrics.put(TRAIN_ACCURACY, last.accuracy());
-      }
-      return new FitOutcome(trained, n, metrics);
+      return new FitOutcome(trained, data.size(), last.metrics());
     }
   }
 
   @Override
   public Evaluation evaluate(ParameterSet parameters, Dataset data) {
-    checkData(data, "evaluate on");
+    loop.checkData(data, "evaluate on");
     ParameterLayout l = layout();
     l.check(parameters);
-    Task task = data.schema().task();
-    LossFunction lossFunction = LossFunction.AUTO.resolve(task);
-    boolean classIndices = TaskLosses.takesClassIndices(lossFunction);
     try (Model m = newModel()) {
       Block block = m.getBlock();
       block.initialize(m.getNDManager(), DataType.FLOAT32, spec.batchShape(1));
       BlockParameters.load(l, block, parameters);
       block.freezeParameters(true);
-      var store = new ParameterStore(m.getNDManager(), false);
-      Loss loss = TaskLosses.of(lossFunction);
-      int n = data.size();
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      int width = data.schema().outputs();
-      float[] outputs = new float[Math.multiplyExact(n, width)];
-      float[] targets = new float[n];
-      var batch = new Minibatch(spec, data.inputSize(), Math.min(EVALUATION_BATCH, n));
-      var stats = new EpochStats(task);
-      for (int from = 0; from < n; from += EVALUATION_BATCH) {
-        batch.fill(data, order, from, Math.min(EVALUATION_BATCH, n - from));
-        try (NDManager scope = m.getNDManager().newSubManager()) {
-          NDArray labels = batch.targets(scope, classIndices);
-          NDList logits = block.forward(store, new NDList(batch.inputs(scope)), false);
-          NDArray out = logits.singletonOrThrow();
-          checkOutputs(out, width, data);
-          stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), out, labels);
-          float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
-          System.arraycopy(values, 0, outputs, from * width, values.length);
-          batch.copyTargets(targets, from);
-        }
-      }
-      Map<String, Double> metrics = Metrics.of(task, outputs, targets, data.schema().classCount());
-      return new Evaluation(n, stats.loss(), task.hasClasses() ? stats.accuracy() : Double.NaN, metrics);
+      return loop.evaluate(block, m.getNDManager(), data);
     }
-  }
-
-  /** How one training step runs: which targets the loss takes, and the gradient clipping. */
-  private record Step(Task task, boolean classIndices, double clipNorm) {}
-
-  /** One pass over {@code order}; stops between batches when the calling thread is interrupted. */
-  private EpochStats trainEpoch(
-      ai.djl.training.Trainer trainer, Dataset data, int[] order, Minibatch batch, int batchSize, Step step) {
-    var stats = new EpochStats(step.task());
-    int width = data.schema().outputs();
-    for (int from = 0; from < order.length; from += batchSize) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("training of model '" + model + "' was cancelled");
-      }
-      batch.fill(data, order, from, Math.min(batchSize, order.length - from));
-      try (NDManager scope = trainer.getManager().newSubManager()) {
-        NDArray inputs = batch.inputs(scope);
-        NDArray labels = batch.targets(scope, step.classIndices());
-        NDList logits;
-        NDArray loss;
-        try (GradientCollector collector = GradientScope.open(trainer)) {
-          logits = trainer.forward(new NDList(inputs));
-          checkOutputs(logits.singletonOrThrow(), width, data);
-          loss = trainer.getLoss().evaluate(new NDList(labels), logits);
-          collector.backward(loss);
-        }
-        if (step.clipNorm() > 0) {
-          GradientClipping.clip(trainer, step.clipNorm());
-        }
-        trainer.step();
-        stats.add(batch.size(), loss, logits.singletonOrThrow(), labels);
-      }
-    }
-    return stats;
   }
 
   private Model newModel() {
     Model m = DjlEngine.get().newModel(model, Device.cpu());
     m.setBlock(spec.newBlock());
     return m;
-  }
-
-  private void checkData(Dataset data, String verb) {
-    Objects.requireNonNull(data, "data");
-    if (data.size() == 0) {
-      throw new IncompatibleDataException("cannot %s an empty dataset".formatted(verb));
-    }
-    if (data.inputSize() != spec.inputSize()) {
-      throw new IncompatibleDataException(
-          "model '%s' takes %d values per example (shape %s) but the data's examples have %d (shape %s)"
-              .formatted(model, spec.inputSize(), spec.inputShape(), data.inputSize(), data.schema().inputShape()));
-    }
-  }
-
-  /** The model must output what the task needs: one value per class, or one. */
-  private void checkOutputs(NDArray outputs, int width, Dataset data) {
-    long[] shape = outputs.getShape().getShape();
-    long per = shape.length < 2 ? 1 : outputs.getShape().size() / shape[0];
-    if (per != width) {
-      throw new IncompatibleDataException(
-          "model '%s' outputs %d values per example but the data's %s task needs %d%s"
-              .formatted(model, per, data.schema().task(), width,
-                  data.schema().task() == Task.CLASSIFICATION ? " (one per class)" : ""));
-    }
-  }
-
-  private void checkFinite(ParameterSet trained, EpochStats last, FitConfig config) {
-    boolean finite = Double.isFinite(last.loss());
-    for (Tensor t : trained.tensors()) {
-      for (float v : t.data()) {
-        finite &= Float.isFinite(v);
-      }
-    }
-    if (!finite) {
-      throw new TrainingDivergedException(
-          "training model '%s' diverged (train_loss=%s, non-finite parameters); lower the learning rate (was %s)"
-              .formatted(model, last.loss(), config.learningRate()));
-    }
-  }
-
-  private static void shuffle(int[] order, Random random) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
   }
 }

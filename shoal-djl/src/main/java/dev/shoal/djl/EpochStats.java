@@ -35,4 +35,14 @@ final class EpochStats {
   double accuracy() {
     return task == Task.REGRESSION ? Double.NaN : (double) correct / examples;
   }
+
+  /** The training metrics a fit reports: the mean loss, and the accuracy when the task has classes. */
+  java.util.Map<String, Double> metrics() {
+    var m = new java.util.HashMap<String, Double>();
+    m.put(DjlTrainer.TRAIN_LOSS, loss());
+    if (task.hasClasses()) {
+      m.put(DjlTrainer.TRAIN_ACCURACY, accuracy());
+    }
+    return m;
+  }
 }

@@ -15,15 +15,15 @@ import java.nio.LongBuffer;
  */
 final class Minibatch {
 
-  private final ModelSpec spec;
+  private final Shape inputShape;
   private final int inputSize;
   private final float[] features;
   private final long[] classes;
   private final float[] values;
   private int count;
 
-  Minibatch(ModelSpec spec, int inputSize, int capacity) {
-    this.spec = spec;
+  Minibatch(Shape inputShape, int inputSize, int capacity) {
+    this.inputShape = inputShape;
     this.inputSize = inputSize;
     this.features = new float[Math.multiplyExact(capacity, inputSize)];
     this.classes = new long[capacity];
@@ -48,7 +48,7 @@ final class Minibatch {
 
   /** The features as a {@code (n, inputShape...)} float array owned by {@code manager}. */
   NDArray inputs(NDManager manager) {
-    return manager.create(FloatBuffer.wrap(features, 0, count * inputSize), spec.batchShape(count), DataType.FLOAT32);
+    return manager.create(FloatBuffer.wrap(features, 0, count * inputSize), new Shape(count).addAll(inputShape), DataType.FLOAT32);
   }
 
   /** The targets as an {@code (n)} array owned by {@code manager}: int64 class indices, or float32 values. */

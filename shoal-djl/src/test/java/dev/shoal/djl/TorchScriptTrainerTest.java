@@ -1,0 +1,92 @@
+package dev.shoal.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.types.Shape;
+import dev.shoal.data.Dataset;
+import dev.shoal.data.FederatedData;
+import dev.shoal.data.MnistSample;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Tensor;
+import dev.shoal.train.Evaluation;
+import dev.shoal.train.FitConfig;
+import dev.shoal.train.FitOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TorchScriptTrainerTest {
+
+  static final Path CNN = Path.of("..", "examples", "models", "mnist-cnn.pt");
+
+  final FederatedData mnist = MnistSample.load();
+  final TorchScriptFile file = TorchScriptFile.read(CNN);
+  final TorchScriptTrainer trainer = new TorchScriptTrainer(file, new Shape(1, 28, 28));
+
+  @Test
+  void theStateIsTheModulesStateDictWithItsBuffers() {
+    assertThat(file.id()).matches("sha256:[0-9a-f]{64}");
+    assertThat(file.declaresBuffers()).isTrue();
+    assertThat(trainer.tensorNames()).containsExactly(
+        "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
+        "features.4.weight", "features.4.bias", "features.5.weight", "features.5.bias",
+        "classifier.2.weight", "classifier.2.bias", "classifier.4.weight", "classifier.4.bias",
+        "features.1.running_mean", "features.1.running_var", "features.1.num_batches_tracked",
+        "features.5.running_mean", "features.5.running_var", "features.5.num_batches_tracked");
+    ParameterSet initial = trainer.initialParameters(1);
+    assertThat(initial.tensor("features.0.weight").orElseThrow().shape()).containsExactly(8, 1, 3, 3);
+    assertThat(initial.tensor("features.1.running_var").orElseThrow().data()).containsOnly(1f);
+    assertThat(initial.tensor("features.1.num_batches_tracked").orElseThrow().shape()).isEmpty();
+  }
+
+  @Test
+  void trainingLearnsAndUpdatesTheRunningStatistics() {
+    ParameterSet initial = trainer.initialParameters(1);
+    Dataset train = mnist.train().subset(range(0, 1000));
+    Dataset test = mnist.test().subset(range(0, 500));
+    double before = trainer.evaluate(initial, test).accuracy();
+    FitOutcome out = trainer.fit(initial, train, new FitConfig(1, 32, 0.05, 7));
+    Evaluation after = trainer.evaluate(out.parameters(), test);
+    assertThat(after.accuracy()).isGreaterThan(before + 0.3);
+    assertThat(out.parameters().tensor("features.1.num_batches_tracked").orElseThrow().data())
+        .containsExactly((float) Math.ceil(1000 / 32.0));
+    assertThat(out.parameters().tensor("features.1.running_var").orElseThrow().data()).isNotEqualTo(
+        initial.tensor("features.1.running_var").orElseThrow().data());
+  }
+
+  @Test
+  void evaluationUsesTheGivenBuffersInInferenceMode() {
+    ParameterSet trained = trainer.fit(trainer.initialParameters(1), mnist.train().subset(range(0, 500)),
+        new FitConfig(1, 32, 0.05, 7)).parameters();
+    Dataset test = mnist.test().subset(range(0, 300));
+    Evaluation once = trainer.evaluate(trained, test);
+    assertThat(trainer.evaluate(trained, test).loss()).isEqualTo(once.loss());
+    float[] mean = trained.tensor("features.1.running_mean").orElseThrow().data().clone();
+    Arrays.fill(mean, 50f);
+    ParameterSet shifted = replace(trained, new Tensor("features.1.running_mean", new int[] {8}, mean));
+    assertThat(trainer.evaluate(shifted, test).loss()).isNotEqualTo(once.loss());
+  }
+
+  @Test
+  void aFileThatIsNotTorchScriptIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+    Path bogus = Files.writeString(dir.resolve("net.pt"), "not a model");
+    assertThatThrownBy(() -> TorchScriptFile.read(bogus))
+        .isInstanceOf(IncompatibleDataException.class)
+        .hasMessageContaining(bogus.toString()).hasMessageContaining("not a TorchScript file");
+    assertThatThrownBy(() -> TorchScriptFile.read(dir.resolve("missing.pt")))
+        .hasMessageContaining("does not exist");
+  }
+
+  static ParameterSet replace(ParameterSet p, Tensor t) {
+    return new ParameterSet(p.tensors().stream().map(x -> x.name().equals(t.name()) ? t : x).toList(), p.metadata());
+  }
+
+  static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    Arrays.setAll(r, i -> from + i);
+    return r;
+  }
+}
