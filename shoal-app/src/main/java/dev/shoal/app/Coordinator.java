@@ -108,7 +108,7 @@ final class Coordinator implements AutoCloseable {
           ? RunOutputs.inStateDirectory(place.stateDir(), state.runs(), place.runName()).dir() : place.outDir());
       ledger = specs.federation().provenance().ledger() ? RunLedger.open(outputs.dir(), place.runName()) : null;
       opened.add(ledger);
-      trainer = ModelZoo.standard().newTrainer(specs.training().model(), place.evaluation().schema());
+      trainer = ModelZoo.standard().trainer(specs.training().model(), place.evaluation().schema());
       stored = StoredRun.open(state, place.runName(), specs, trainer);
       RunReconciler.reconcile(state, stored.run().id(), place.runName(), ledger, outputs);
       current = new AtomicInteger(stored.first());

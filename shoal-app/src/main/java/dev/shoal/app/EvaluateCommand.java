@@ -30,7 +30,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = {"--model-path", "--model_path"}, required = true, paramLabel = "M.safetensors", description = "The model to evaluate.")
   Path modelPath;
 
-  @Option(names = "--model", description = "Architecture, when the model file's metadata does not name it.")
+  @Option(names = "--model", paramLabel = "NAME|FILE.pt", description = "Architecture, when the model file's metadata does not name it; for a TorchScript architecture, the TorchScript file (its content id must be the one the metadata names).")
   String model;
 
   @Option(names = {"--data", "--data-path", "--data_path"}, required = true, paramLabel = "PATH", description = "Data in any format Shoal reads; its test split is used (a single file's seeded --test-fraction, or --test-data).")
@@ -57,13 +57,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ParameterSet parameters = Safetensors.read(modelPath);
-    String architecture = model != null ? model : parameters.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
+    String given = model == null ? null : ModelZoo.resolve(model);
+    String architecture = given != null && !ModelZoo.isContentId(given) ? given : parameters.metadata(Metadata.MODEL).or(() -> java.util.Optional.ofNullable(given)).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
     Optional<Task> declared = DataOptions.task(task);
     DataSpec spec = UserError.check(() -> new DataSpec(data, Optional.ofNullable(testData), label, declared,
         Optional.ofNullable(schema), testFraction, seed));
     FederatedData loaded = DataLoader.load(spec).data();
-    Evaluation e = ModelZoo.standard().newTrainer(architecture, loaded.schema()).evaluate(parameters, loaded.test());
+    Evaluation e = ModelZoo.standard().trainer(architecture, loaded.schema()).evaluate(parameters, loaded.test());
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("model", architecture);
     line.put("task", loaded.schema().task().id());

@@ -54,6 +54,7 @@ final class FailureReport {
         || t instanceof UnknownModelException
         || t instanceof IncompatibleParametersException
         || t instanceof IncompatibleDataException
+        || t instanceof dev.shoal.djl.UnapprovedModelException
         || t instanceof SchemaMismatchException
         || t instanceof PkiException
         || t instanceof AnchorException;

@@ -38,6 +38,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--schema", paramLabel = "FILE", description = "The federation's declaration of the data, so that this site encodes as every other does (default: NAME.schema.json next to the data, or schema.json in its directory).")
   Path schema;
 
+  @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript architecture this node approves: it trains a run's TorchScript model only when the run names this file's content id (default: built-in and registered models only).")
+  Path model;
+
   @Option(names = "--name", description = "This node's name, unique in the federation (default with --kit: the name in its certificate).")
   String name;
 
@@ -69,6 +72,10 @@ final class NodeCommand implements Callable<Integer> {
     FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
         label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, 42)).data();
     ModelZoo zoo = ModelZoo.standard();
+    if (model != null) {
+      var approved = ModelZoo.approve(model);
+      System.out.printf("node %s: approves architecture %s (%s)%n", name, approved.id(), model);
+    }
     var timing = new NodeAgent.Timing(Duration.ofMillis(500), Duration.ofSeconds(heartbeatSeconds),
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
@@ -78,7 +85,7 @@ final class NodeCommand implements Callable<Integer> {
     try (var measured = metrics == null ? NodeMetrics.unserved(name) : served(metricsAt);
         var link = sec.dial(address.host(), address.port(), stateDir).announce(resources)) {
       var agent = new NodeAgent(name, measured.link(link), measured.trainers(
-          global -> zoo.newTrainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
+          global -> zoo.trainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
               "the coordinator's model names no architecture in its 'model' metadata")), data.schema())),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));

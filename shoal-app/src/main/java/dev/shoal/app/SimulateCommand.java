@@ -57,7 +57,9 @@ final class SimulateCommand implements Callable<Integer> {
         training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve());
     Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
         parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()))));
-    dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
+    if (!dev.shoal.djl.ModelZoo.isContentId(specs.training().model())) {
+      dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
+    }
     Path dir = RunDirectory.resolve(out, "simulate");
     try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {
       Simulation.run(specs, how, dir, System.out);

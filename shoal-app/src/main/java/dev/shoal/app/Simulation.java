@@ -60,7 +60,7 @@ final class Simulation {
       return LoopbackFederation.run(specs, transport, data, InProcessClients.named(parts), out, console);
     }
 
-    Trainer trainer = ModelZoo.standard().newTrainer(training.model(), data.schema());
+    Trainer trainer = ModelZoo.standard().trainer(training.model(), data.schema());
     ParameterSet initial = trainer.initialParameters(training.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
     var named = InProcessClients.named(parts);

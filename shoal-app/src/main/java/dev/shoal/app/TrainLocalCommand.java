@@ -44,7 +44,7 @@ final class TrainLocalCommand implements Callable<Integer> {
   @Option(names = {"--output-path", "--output_path"}, required = true, paramLabel = "OUTDIR", description = "Where to write update.safetensors.")
   Path outputPath;
 
-  @Option(names = "--model", description = "Architecture, when the model file's metadata does not name it.")
+  @Option(names = "--model", paramLabel = "NAME|FILE.pt", description = "Architecture, when the model file's metadata does not name it; for a TorchScript architecture, the TorchScript file (its content id must be the one the metadata names).")
   String model;
 
   @Option(names = "--epochs", defaultValue = "1", description = "Local epochs (default: ${DEFAULT-VALUE}).")
@@ -63,14 +63,15 @@ final class TrainLocalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] modelBytes = Files.readAllBytes(modelPath);
     ParameterSet global = Safetensors.decode(modelBytes, modelPath.toString());
-    String architecture = model != null ? model : global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
+    String given = model == null ? null : ModelZoo.resolve(model);
+    String architecture = given != null && !ModelZoo.isContentId(given) ? given : global.metadata(Metadata.MODEL).or(() -> java.util.Optional.ofNullable(given)).orElseThrow(() -> new UserError(
         modelPath + ": no 'model' in __metadata__; pass --model logreg|mlp|cnn"));
     FederatedData data = dev.shoal.data.DataLoader.load(new dev.shoal.data.DataSpec(dataPath, java.util.Optional.empty(),
         label, java.util.Optional.empty(), java.util.Optional.ofNullable(schema), dev.shoal.data.DataSpec.DEFAULT_TEST_FRACTION, seed)).data();
     OptimizationOptions.Settings learning = optimization.resolve();
     FitConfig fit = UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(),
         learning.clipNorm()));
-    FitOutcome outcome = ModelZoo.standard().newTrainer(architecture, data.schema()).fit(global, data.train(), fit);
+    FitOutcome outcome = ModelZoo.standard().trainer(architecture, data.schema()).fit(global, data.train(), fit);
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());
     meta.put(Metadata.MODEL, architecture);

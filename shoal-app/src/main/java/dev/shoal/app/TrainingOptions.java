@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 final class TrainingOptions {
 
-  @Option(names = "--model", defaultValue = "mlp", description = "logreg, mlp or cnn, or a registered model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "mlp", paramLabel = "NAME|FILE.pt", description = "logreg, mlp or cnn, a registered model, or a TorchScript file (torch.jit.save output), named in the run by its content id (default: ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--rounds", defaultValue = "10", description = "Number of rounds (default: ${DEFAULT-VALUE}).")
@@ -69,7 +69,7 @@ final class TrainingOptions {
   @picocli.CommandLine.Mixin OptimizationOptions optimization;
 
   TrainingSpec trainingSpec() {
-    return optimization.apply(new TrainingSpec(model, localEpochs, batchSize, lr, seed), dataOptions.resolve(seed));
+    return optimization.apply(new TrainingSpec(dev.shoal.djl.ModelZoo.resolve(model), localEpochs, batchSize, lr, seed), dataOptions.resolve(seed));
   }
 
   /**

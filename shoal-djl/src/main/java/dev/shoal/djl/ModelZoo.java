@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
 import dev.shoal.data.Schema;
+import dev.shoal.train.Trainer;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,9 @@ public final class ModelZoo {
   public static final String CNN = "cnn";
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /** The TorchScript files this process was given, by content id: the architectures it approved. */
+  private static final Map<String, TorchScriptFile> APPROVED = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Map<String, ModelSpec> specs = new TreeMap<>();
   private final Map<String, Function<Schema, ModelSpec>> adaptive = new TreeMap<>();
@@ -142,5 +146,56 @@ public final class ModelZoo {
   /** A trainer for the model registered under {@code name}, for data of {@code schema}. */
   public DjlTrainer newTrainer(String name, Schema schema) {
     return new DjlTrainer(name, get(name, schema));
+  }
+
+  /**
+   * Reads the TorchScript file at {@code path} and approves its architecture for this process:
+   * from then on a run naming its content id trains it.
+   *
+   * @return the file, with its content id
+   * @throws IncompatibleDataException if the file does not exist or is not TorchScript
+   */
+  public static TorchScriptFile approve(java.nio.file.Path path) {
+    TorchScriptFile file = TorchScriptFile.read(path);
+    APPROVED.putIfAbsent(file.id(), file);
+    return file;
+  }
+
+  /**
+   * The model a {@code --model} value names: a TorchScript file (a path ending in {@code .pt}) is
+   * {@linkplain #approve approved} and named by its content id; anything else is a zoo name,
+   * returned as it is.
+   */
+  public static String resolve(String model) {
+    return TorchScriptFile.looksLikeFile(model) ? approve(java.nio.file.Path.of(model)).id() : model;
+  }
+
+  /** Whether {@code model} names a TorchScript architecture by its content id. */
+  public static boolean isContentId(String model) {
+    return model.startsWith("sha256:");
+  }
+
+  /**
+   * A trainer for {@code model}, for data of {@code schema}: a zoo name, or the content id of an
+   * {@linkplain #approve approved} TorchScript file.
+   *
+   * @throws UnapprovedModelException naming both ids if the content id is not approved here
+   * @throws UnknownModelException if there is no such zoo model
+   */
+  public Trainer trainer(String model, Schema schema) {
+    if (!isContentId(model)) {
+      return newTrainer(model, schema);
+    }
+    TorchScriptFile file = APPROVED.get(model);
+    if (file == null) {
+      String held = APPROVED.isEmpty() ? "none (no --model file)"
+          : APPROVED.values().stream().map(f -> f.id() + " (" + f.path() + ")").sorted()
+              .collect(java.util.stream.Collectors.joining(", "));
+      throw new UnapprovedModelException(
+          "the run trains architecture %s, which this process has not approved; it approved %s; give it the same TorchScript file with --model PATH"
+              .formatted(model, held));
+    }
+    return new TorchScriptTrainer(file, new ai.djl.ndarray.types.Shape(
+        java.util.Arrays.stream(schema.shape()).asLongStream().toArray()));
   }
 }
