@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the operations tests drive as real programs, when missing:
 # prometheus (scrapes a live coordinator), chromium and chromedriver (the dashboard test), systemd (systemd-analyze
-# verify of the unit files). Run by the shoal-app build before its integration tests.
+# verify of the unit files), and python3-torch (TorchScriptFederationIT loads Shoal's result back into PyTorch).
+# Run by the shoal-app build before its integration tests.
 set -euo pipefail
 declare -A wanted=([prometheus]=prometheus [chromium]=chromium [chromedriver]=chromium-driver [systemd-analyze]=systemd)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")
 done
+/usr/bin/python3 -c "import torch" >/dev/null 2>&1 || missing+=(python3-torch)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

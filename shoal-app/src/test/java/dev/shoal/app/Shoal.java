@@ -50,7 +50,11 @@ final class Shoal {
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    var builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    // as the launcher does: glibc keeps libtorch's large buffers instead of returning them every step
+    builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "268435456");
+    builder.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "1073741824");
+    return builder.start();
   }
 }
