@@ -184,7 +184,7 @@ public final class TorchScriptTrainer implements Trainer {
       PtSymbolBlock block = JniUtils.loadModule((PtNDManager) model.getNDManager(), file.path(), true,
           new String[0], new String[0], true);
       model.setBlock(block);
-      return new Loaded(model, block);
+      return new Loaded(file, model, block);
     } catch (RuntimeException e) {
       model.close();
       throw new IncompatibleDataException("cannot load TorchScript model %s: %s".formatted(file.path(), e.getMessage()));
@@ -192,7 +192,7 @@ public final class TorchScriptTrainer implements Trainer {
   }
 
   /** A loaded module and the DJL model that owns its native memory. */
-  private record Loaded(Model model, PtSymbolBlock block) implements AutoCloseable {
+  private record Loaded(TorchScriptFile file, Model model, PtSymbolBlock block) implements AutoCloseable {
 
     PtNDManager manager() {
       return (PtNDManager) model.getNDManager();
@@ -211,6 +211,11 @@ public final class TorchScriptTrainer implements Trainer {
       var slots = new ArrayList<Slot>();
       for (var entry : block.getDirectParameters()) {
         slots.add(new Slot(entry.getKey(), ints(entry.getValue().getArray().getShape()), false));
+      }
+      if (!hasBufferMethods() && file.declaresBuffers()) {
+        throw new IncompatibleDataException(
+            "model %s has buffers (batch norm running statistics, for instance) but not the methods through which Shoal exchanges them; export it with scripts/shoal_torchscript.py (export(module, path))"
+                .formatted(file.path()));
       }
       if (hasBufferMethods()) {
         try (IValue names = IValueUtils.runMethod(block, BUFFER_NAMES)) {

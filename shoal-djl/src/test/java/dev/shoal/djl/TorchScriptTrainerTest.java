@@ -80,6 +80,18 @@ class TorchScriptTrainerTest {
         .hasMessageContaining("does not exist");
   }
 
+  @Test
+  void aRunNamingAnotherArchitectureIsRefusedNamingBothIds() {
+    TorchScriptFile approved = ModelZoo.approve(CNN);
+    String other = "sha256:" + "0".repeat(64);
+    assertThatThrownBy(() -> ModelZoo.standard().trainer(other, MnistSample.SCHEMA))
+        .isInstanceOf(UnapprovedModelException.class)
+        .hasMessageContaining(other).hasMessageContaining(approved.id());
+    assertThat(ModelZoo.standard().trainer(approved.id(), MnistSample.SCHEMA)).isInstanceOf(TorchScriptTrainer.class);
+    assertThat(ModelZoo.resolve(CNN.toString())).isEqualTo(approved.id());
+    assertThat(ModelZoo.resolve("mlp")).isEqualTo("mlp");
+  }
+
   static ParameterSet replace(ParameterSet p, Tensor t) {
     return new ParameterSet(p.tensors().stream().map(x -> x.name().equals(t.name()) ? t : x).toList(), p.metadata());
   }
