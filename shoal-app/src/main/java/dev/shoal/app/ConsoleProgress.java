@@ -39,10 +39,14 @@ final class ConsoleProgress implements RunListener {
 
   static String line(RoundMetrics m, int total) {
     String width = Integer.toString(String.valueOf(total).length());
+    boolean step = m.extra().containsKey("staleness_max");
     return String.format(Locale.ROOT,
-        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s",
-        m.round(), total, m.clients(), m.failures(), m.trainLoss(),
+        "%s %" + width + "d/%d  %s %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s%s",
+        step ? "step" : "round", m.round(), total, step ? "updates" : "clients", m.clients(), m.failures(), m.trainLoss(),
         m.testLoss(), taskMetrics(m), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
+        m.extra().containsKey("virtual_time")
+            ? String.format(Locale.ROOT, "  virtual %.1fs", m.extra().get("virtual_time")) : "",
+        step ? String.format(Locale.ROOT, "  staleness max %.0f", m.extra().get("staleness_max")) : "",
         m.extra().containsKey("epsilon")
             ? String.format(Locale.ROOT, "  epsilon %.3f (delta %s)", m.extra().get("epsilon"), m.extra().get("delta"))
             : "",
