@@ -37,6 +37,9 @@ final class Simulation {
   /** The run's name in its ledger. */
   static final String RUN = "simulation";
 
+  /** How long a round on a virtual clock waits, in wall time, for the clients in this process. */
+  private static final java.time.Duration UNBOUNDED_WAIT = java.time.Duration.ofDays(365);
+
   private Simulation() {}
 
   static ParameterSet run(Specs specs, Path out, PrintStream console) throws IOException {
@@ -70,7 +73,9 @@ final class Simulation {
     var named = InProcessClients.named(parts);
     Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
     ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
-    var config = new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), training.seed());
+    // on a virtual clock --round-timeout is virtual; the clients in this process are waited for as long as they train
+    var config = new RunConfig(fed.rounds(), fed.minClients(),
+        sim.clock().isPresent() ? UNBOUNDED_WAIT : fed.roundTimeout(), training.seed());
     Optional<FitTimes> times = sim.clock().map(c -> c.fitTimes(List.copyOf(named.keySet()), training.seed()));
     sim.clock().ifPresent(c -> console.printf("virtual clock: %s%n", c.describe()));
     Optional<CentralEvaluator> central = Optional.of(global -> trainer.evaluate(global, data.test()));
@@ -91,7 +96,7 @@ final class Simulation {
       } else {
         RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients, config, central, listener),
             fed, training.seed());
-        times.ifPresent(engine::withFitTimes);
+        times.ifPresent(t -> engine.withFitTimes(t, fed.roundTimeout()));
         result = engine.run(initial);
       }
     }

@@ -47,6 +47,7 @@ public final class RoundEngine {
   private UtilityMeasure utility = UtilityMeasure.ACCURACY;
   private java.util.OptionalLong exampleCap = java.util.OptionalLong.empty();
   private Optional<FitTimes> fitTimes = Optional.empty();
+  private java.time.Duration virtualDeadline;
   /** Virtual seconds since the run started, when the engine keeps a virtual clock. */
   private double virtualTime;
 
@@ -109,12 +110,17 @@ public final class RoundEngine {
 
   /**
    * Keeps a virtual clock (simulation): each reply takes its client's {@link FitTimes} seconds, a
-   * round lasts as long as its slowest reply or, when one would come after the round's timeout,
-   * until the timeout, without that reply. Each round's metrics carry {@code virtual_seconds}
-   * and the clock since the run started, {@code virtual_time}.
+   * round lasts as long as its slowest reply or, when one would come after {@code deadline}
+   * virtual seconds, until the deadline, without that reply. Each round's metrics carry {@code
+   * virtual_seconds} and the clock since the run started, {@code virtual_time}. The run's own
+   * round timeout still bounds the wall time a round waits for its clients.
    */
-  public RoundEngine withFitTimes(FitTimes times) {
+  public RoundEngine withFitTimes(FitTimes times, java.time.Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("the virtual round deadline must be positive, got " + deadline);
+    }
     this.fitTimes = Optional.of(times);
+    this.virtualDeadline = deadline;
     return this;
   }
 
@@ -254,7 +260,7 @@ public final class RoundEngine {
    */
   private Map<String, Double> virtualRound(int round, ParameterSet global, Map<String, FitInstruction> byClient,
       List<FitReply> accepted, FitTimes times) {
-    double deadline = config.roundTimeout().toMillis() / 1000.0;
+    double deadline = virtualDeadline.toMillis() / 1000.0;
     long bytes = FitTimes.transferBytes(global);
     double longest = 0;
     for (var it = accepted.iterator(); it.hasNext(); ) {

@@ -27,7 +27,7 @@ class VirtualClockTest {
     var clients = new InProcessClients(trainer, RoundEngineTest.clients(1, 100, 2, 100, 3, 100), 1);
     var times = new FitTimes(speeds, bandwidth.draw(List.of("c0", "c1", "c2"), 7), 0.01);
     var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 7), 1.0, 1, 0.0), clients,
-        new RunConfig(rounds, 1, timeout, 7), Optional.empty(), events::add).withFitTimes(times);
+        new RunConfig(rounds, 1, Duration.ofMinutes(10), 7), Optional.empty(), events::add).withFitTimes(times, timeout);
     engine.run(trainer.initialParameters(7));
     return events.stream().filter(e -> e instanceof RunEvent.RoundFinished)
         .map(e -> ((RunEvent.RoundFinished) e).metrics()).toList();
