@@ -61,6 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
     FederationSpec federation =
         training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve());
     var fedbuff = async.resolve(how, federation, clients);
+    if (fedbuff.isPresent() && parallelism > 1) {
+      throw new UserError("--mode async trains one client at a time, in the order of the virtual clock: drop --parallelism");
+    }
     Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
         parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()),
         clock.resolve(how, fedbuff.isPresent()), fedbuff)));

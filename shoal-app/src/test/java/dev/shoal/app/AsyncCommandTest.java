@@ -55,6 +55,9 @@ class AsyncCommandTest extends InProcessCommandTest {
     assertThat(err()).isEqualTo("error: --mode async is simulated with --transport inproc only so far\n");
     assertThat(simulate("i", "--mode", "async", "--dp-noise-multiplier", "1")).isEqualTo(1);
     assertThat(err()).startsWith("error: --mode async cannot go with --dp-*");
+    assertThat(simulate("j", "--mode", "async", "--parallelism", "2")).isEqualTo(1);
+    assertThat(err()).isEqualTo("error: --mode async trains one client at a time, in the order of the virtual clock:"
+        + " drop --parallelism\n");
     assertThat(dir.resolve("a")).doesNotExist();
   }
 
