@@ -23,7 +23,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML job file with option values.")
   Path config;
 
-  @Option(names = "--clients", defaultValue = "10", description = "Number of clients (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--clients", defaultValue = "10", description = "Number of clients; with --data synthetic:ALPHA,BETA up to millions, each made only when sampled (default: ${DEFAULT-VALUE}).")
   int clients;
 
   @Option(names = "--partition", defaultValue = "iid", description = "iid, dirichlet or shards (default: ${DEFAULT-VALUE}).")
@@ -55,8 +55,9 @@ final class SimulateCommand implements Callable<Integer> {
     Transport how = transport.resolve("inproc");
     FederationSpec federation =
         training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve());
-    Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
-        parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()))));
+    Specs specs = new Specs(training.simulatedTrainingSpec(), federation, Optional.of(new SimulationSpec(clients,
+        partition, alpha, parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()),
+        training.syntheticData())));
     dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
     Path dir = RunDirectory.resolve(out, "simulate");
     try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {
