@@ -23,7 +23,8 @@ import java.util.Optional;
  * for each federation size in turn, in one JVM; the same as {@code shoal simulate --data
  * synthetic:1,1 --clients N --fraction 100/N} without the reporters. After {@code --warmup}
  * rounds, reports the mean seconds per round (training, folding, and the coordinator's evaluation
- * on the held-out test splits of 100 clients), the training examples per round, the peak heap
+ * on the held-out test splits of 100 clients) in wall time and in the process's CPU time (which
+ * other work on a busy machine changes much less), the training examples per round, the peak heap
  * since the federation was set up, and the test accuracy after the last round.
  *
  * <pre>scripts/run-bench.sh VirtualClients [--model logreg|mlp] [--clients 1000,10000,100000,1000000]
@@ -71,9 +72,9 @@ public final class VirtualClients {
         federation, model, sample, epochs, lr, rounds, warmup, Runtime.version(),
         Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(),
         System.getProperty("ai.djl.pytorch.num_threads"));
-    System.out.println("| registered clients | s/round | training examples/round | ms per 1,000 examples | peak heap MiB | "
-        + "most heap after a GC MiB | test accuracy |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    System.out.println("| registered clients | s/round | CPU s/round | training examples/round | CPU ms per 1,000 examples "
+        + "| peak heap MiB | most heap after a GC MiB | test accuracy |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (int n : sizes) {
       System.gc();
       heap.reset();
@@ -83,12 +84,18 @@ public final class VirtualClients {
       double fraction = Math.min(1.0, (double) sample / n);
       var strategy = new FedAvg(new FitConfig(epochs, 10, lr, seed), fraction, Math.min(sample, n), 0);
       List<Double> seconds = new ArrayList<>();
+      List<Double> cpuSeconds = new ArrayList<>();
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long[] cpuAtStart = {0};
       List<Long> examples = new ArrayList<>();
       double[] accuracy = {Double.NaN};
       int total = warmup + rounds;
       int skip = warmup;
       RoundEngine engine = new RoundEngine(strategy, clients, new RunConfig(total, 1, Duration.ofHours(1), seed),
           Optional.of(global -> trainer.evaluate(global, heldOut)), event -> {
+            if (event instanceof RunEvent.RoundStarted s) {
+              cpuAtStart[0] = os.getProcessCpuTime();
+            }
             if (event instanceof RunEvent.RoundStarted s && s.round() > skip) {
               examples.add(s.sampled().stream().mapToLong(id -> {
                 int e = federation.examples(ids.indexOf(id));
@@ -96,14 +103,16 @@ public final class VirtualClients {
               }).sum());
             } else if (event instanceof RunEvent.RoundFinished f && f.metrics().round() > skip) {
               seconds.add(f.metrics().seconds());
+              cpuSeconds.add((os.getProcessCpuTime() - cpuAtStart[0]) / 1e9);
               accuracy[0] = f.metrics().testAccuracy();
             }
           });
       ParameterSet initial = trainer.initialParameters(seed);
       engine.run(initial);
       double s = seconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double c = cpuSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       double ex = examples.stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
-      System.out.printf("| %,d | %.2f | %,.0f | %.1f | %d | %d | %.4f |%n", n, s, ex, 1e6 * s / ex,
+      System.out.printf("| %,d | %.2f | %.2f | %,.0f | %.1f | %d | %d | %.4f |%n", n, s, c, ex, 1e6 * c / ex,
           heap.peakBytes() >> 20, heap.maxAfterGcBytes() >> 20, accuracy[0]);
     }
   }
