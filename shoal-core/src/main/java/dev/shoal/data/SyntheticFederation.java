@@ -31,6 +31,9 @@ public final class SyntheticFederation {
   /** The most examples a client has. */
   public static final int MAX_EXAMPLES = 100_000;
 
+  /** How many clients' test splits make the coordinator's held-out test set. */
+  public static final int HELD_OUT_CLIENTS = 100;
+
   /** 60 features, 10 classes. */
   public static final Schema SCHEMA = Schema.indexed(Task.CLASSIFICATION, new int[] {FEATURES}, CLASSES);
 
@@ -95,6 +98,49 @@ public final class SyntheticFederation {
 
   public double beta() {
     return beta;
+  }
+
+  /** The share of each client's examples held out for testing. */
+  public double testFraction() {
+    return testFraction;
+  }
+
+  /**
+   * The coordinator's held-out test set for a federation of {@code registered} clients: the test
+   * splits of {@value #HELD_OUT_CLIENTS} of them (all, if fewer), spread evenly over their indices,
+   * so it is the same in every round and whichever clients are sampled.
+   */
+  public Dataset heldOut(int registered) {
+    int[] clients = heldOutClients(registered);
+    int total = 0;
+    Dataset[] splits = new Dataset[clients.length];
+    for (int i = 0; i < clients.length; i++) {
+      splits[i] = client(clients[i]).test();
+      total += splits[i].size();
+    }
+    float[] features = new float[Math.multiplyExact(total, FEATURES)];
+    float[] labels = new float[total];
+    int at = 0;
+    for (Dataset s : splits) {
+      for (int i = 0; i < s.size(); i++, at++) {
+        s.copyFeatures(i, features, at * FEATURES);
+        labels[at] = s.target(i);
+      }
+    }
+    return new Dataset(SCHEMA, features, labels);
+  }
+
+  /** The indices of the clients whose test splits make {@link #heldOut}. */
+  public static int[] heldOutClients(int registered) {
+    if (registered < 1) {
+      throw new IllegalArgumentException("a federation needs at least one client, got " + registered);
+    }
+    int n = Math.min(registered, HELD_OUT_CLIENTS);
+    int[] clients = new int[n];
+    for (int i = 0; i < n; i++) {
+      clients[i] = (int) ((long) i * registered / n);
+    }
+    return clients;
   }
 
   /** How many examples client {@code index} has, both splits together, without making them. */
