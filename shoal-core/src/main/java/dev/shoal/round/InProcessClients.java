@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Clients living in this process, each with its own data. Models cross the boundary as
@@ -37,7 +38,7 @@ public final class InProcessClients implements ClientPort {
 
   private final Trainer trainer;
   private final List<String> ids;
-  private final java.util.function.Predicate<String> known;
+  private final Predicate<String> known;
   /** A client's data, or null for an unknown id; for virtual clients made anew on every call. */
   private final Function<String, FederatedData> data;
   private final Semaphore slots;
