@@ -36,6 +36,8 @@ import java.util.function.Predicate;
  */
 public final class InProcessClients implements ClientPort {
 
+  private static final String UNMASK = dev.shoal.secagg.SecAggStage.UNMASK.name().toLowerCase(java.util.Locale.ROOT);
+
   private final Trainer trainer;
   private final List<String> ids;
   private final Predicate<String> known;
@@ -79,8 +81,8 @@ public final class InProcessClients implements ClientPort {
    * The {@code count} clients of a synthetic federation, {@link ClientIds} {@code client-000}, …:
    * none exists until it is called. A client's data is made from its index when it is asked to
    * fit or evaluate and dropped when it answers, so memory does not grow with {@code count}; what
-   * a client keeps between rounds (a top-k residual, a secure-aggregation participant) is kept
-   * only for the clients that have been sampled.
+   * a client keeps between rounds (a top-k residual) is kept only for the clients that have been
+   * sampled; a secure-aggregation participant only until the round's last stage.
    */
   public static InProcessClients virtual(Trainer trainer, SyntheticFederation federation, int count, int parallelism) {
     if (count < 1) {
@@ -171,6 +173,11 @@ public final class InProcessClients implements ClientPort {
     down.addAndGet(request.length);
     byte[] reply = participant.answer(round, stage, request);
     up.addAndGet(reply.length);
+    if (stage.equals(UNMASK)) {
+      // the client's part of the round is over: with millions of virtual clients, keeping every
+      // participant (and the update it held) would grow with the clients ever sampled
+      participants.remove(clientId, participant);
+    }
     return reply;
   }
 
