@@ -1,6 +1,8 @@
 package dev.shoal.app;
 
 import dev.shoal.data.Dataset;
+import dev.shoal.async.AsyncEngine;
+import dev.shoal.async.FedBuff;
 import dev.shoal.data.FederatedData;
 import dev.shoal.data.SyntheticFederation;
 import dev.shoal.data.MnistDirectory;
@@ -9,6 +11,7 @@ import dev.shoal.data.Partitioner;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.report.MetricsJsonl;
 import dev.shoal.round.ClientPort;
+import dev.shoal.round.FitTimes;
 import dev.shoal.round.InProcessClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -16,6 +19,7 @@ import dev.shoal.round.RunListener;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,6 +38,9 @@ final class Simulation {
 
   /** The run's name in its ledger. */
   static final String RUN = "simulation";
+
+  /** How long a round on a virtual clock waits, in wall time, for the clients in this process. */
+  private static final java.time.Duration UNBOUNDED_WAIT = java.time.Duration.ofDays(365);
 
   private Simulation() {}
 
@@ -69,7 +76,7 @@ final class Simulation {
     var named = InProcessClients.named(parts);
     Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
     ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
-    return train(specs, federation, trainer, clients, attacks, data.test(), out, console);
+    return train(specs, federation, trainer, clients, attacks, data.test(), List.copyOf(named.keySet()), out, console);
   }
 
   /**
@@ -97,22 +104,42 @@ final class Simulation {
     }
     ClientPort clients = InProcessClients.virtual(trainer, synthetic, sim.clients(), sim.parallelism());
     return train(specs, federation, trainer, clients, Attacks.of(sim, training.seed(), List.of(), console), heldOut,
-        out, console);
+        clients.available(), out, console);
   }
 
   private static ParameterSet train(Specs specs, Federation federation, Trainer trainer, ClientPort clients,
-      Attacks attacks, Dataset test, Path out, PrintStream console) throws IOException {
+      Attacks attacks, Dataset test, List<String> ids, Path out, PrintStream console) throws IOException {
     TrainingSpec training = specs.training();
     FederationSpec fed = specs.federation();
+    SimulationSpec sim = specs.simulationSpec();
     ParameterSet initial = trainer.initialParameters(training.seed())
         .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
-    var config = new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), training.seed());
+    // on a virtual clock --round-timeout is virtual; the clients in this process are waited for as long as they train
+    var config = new RunConfig(fed.rounds(), fed.minClients(),
+        sim.clock().isPresent() ? UNBOUNDED_WAIT : fed.roundTimeout(), training.seed());
+    Optional<FitTimes> times = sim.clock().map(c -> c.fitTimes(ids, training.seed()));
+    sim.clock().ifPresent(c -> console.printf("virtual clock: %s%n", c.describe()));
+    Optional<CentralEvaluator> central = Optional.of(global -> trainer.evaluate(global, test));
     ParameterSet result;
     try (RunLedger ledger = fed.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
       RunListener listener = attacks.listener(RunListener.all(Ledgers.with(ledger, RUN, specs, out,
           new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl")))));
-      result = federation.apply(new RoundEngine(federation.strategy(), clients, config,
-          Optional.of(global -> trainer.evaluate(global, test)), listener), fed, training.seed()).run(initial);
+      if (sim.async().isPresent()) {
+        FedBuff f = sim.async().get();
+        console.printf(Locale.ROOT, "async: FedBuff, %d clients training at all times, a model step every %d updates, "
+            + "staleness weight (1+s)^-%s, server lr %s; --rounds counts model steps%n", f.concurrency(), f.buffer(),
+            f.stalenessExponent(), f.serverLr());
+        if (fed.provenance().contributions().isPresent()) {
+          console.println("contribution scores: not computed for asynchronous steps");
+        }
+        result = new AsyncEngine(f, clients, times.orElseThrow(), training.fit(), fed.rounds(), training.seed(), central,
+            listener).run(initial);
+      } else {
+        RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients, config, central, listener),
+            fed, training.seed());
+        times.ifPresent(t -> engine.withFitTimes(t, fed.roundTimeout()));
+        result = engine.run(initial);
+      }
     }
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);
