@@ -6,6 +6,8 @@
 #   scripts/run-bench.sh SecAggCost --clients 100 --params 1000000 --dropout 0.1
 #   scripts/run-bench.sh AggregateFiles --updates 300 --model cnn --repeats 3
 #   scripts/run-bench.sh UpdateEncodings --model cnn
+#   COORDINATOR_HEAP=4g scripts/run-bench.sh VirtualClients --model logreg --clients 1000,10000,100000,1000000
+#   scripts/run-bench.sh LocalTraining --model mlp --examples 2000 --repeats 5
 # COORDINATOR_HEAP sets the benchmark JVM's heap (default 2g).
 set -euo pipefail
 
@@ -14,7 +16,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings|VirtualClients|LocalTraining [ARGS...]" >&2
   exit 2
 fi
 name="$1"

@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.data.DataSpec;
+import dev.shoal.data.SyntheticFederation;
 import dev.shoal.data.Task;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 /** Where a run's data comes from, in any format Shoal reads: shared by commands. */
 final class DataOptions {
 
-  @Option(names = "--data", paramLabel = "PATH", description = "This run's data: a CSV file, a NumPy .npz (x, y), an image folder (CLASS/*.png|jpg), an MNIST IDX directory, or a directory of train.npz/test.npz (default: the bundled MNIST sample).")
+  @Option(names = "--data", paramLabel = "PATH", description = "This run's data: a CSV file, a NumPy .npz (x, y), an image folder (CLASS/*.png|jpg), an MNIST IDX directory, or a directory of train.npz/test.npz; in simulate also synthetic:ALPHA,BETA, the Synthetic(alpha, beta) clients of FedProx (default: the bundled MNIST sample).")
   Path data;
 
   @Option(names = "--label", defaultValue = "label", paramLabel = "COLUMN", description = "The CSV column holding the label (default: ${DEFAULT-VALUE}).")
@@ -27,8 +28,19 @@ final class DataOptions {
   @Option(names = "--schema", paramLabel = "FILE", description = "How to read --data so that every site encodes alike: a CSV declaration (label, task, classes, column vocabularies and scaling) or a schema.json (default: NAME.schema.json next to the data, if present; else inferred).")
   Path schema;
 
-  /** The data spec, or empty when {@code --data} is not given. */
+  /** What {@code --data} starts with to name synthetic clients instead of a path. */
+  static final String SYNTHETIC = "synthetic:";
+
+  /**
+   * The data spec, or empty when {@code --data} is not given.
+   *
+   * @throws UsageError if {@code --data} names synthetic clients, which only {@code simulate} has
+   */
   Optional<DataSpec> resolve(long seed) {
+    if (synthetic()) {
+      throw new UsageError("--data " + data + ": synthetic clients exist only in a simulation (shoal simulate); "
+          + "give a file or directory");
+    }
     if (data == null) {
       if (testData != null || schema != null || task != null) {
         throw new UsageError("--test-data, --schema and --task describe --data; give --data too");
@@ -41,6 +53,29 @@ final class DataOptions {
           testFraction, seed));
     } catch (IllegalArgumentException e) {
       throw new UserError("--test-fraction: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code --data} is {@code synthetic:ALPHA,BETA}. */
+  boolean synthetic() {
+    return data != null && data.toString().startsWith(SYNTHETIC);
+  }
+
+  /**
+   * The synthetic federation {@code --data synthetic:ALPHA,BETA} names, each client's examples
+   * split by {@code --test-fraction}; empty when {@code --data} names no synthetic clients.
+   */
+  Optional<SyntheticFederation> syntheticFederation(long seed) {
+    if (!synthetic()) {
+      return Optional.empty();
+    }
+    if (testData != null || schema != null || task != null) {
+      throw new UsageError("--test-data, --schema and --task describe data read from files, not --data " + data);
+    }
+    try {
+      return Optional.of(SyntheticFederation.parse(data.toString().substring(SYNTHETIC.length()), seed, testFraction));
+    } catch (IllegalArgumentException e) {
+      throw new UsageError("--data: " + e.getMessage(), e);
     }
   }
 

@@ -124,6 +124,8 @@ record RunIdentity(String json, String configHash) {
       m.put("alpha", s.alpha());
     }
     s.dataDir().ifPresent(d -> m.put("data", d.toString()));
+    s.synthetic().ifPresent(f -> m.put("synthetic", Map.of("alpha", f.alpha(), "beta", f.beta(),
+        "test_fraction", f.testFraction())));
     s.attack().ifPresent(a -> {
       Map<String, Object> attack = new TreeMap<>();
       attack.put("name", a.attack().label());

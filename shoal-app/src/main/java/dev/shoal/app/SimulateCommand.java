@@ -24,7 +24,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML job file with option values.")
   Path config;
 
-  @Option(names = "--clients", defaultValue = "10", description = "Number of clients (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--clients", defaultValue = "10", description = "Number of clients; with --data synthetic:ALPHA,BETA up to millions, each made only when sampled (default: ${DEFAULT-VALUE}).")
   int clients;
 
   @Option(names = "--partition", defaultValue = "iid", description = "iid, dirichlet or shards (default: ${DEFAULT-VALUE}).")
@@ -64,9 +64,9 @@ final class SimulateCommand implements Callable<Integer> {
     if (fedbuff.isPresent() && parallelism > 1) {
       throw new UserError("--mode async trains one client at a time, in the order of the virtual clock: drop --parallelism");
     }
-    Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
-        parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()),
-        clock.resolve(how, fedbuff.isPresent()), fedbuff)));
+    Specs specs = new Specs(training.simulatedTrainingSpec(), federation, Optional.of(new SimulationSpec(clients,
+        partition, alpha, parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()),
+        clock.resolve(how, fedbuff.isPresent()), fedbuff, training.syntheticData())));
     if (!dev.shoal.djl.ModelZoo.isContentId(specs.training().model())) {
       dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
     }

@@ -1,8 +1,10 @@
 package dev.shoal.app;
 
+import dev.shoal.data.Dataset;
 import dev.shoal.async.AsyncEngine;
 import dev.shoal.async.FedBuff;
 import dev.shoal.data.FederatedData;
+import dev.shoal.data.SyntheticFederation;
 import dev.shoal.data.MnistDirectory;
 import dev.shoal.data.MnistSample;
 import dev.shoal.data.Partitioner;
@@ -51,6 +53,9 @@ final class Simulation {
     FederationSpec fed = specs.federation();
     SimulationSpec sim = specs.simulationSpec();
     Federation federation = Federation.of(training, fed);
+    if (sim.synthetic().isPresent()) {
+      return synthetic(specs, sim.synthetic().get(), transport, federation, out, console);
+    }
     Files.createDirectories(out);
     FederatedData data = SiteData.load(training.data(), sim.dataDir(), console);
     Partitioner partitioner = UsageError.checkOption(() -> Partitioner.parse(sim.partition(), sim.alpha()));
@@ -68,17 +73,53 @@ final class Simulation {
     }
 
     Trainer trainer = ModelZoo.standard().trainer(training.model(), data.schema());
-    ParameterSet initial = trainer.initialParameters(training.seed())
-        .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
     var named = InProcessClients.named(parts);
     Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
     ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
+    return train(specs, federation, trainer, clients, attacks, data.test(), List.copyOf(named.keySet()), out, console);
+  }
+
+  /**
+   * A simulation of {@code --clients} Synthetic(α, β) clients, each made only when sampled
+   * ({@link InProcessClients#virtual}); the coordinator evaluates on the test splits of a fixed
+   * set of them ({@link SyntheticFederation#heldOut}).
+   */
+  private static ParameterSet synthetic(Specs specs, SyntheticFederation synthetic, Transport transport,
+      Federation federation, Path out, PrintStream console) throws IOException {
+    TrainingSpec training = specs.training();
+    SimulationSpec sim = specs.simulationSpec();
+    if (transport != Transport.INPROC) {
+      throw new UserError("--data synthetic:ALPHA,BETA: synthetic clients run in this process; "
+          + "--transport grpc needs clients with partitioned data");
+    }
+    Trainer trainer = ModelZoo.standard().trainer(training.model(), SyntheticFederation.SCHEMA);
+    Files.createDirectories(out);
+    Dataset heldOut = synthetic.heldOut(sim.clients());
+    console.printf(Locale.ROOT, "data: %s, %,d clients, each made when sampled; held-out test set: %,d examples of %d clients%n",
+        synthetic, sim.clients(), heldOut.size(), SyntheticFederation.heldOutClients(sim.clients()).length);
+    console.printf(Locale.ROOT, "model: %s, local training: %d epoch(s), batch %d, lr %s; output in %s%n",
+        training.model(), training.localEpochs(), training.batchSize(), training.lr(), out);
+    if (!specs.federation().privacy().equals(Privacy.NONE)) {
+      console.printf("privacy: %s%n", specs.federation().privacy().describe());
+    }
+    ClientPort clients = InProcessClients.virtual(trainer, synthetic, sim.clients(), sim.parallelism());
+    return train(specs, federation, trainer, clients, Attacks.of(sim, training.seed(), List.of(), console), heldOut,
+        clients.available(), out, console);
+  }
+
+  private static ParameterSet train(Specs specs, Federation federation, Trainer trainer, ClientPort clients,
+      Attacks attacks, Dataset test, List<String> ids, Path out, PrintStream console) throws IOException {
+    TrainingSpec training = specs.training();
+    FederationSpec fed = specs.federation();
+    SimulationSpec sim = specs.simulationSpec();
+    ParameterSet initial = trainer.initialParameters(training.seed())
+        .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
     // on a virtual clock --round-timeout is virtual; the clients in this process are waited for as long as they train
     var config = new RunConfig(fed.rounds(), fed.minClients(),
         sim.clock().isPresent() ? UNBOUNDED_WAIT : fed.roundTimeout(), training.seed());
-    Optional<FitTimes> times = sim.clock().map(c -> c.fitTimes(List.copyOf(named.keySet()), training.seed()));
+    Optional<FitTimes> times = sim.clock().map(c -> c.fitTimes(ids, training.seed()));
     sim.clock().ifPresent(c -> console.printf("virtual clock: %s%n", c.describe()));
-    Optional<CentralEvaluator> central = Optional.of(global -> trainer.evaluate(global, data.test()));
+    Optional<CentralEvaluator> central = Optional.of(global -> trainer.evaluate(global, test));
     ParameterSet result;
     try (RunLedger ledger = fed.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
       RunListener listener = attacks.listener(RunListener.all(Ledgers.with(ledger, RUN, specs, out,

@@ -1,5 +1,6 @@
 package dev.shoal.app;
 
+import dev.shoal.data.SyntheticFederation;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,14 +13,23 @@ import java.util.Optional;
  * @param attack the clients that attack and how, if any ({@code --attack})
  * @param clock the virtual clock, if any ({@code --client-speed}; always with {@code --mode async})
  * @param async FedBuff's settings when the run is asynchronous ({@code --mode async})
+ * @param synthetic the Synthetic(α, β) clients to simulate instead of splitting data
+ *     ({@code --data synthetic:ALPHA,BETA}), if any
  */
 record SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
-    Optional<AttackSpec> attack, Optional<ClockSpec> clock, Optional<dev.shoal.async.FedBuff> async) {
+    Optional<AttackSpec> attack, Optional<ClockSpec> clock, Optional<dev.shoal.async.FedBuff> async,
+    Optional<SyntheticFederation> synthetic) {
 
   /** A synchronous simulation without a virtual clock. */
   SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
       Optional<AttackSpec> attack) {
     this(clients, partition, alpha, parallelism, dataDir, attack, Optional.empty(), Optional.empty());
+  }
+
+  /** A simulation that splits data over its clients. */
+  SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
+      Optional<AttackSpec> attack, Optional<ClockSpec> clock, Optional<dev.shoal.async.FedBuff> async) {
+    this(clients, partition, alpha, parallelism, dataDir, attack, clock, async, Optional.empty());
   }
 
   /** A simulation without attackers. */
@@ -36,6 +46,16 @@ record SimulationSpec(int clients, String partition, double alpha, int paralleli
     }
     if (async.isPresent() && clock.isEmpty()) {
       throw new IllegalArgumentException("an asynchronous simulation runs on a virtual clock");
+    }
+    if (synthetic.isPresent() && attack.isPresent()) {
+      throw new UserError("--attack needs clients with partitioned data; it cannot go with --data synthetic:ALPHA,BETA");
+    }
+    if (synthetic.isPresent() && (clock.isPresent() || async.isPresent())) {
+      throw new UserError("--client-speed, --client-bandwidth and --mode async need clients with partitioned data; "
+          + "they cannot go with --data synthetic:ALPHA,BETA yet");
+    }
+    if (synthetic.isPresent() && dataDir.isPresent()) {
+      throw new UserError("--data-dir and --data synthetic:ALPHA,BETA both name the clients' data; give one");
     }
   }
 }

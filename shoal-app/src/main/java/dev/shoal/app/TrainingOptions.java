@@ -73,6 +73,21 @@ final class TrainingOptions {
   }
 
   /**
+   * A simulation's training spec and its synthetic clients, when {@code --data} names them (then
+   * the training spec has no data spec).
+   */
+  TrainingSpec simulatedTrainingSpec() {
+    return dataOptions.synthetic()
+        ? optimization.apply(new TrainingSpec(dev.shoal.djl.ModelZoo.resolve(model), localEpochs, batchSize, lr, seed), Optional.empty())
+        : trainingSpec();
+  }
+
+  /** The synthetic clients {@code --data synthetic:ALPHA,BETA} names, if it does. */
+  Optional<dev.shoal.data.SyntheticFederation> syntheticData() {
+    return dataOptions.syntheticFederation(seed);
+  }
+
+  /**
    * The federation spec of these options.
    *
    * @param nodes the federation's size when known; min-clients defaults from it

@@ -11,7 +11,6 @@ import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -99,17 +98,7 @@ public final class DifferentiallyPrivate implements Strategy {
   @Override
   public List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng) {
     List<String> chosen = switch (dp.sampling()) {
-      case POISSON -> {
-        List<String> sorted = new ArrayList<>(available);
-        sorted.sort(null);
-        List<String> out = new ArrayList<>();
-        for (String id : sorted) {
-          if (rng.nextDouble() < dp.samplingRate()) {
-            out.add(id);
-          }
-        }
-        yield out;
-      }
+      case POISSON -> Sampling.poisson(available, dp.samplingRate(), rng);
       case FIXED -> Sampling.sampleExactly(available, (int) dp.expectedClients(available.size()), rng);
     };
     plannedRound = round;

@@ -1,11 +1,13 @@
 package dev.shoal.round;
 
 import dev.shoal.data.FederatedData;
+import dev.shoal.data.SyntheticFederation;
 import dev.shoal.encoding.ErrorFeedback;
 import dev.shoal.encoding.UpdateCodec;
 import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.secagg.SecAggParticipant;
+import dev.shoal.strategy.ClientIds;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
@@ -23,6 +25,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Clients living in this process, each with its own data. Models cross the boundary as
@@ -32,8 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InProcessClients implements ClientPort {
 
+  private static final String UNMASK = dev.shoal.secagg.SecAggStage.UNMASK.name().toLowerCase(java.util.Locale.ROOT);
+
   private final Trainer trainer;
-  private final Map<String, FederatedData> data;
+  private final List<String> ids;
+  private final Predicate<String> known;
+  /** A client's data, or null for an unknown id; for virtual clients made anew on every call. */
+  private final Function<String, FederatedData> data;
   private final Semaphore slots;
   private final AtomicLong down = new AtomicLong();
   private final AtomicLong up = new AtomicLong();
@@ -49,28 +58,61 @@ public final class InProcessClients implements ClientPort {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
     }
+    Map<String, FederatedData> copy = new LinkedHashMap<>(dataByClient);
     this.trainer = trainer;
-    this.data = new LinkedHashMap<>(dataByClient);
+    this.ids = List.copyOf(copy.keySet());
+    this.known = copy::containsKey;
+    this.data = copy::get;
     this.slots = new Semaphore(parallelism, true);
   }
 
-  /** Names clients {@code client-000}, {@code client-001}, … in partition order. */
+  private InProcessClients(Trainer trainer, ClientIds ids, Function<String, FederatedData> data, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    this.trainer = trainer;
+    this.ids = ids;
+    this.known = ids::contains;
+    this.data = data;
+    this.slots = new Semaphore(parallelism, true);
+  }
+
+  /**
+   * The {@code count} clients of a synthetic federation, {@link ClientIds} {@code client-000}, …:
+   * none exists until it is called. A client's data is made from its index when it is asked to
+   * fit or evaluate and dropped when it answers, so memory does not grow with {@code count}; what
+   * a client keeps between rounds (a top-k residual) is kept only for the clients that have been
+   * sampled; a secure-aggregation participant only until the round's last stage.
+   */
+  public static InProcessClients virtual(Trainer trainer, SyntheticFederation federation, int count, int parallelism) {
+    if (count < 1) {
+      throw new IllegalArgumentException("at least one client is needed");
+    }
+    ClientIds ids = ClientIds.of(count);
+    return new InProcessClients(trainer, ids, id -> {
+      int index = ids.indexOf(id);
+      return index < 0 ? null : federation.client(index);
+    }, parallelism);
+  }
+
+  /** Names clients {@code client-000}, {@code client-001}, … ({@link ClientIds}) in partition order. */
   public static Map<String, FederatedData> named(List<FederatedData> partitions) {
+    ClientIds ids = ClientIds.of(partitions.size());
     Map<String, FederatedData> byName = new LinkedHashMap<>();
     for (int i = 0; i < partitions.size(); i++) {
-      byName.put("client-%03d".formatted(i), partitions.get(i));
+      byName.put(ids.get(i), partitions.get(i));
     }
     return byName;
   }
 
   @Override
   public List<String> available() {
-    return List.copyOf(data.keySet());
+    return ids;
   }
 
   @Override
   public FitReply fit(FitInstruction instruction) throws Exception {
-    FederatedData local = local(instruction.clientId());
+    requireKnown(instruction.clientId());
     byte[] sent = Safetensors.encode(instruction.global());
     down.addAndGet(sent.length);
     ParameterSet received = Safetensors.decode(sent, "model for " + instruction.clientId());
@@ -78,7 +120,8 @@ public final class InProcessClients implements ClientPort {
     slots.acquire();
     try {
       instruction.config().settings().requireUnderstood(trainer.understoodSettings());
-      outcome = trainer.fit(received, local.train(), instruction.config());
+      // a virtual client's data exists only while it trains
+      outcome = trainer.fit(received, local(instruction.clientId()).train(), instruction.config());
     } finally {
       slots.release();
     }
@@ -109,13 +152,13 @@ public final class InProcessClients implements ClientPort {
 
   @Override
   public EvaluateReply evaluate(String clientId, int round, ParameterSet global) throws Exception {
-    FederatedData local = local(clientId);
+    requireKnown(clientId);
     byte[] sent = Safetensors.encode(global);
     down.addAndGet(sent.length);
     ParameterSet received = Safetensors.decode(sent, "model for " + clientId);
     slots.acquire();
     try {
-      return new EvaluateReply(clientId, trainer.evaluate(received, local.test()));
+      return new EvaluateReply(clientId, trainer.evaluate(received, local(clientId).test()));
     } finally {
       slots.release();
     }
@@ -130,11 +173,22 @@ public final class InProcessClients implements ClientPort {
     down.addAndGet(request.length);
     byte[] reply = participant.answer(round, stage, request);
     up.addAndGet(reply.length);
+    if (stage.equals(UNMASK)) {
+      // the client's part of the round is over: with millions of virtual clients, keeping every
+      // participant (and the update it held) would grow with the clients ever sampled
+      participants.remove(clientId, participant);
+    }
     return reply;
   }
 
+  private void requireKnown(String clientId) {
+    if (!known.test(clientId)) {
+      throw new IllegalArgumentException("unknown client '" + clientId + "'");
+    }
+  }
+
   private FederatedData local(String clientId) {
-    FederatedData d = data.get(clientId);
+    FederatedData d = data.apply(clientId);
     if (d == null) {
       throw new IllegalArgumentException("unknown client '" + clientId + "'");
     }
