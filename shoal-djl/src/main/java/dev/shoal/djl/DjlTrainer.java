@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.shoal.data.Dataset;
 import dev.shoal.data.Task;
+import dev.shoal.strategy.FedProx;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Training is mini-batch descent with the configured optimiser (plain SGD by default) on the
  * configured loss (by default the task's usual one: softmax cross-entropy for classification,
  * binary cross-entropy with logits for binary, mean squared error for regression), optionally
- * clipping each step's gradients by their global norm. Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
+ * clipping each step's gradients by their global norm. A round's {@code proximal-mu} (FedProx) adds
+ * μ·(w − w_global) to every step's gradients, a gradient shift (SCAFFOLD's c − cᵢ) adds the shift;
+ * both before clipping. Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
  * FitConfig#seed()}, so a fit is repeatable. {@link #initialParameters} uses PyTorch's default
  * initialisation for linear and convolution layers ({@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} for
  * weights and biases), computed in Java from the seed.
@@ -92,7 +96,17 @@ public final class DjlTrainer implements Trainer {
   }
 
   @Override
+  public Set<String> understoodSettings() {
+    return Set.of(FedProx.PROXIMAL_MU);
+  }
+
+  @Override
   public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
+    return fit(parameters, data, config, null);
+  }
+
+  @Override
+  public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config, ParameterSet gradientShift) {
     Objects.requireNonNull(config, "config");
     checkData(data, "train on");
     ParameterLayout l = layout();
@@ -109,6 +123,11 @@ public final class DjlTrainer implements Trainer {
         ai.djl.training.Trainer trainer = m.newTrainer(trainingConfig)) {
       trainer.initialize(spec.batchShape(1));
       BlockParameters.load(l, m.getBlock(), parameters);
+      double mu = config.settings().number(FedProx.PROXIMAL_MU).orElse(0);
+      if (!(mu >= 0)) {
+        throw new IllegalArgumentException("setting proximal-mu must be >= 0, got " + mu);
+      }
+      GradientCorrection correction = GradientCorrection.of(l, trainer.getManager(), mu, parameters, gradientShift);
       int n = data.size();
       int[] order = new int[n];
       for (int i = 0; i < n; i++) {
@@ -116,7 +135,7 @@ public final class DjlTrainer implements Trainer {
       }
       var random = new Random(config.seed());
       var batch = new Minibatch(spec, data.inputSize(), Math.min(config.batchSize(), n));
-      var step = new Step(task, TaskLosses.takesClassIndices(lossFunction), config.clipNorm());
+      var step = new Step(task, TaskLosses.takesClassIndices(lossFunction), config.clipNorm(), correction);
       EpochStats last = null;
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
         shuffle(order, random);
@@ -180,8 +199,11 @@ public final class DjlTrainer implements Trainer {
     }
   }
 
-  /** How one training step runs: which targets the loss takes, and the gradient clipping. */
-  private record Step(Task task, boolean classIndices, double clipNorm) {}
+  /**
+   * How one training step runs: which targets the loss takes, the correction of its gradients
+   * (FedProx, SCAFFOLD; null for none) and their clipping, in that order.
+   */
+  private record Step(Task task, boolean classIndices, double clipNorm, GradientCorrection correction) {}
 
   /** One pass over {@code order}; stops between batches when the calling thread is interrupted. */
   private EpochStats trainEpoch(
@@ -203,6 +225,9 @@ public final class DjlTrainer implements Trainer {
           checkOutputs(logits.singletonOrThrow(), width, data);
           loss = trainer.getLoss().evaluate(new NDList(labels), logits);
           collector.backward(loss);
+        }
+        if (step.correction() != null) {
+          step.correction().apply(trainer.getModel().getBlock().getParameters().values());
         }
         if (step.clipNorm() > 0) {
           GradientClipping.clip(trainer, step.clipNorm());
