@@ -10,13 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Strategies that send nodes more than the model train the same model in process and over gRPC. */
+/** Strategies that send nodes more than the model (FedProx's μ, SCAFFOLD's control variates) train the same model in process and over gRPC. */
 class StrategyTransportIT {
 
   @TempDir static Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"fedprox"})
+  @ValueSource(strings = {"fedprox", "scaffold"})
   void theSameSeedGivesTheSameModelInProcessAndOverGrpc(String strategy) throws Exception {
     String[] job = {"simulate", "--model", "logreg", "--clients", "3", "--rounds", "3", "--seed", "11",
         "--partition", "dirichlet", "--alpha", "0.5", "--strategy", strategy, "--contribution", "off"};
@@ -35,6 +35,12 @@ class StrategyTransportIT {
     }
     assertThat(max).as("largest difference between the two models").isLessThanOrEqualTo(1e-6);
     assertThat(inproc.out()).contains("round 3/3");
+    if (strategy.equals("scaffold")) {
+      // each node keeps its control variate in its state directory
+      for (int i = 0; i < 3; i++) {
+        assertThat(dir.resolve(strategy + "-grpc/nodes/client-00" + i + "/scaffold-control.safetensors")).exists();
+      }
+    }
   }
 
   private static Shoal.Result run(String... args) throws Exception {

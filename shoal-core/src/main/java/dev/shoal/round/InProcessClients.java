@@ -10,6 +10,7 @@ import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Metadata;
+import dev.shoal.strategy.ScaffoldClient;
 import dev.shoal.strategy.Seeds;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
@@ -41,6 +42,8 @@ public final class InProcessClients implements ClientPort {
   private final SecureRandom random = new SecureRandom();
   /** Each client's top-k residual, kept on the client's side across rounds. */
   private final Map<String, ErrorFeedback> feedback = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each client's SCAFFOLD control variate, kept on the client's side across rounds. */
+  private final Map<String, ScaffoldClient.ControlStore> controls = new java.util.concurrent.ConcurrentHashMap<>();
 
   public InProcessClients(Trainer trainer, Map<String, FederatedData> dataByClient, int parallelism) {
     if (dataByClient.isEmpty()) {
@@ -78,7 +81,8 @@ public final class InProcessClients implements ClientPort {
     slots.acquire();
     try {
       instruction.config().settings().requireUnderstood(trainer.understoodSettings());
-      outcome = trainer.fit(received, local.train(), instruction.config());
+      outcome = ScaffoldClient.fit(trainer, received, local.train(), instruction.config(),
+          controls.computeIfAbsent(instruction.clientId(), id -> ScaffoldClient.inMemory()));
     } finally {
       slots.release();
     }

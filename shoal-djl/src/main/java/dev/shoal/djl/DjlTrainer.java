@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.shoal.data.Dataset;
 import dev.shoal.data.Task;
 import dev.shoal.strategy.FedProx;
+import dev.shoal.strategy.Scaffold;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
@@ -97,7 +98,7 @@ public final class DjlTrainer implements Trainer {
 
   @Override
   public Set<String> understoodSettings() {
-    return Set.of(FedProx.PROXIMAL_MU);
+    return Set.of(FedProx.PROXIMAL_MU, Scaffold.SETTING);
   }
 
   @Override
