@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.shoal.data.Dataset;
 import dev.shoal.data.Task;
 import dev.shoal.strategy.FedProx;
+import dev.shoal.strategy.QFedAvg;
 import dev.shoal.strategy.Scaffold;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
@@ -98,7 +99,7 @@ public final class DjlTrainer implements Trainer {
 
   @Override
   public Set<String> understoodSettings() {
-    return Set.of(FedProx.PROXIMAL_MU, Scaffold.SETTING);
+    return Set.of(FedProx.PROXIMAL_MU, Scaffold.SETTING, QFedAvg.SETTING);
   }
 
   @Override
@@ -113,6 +114,8 @@ public final class DjlTrainer implements Trainer {
     ParameterLayout l = layout();
     l.check(parameters);
     long started = System.nanoTime();
+    // q-FedAvg weighs the client by its loss at the model it received
+    Double startLoss = config.settings().get(QFedAvg.SETTING).isPresent() ? evaluate(parameters, data).loss() : null;
     Task task = data.schema().task();
     LossFunction lossFunction = config.loss().resolve(task);
     lossFunction.requireSuits(task);
@@ -152,6 +155,9 @@ public final class DjlTrainer implements Trainer {
       metrics.put(TRAIN_LOSS, last.loss());
       if (task.hasClasses()) {
         metrics.put(TRAIN_ACCURACY, last.accuracy());
+      }
+      if (startLoss != null) {
+        metrics.put(QFedAvg.METRIC, startLoss);
       }
       return new FitOutcome(trained, n, metrics);
     }

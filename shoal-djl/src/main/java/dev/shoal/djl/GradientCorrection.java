@@ -66,7 +66,9 @@ final class GradientCorrection {
   /** g ← g + pull·(w − anchor) + shift in place; a null anchor or shift is left out. */
   static void correct(NDArray gradient, NDArray weight, NDArray anchor, float pull, NDArray shift) {
     if (anchor != null && pull != 0) {
-      try (NDArray pulled = weight.sub(anchor)) {
+      // w detached: w itself requires gradients, and the gradient must not take on a graph through it,
+      // which would grow by a step's tensors every step
+      try (NDArray detached = weight.stopGradient(); NDArray pulled = detached.sub(anchor)) {
         pulled.muli(pull);
         gradient.addi(pulled);
       }

@@ -68,6 +68,18 @@ class GradientCorrectionTest {
     assertThat(meanDrop).isBetween(0.2, 0.3);
   }
 
+  @Test
+  void reportsTheLossAtTheReceivedModelWhenAskedForIt() {
+    DjlTrainer logreg = ModelZoo.standard().newTrainer("logreg");
+    Dataset train = Stripes.of(50, 1);
+    ParameterSet start = logreg.initialParameters(1);
+    FitConfig asked = new FitConfig(1, 10, 0.1, 3)
+        .withSettings(Settings.NONE.with("report-start-loss", new Setting.Flag(true, true)));
+    assertThat(logreg.fit(start, train, asked).metrics().get("start_loss"))
+        .isCloseTo(logreg.evaluate(start, train).loss(), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(logreg.fit(start, train, new FitConfig(1, 10, 0.1, 3)).metrics()).doesNotContainKey("start_loss");
+  }
+
   private static float[] filled(int n, float v) {
     float[] f = new float[n];
     java.util.Arrays.fill(f, v);
