@@ -16,7 +16,7 @@ class StrategyTransportIT {
   @TempDir static Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"fedprox", "scaffold"})
+  @ValueSource(strings = {"fedprox", "scaffold", "qfedavg"})
   void theSameSeedGivesTheSameModelInProcessAndOverGrpc(String strategy) throws Exception {
     String[] job = {"simulate", "--model", "logreg", "--clients", "3", "--rounds", "3", "--seed", "11",
         "--partition", "dirichlet", "--alpha", "0.5", "--strategy", strategy, "--contribution", "off"};
