@@ -376,21 +376,20 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
   static IOException asIo(StatusRuntimeException e) {
     String d = e.getStatus().getDescription();
     String message = e.getStatus().getCode() + (d == null ? "" : ": " + d);
+    Throwable certificate = certificateFailure(e);
+    if (certificate != null) {
+      // a certificate check that failed on this side: this client refused the server, not the other way round;
+      // gRPC reports it as UNAVAILABLE or UNKNOWN depending on when the handshake broke
+      return new RefusedException("this node refused the server's certificate: " + certificate.getMessage()
+          + " (is another federation's coordinator, or something else, listening at that address?)", e);
+    }
     return switch (e.getStatus().getCode()) {
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
       case RESOURCE_EXHAUSTED -> new TryLaterException(TryLaterException.Why.BUSY, message,
           Wire.retryAfter(e.getTrailers()).orElse(null), e);
-      case UNAVAILABLE -> certificateFailure(e) != null
-          ? new RefusedException("TLS handshake failed: " + certificateFailure(e).getMessage(), e)
-          : new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
+      case UNAVAILABLE -> new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
       case DEADLINE_EXCEEDED -> new TryLaterException(TryLaterException.Why.NO_ANSWER, message, null, e);
-      default -> {
-        Throwable certificate = certificateFailure(e);
-        // a certificate check that failed on this side: this client refused the server, not the other way round
-        yield certificate == null ? new IOException(message, e)
-            : new RefusedException("this node refused the server's certificate: " + certificate.getMessage()
-                + " (is another federation's coordinator, or something else, listening at that address?)", e);
-      }
+      default -> new IOException(message, e);
     };
   }
 
