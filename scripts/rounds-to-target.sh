@@ -10,7 +10,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-strategies=(${STRATEGIES:-fedavg fedprox fedavgm fedadam fedyogi scaffold})
+read -r -a strategies <<<"${STRATEGIES:-fedavg fedprox fedavgm fedadam fedyogi scaffold}"
 rounds="${ROUNDS:-100}"
 target="${TARGET:-0.95}"
 out="${OUT:-$(mktemp -d)}"
