@@ -19,8 +19,9 @@ final class ConsoleProgress implements RunListener {
   public void on(RunEvent event) {
     switch (event) {
       case RunEvent.RunStarted s -> out.printf(Locale.ROOT,
-          "%s: %d rounds, %d clients, %,d parameters, initial model %s%n",
-          s.strategy(), s.rounds(), s.clients(), s.parameterCount(), shortId(s.initialModelId()));
+          "%s: %d %s, %d clients, %,d parameters, initial model %s%n",
+          s.strategy(), s.rounds(), s.strategy().equals("fedbuff") ? "model steps" : "rounds", s.clients(),
+          s.parameterCount(), shortId(s.initialModelId()));
       case RunEvent.RoundStarted s -> { }
       case RunEvent.ClientFailed f -> out.printf(Locale.ROOT,
           "  round %d: client %s failed: %s%n", f.round(), f.clientId(), f.reason());
@@ -30,8 +31,9 @@ final class ConsoleProgress implements RunListener {
           out.println("done: every round had already been completed");
       case RunEvent.RunFinished f -> {
         RoundMetrics last = f.history().get(f.history().size() - 1);
-        out.printf(Locale.ROOT, "done: %d rounds in %.1fs, %s, test_loss %.4f, model %s%n",
-            f.history().size(), f.seconds(), headline(last), last.testLoss(), shortId(last.modelId()));
+        out.printf(Locale.ROOT, "done: %d %s in %.1fs, %s, test_loss %.4f, model %s%n",
+            f.history().size(), last.extra().containsKey("staleness_max") ? "model steps" : "rounds", f.seconds(),
+            headline(last), last.testLoss(), shortId(last.modelId()));
       }
     }
     out.flush();
@@ -39,10 +41,14 @@ final class ConsoleProgress implements RunListener {
 
   static String line(RoundMetrics m, int total) {
     String width = Integer.toString(String.valueOf(total).length());
+    boolean step = m.extra().containsKey("staleness_max");
     return String.format(Locale.ROOT,
-        "round %" + width + "d/%d  clients %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s",
-        m.round(), total, m.clients(), m.failures(), m.trainLoss(),
+        "%s %" + width + "d/%d  %s %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s%s",
+        step ? "step" : "round", m.round(), total, step ? "updates" : "clients", m.clients(), m.failures(), m.trainLoss(),
         m.testLoss(), taskMetrics(m), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
+        m.extra().containsKey("virtual_time")
+            ? String.format(Locale.ROOT, "  virtual %.1fs", m.extra().get("virtual_time")) : "",
+        step ? String.format(Locale.ROOT, "  staleness max %.0f", m.extra().get("staleness_max")) : "",
         m.extra().containsKey("epsilon")
             ? String.format(Locale.ROOT, "  epsilon %.3f (delta %s)", m.extra().get("epsilon"), m.extra().get("delta"))
             : "",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.ledger.Checkpoint;
 import dev.shoal.ledger.LedgerEntry;
 import dev.shoal.ledger.MerkleTree;
+import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
 import dev.shoal.tensor.ContentId;
@@ -75,6 +76,11 @@ final class LedgerCommand implements Runnable {
             r.metrics().containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, ", test_accuracy %.4f", r.metrics().get("test_accuracy")) : "",
             r.rewards().isEmpty() ? "" : ", rewards " + r.rewards());
+        case ModelStepped m -> "model_stepped    step %d, model %s, %d updates from %d nodes, staleness %s%s".formatted(
+            m.step(), m.modelId(), m.updates().size(), m.participants().size(),
+            m.updates().stream().map(u -> Long.toString(u.staleness())).toList(),
+            m.metrics().containsKey("test_accuracy")
+                ? String.format(Locale.ROOT, ", test_accuracy %.4f", m.metrics().get("test_accuracy")) : "");
       };
     }
   }
@@ -209,6 +215,18 @@ final class LedgerCommand implements Runnable {
               r.updateCommitments().getOrDefault(p, "-"),
               r.contributions().containsKey(p) ? String.format(Locale.ROOT, "  contribution %.4f", r.contributions().get(p)) : "",
               r.rewards().containsKey(p) ? String.format(Locale.ROOT, "  reward %s", r.rewards().get(p)) : ""));
+          System.out.printf(Locale.ROOT, "inclusion in the signed checkpoint of size %d: %s%n", c.size(),
+              included ? "verified" : "FAILED");
+          return included ? 0 : 1;
+        }
+        if (LedgerEntry.parse(l.entries().get(i)) instanceof ModelStepped m && m.modelId().equals(id)) {
+          boolean included = MerkleTree.verifyInclusion(l.leafHashes().get(i), i, c.size(),
+              MerkleTree.inclusionProof(l.leafHashes(), i, c.size()), c.root());
+          System.out.printf(Locale.ROOT, "%s is the global model of step %d of asynchronous run %s (ledger entry %d)%n",
+              id, m.step(), m.run(), i);
+          System.out.printf(Locale.ROOT, "contributors: %s%n", String.join(", ", m.participants()));
+          m.updates().forEach(u -> System.out.printf(Locale.ROOT, "  %s  update %s  staleness %d  weight %.4f%n",
+              u.node(), u.commitment(), u.staleness(), u.weight()));
           System.out.printf(Locale.ROOT, "inclusion in the signed checkpoint of size %d: %s%n", c.size(),
               included ? "verified" : "FAILED");
           return included ? 0 : 1;

@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import dev.shoal.contribution.ContributionReport;
+import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
 import dev.shoal.round.RoundMetrics;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run into its ledger: a {@code run_started} entry when the run starts (again, after a
- * resume), a {@code round_completed} entry after every round, each followed by a signed
+ * resume), a {@code round_completed} entry after every round (a {@code model_stepped} entry after
+ * every step of an asynchronous run), each followed by a signed
  * checkpoint. A failed append is logged as an error; the run goes on.
  */
 final class LedgerRecorder implements RunListener {
@@ -50,6 +52,8 @@ final class LedgerRecorder implements RunListener {
     try {
       switch (event) {
         case RunEvent.RunStarted s -> ledger.append(new RunStarted(run, jobConfigHash, s.strategy(), Instant.now()));
+        case RunEvent.RoundFinished f when recordRounds && !f.record().stepUpdates().isEmpty() ->
+            ledger.append(modelStepped(run, f.metrics(), f.record()));
         case RunEvent.RoundFinished f when recordRounds -> ledger.append(roundCompleted(run, f.metrics(), f.record()));
         default -> { }
       }
@@ -76,6 +80,17 @@ final class LedgerRecorder implements RunListener {
     Map<String, Double> leaveOneOut = report.map(ContributionReport::leaveOneOut).orElse(Map.of());
     return new RoundCompleted(run, m.round(), m.modelId(), participants, record.commitments(), metrics, scores,
         leaveOneOut, rewards);
+  }
+
+  /** The ledger entry of an asynchronous model step: its updates in arrival order, with their staleness. */
+  static ModelStepped modelStepped(String run, RoundMetrics m, RoundRecord record) {
+    Map<String, Double> metrics = new TreeMap<>();
+    put(metrics, "train_loss", m.trainLoss());
+    put(metrics, "test_loss", m.testLoss());
+    put(metrics, "test_accuracy", m.testAccuracy());
+    m.extra().forEach((k, v) -> put(metrics, k, v));
+    return new ModelStepped(run, m.round(), m.modelId(), record.stepUpdates().stream()
+        .map(u -> new ModelStepped.Update(u.client(), u.commitment(), u.staleness(), u.weight())).toList(), metrics);
   }
 
   private static void put(Map<String, Double> metrics, String name, double value) {

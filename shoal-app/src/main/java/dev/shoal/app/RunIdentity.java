@@ -131,6 +131,21 @@ record RunIdentity(String json, String configHash) {
       a.scale().ifPresent(v -> attack.put("scale", v));
       m.put("attack", attack);
     });
+    s.clock().ifPresent(c -> {
+      Map<String, Object> clock = new TreeMap<>();
+      clock.put("speed", c.speed().describe());
+      clock.put("bandwidth", c.bandwidth().describe());
+      clock.put("seconds_per_example", c.secondsPerExample());
+      m.put("clock", clock);
+    });
+    s.async().ifPresent(a -> {
+      Map<String, Object> async = new TreeMap<>();
+      async.put("concurrency", a.concurrency());
+      async.put("buffer", a.buffer());
+      async.put("staleness_exponent", a.stalenessExponent());
+      async.put("server_lr", a.serverLr());
+      m.put("async", async);
+    });
     return m;
   }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Simulate a federation on this machine: partition the data over N clients and run FedAvg,",
-      "with the clients in this process or, with --transport grpc, as gRPC nodes on loopback.",
+      "with the clients in this process or, with --transport grpc, as gRPC nodes on loopback;",
+      "--client-speed counts federation time on a virtual clock, --mode async runs FedBuff on it.",
       "Every option can also come from --config job.yaml, whose keys are the option names",
       "without dashes (model: cnn, local-epochs: 1); options on the command line win."
     })
@@ -47,6 +48,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Mixin AttackOptions attack;
 
+  @Mixin AsyncOptions async;
+
+  @Mixin ClockOptions clock;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/simulate-TIMESTAMP).")
   Path out;
 
@@ -55,8 +60,13 @@ final class SimulateCommand implements Callable<Integer> {
     Transport how = transport.resolve("inproc");
     FederationSpec federation =
         training.federationSpec(OptionalInt.of(clients), privacy.resolve(), ledger.resolve(), anchor.resolve());
+    var fedbuff = async.resolve(how, federation, clients);
+    if (fedbuff.isPresent() && parallelism > 1) {
+      throw new UserError("--mode async trains one client at a time, in the order of the virtual clock: drop --parallelism");
+    }
     Specs specs = new Specs(training.trainingSpec(), federation, Optional.of(new SimulationSpec(clients, partition, alpha,
-        parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()))));
+        parallelism, Optional.ofNullable(training.dataDir), attack.resolve(how, federation.privacy()),
+        clock.resolve(how, fedbuff.isPresent()), fedbuff)));
     dev.shoal.djl.ModelZoo.standard().get(training.model); // a wrong --model is refused before anything is written
     Path dir = RunDirectory.resolve(out, "simulate");
     try (var notice = InterruptNotice.forSimulation(dir, specs.federation().rounds(), System.out)) {

@@ -1,5 +1,7 @@
 package dev.shoal.app;
 
+import dev.shoal.async.AsyncEngine;
+import dev.shoal.async.FedBuff;
 import dev.shoal.data.FederatedData;
 import dev.shoal.data.MnistDirectory;
 import dev.shoal.data.MnistSample;
@@ -7,6 +9,7 @@ import dev.shoal.data.Partitioner;
 import dev.shoal.djl.ModelZoo;
 import dev.shoal.report.MetricsJsonl;
 import dev.shoal.round.ClientPort;
+import dev.shoal.round.FitTimes;
 import dev.shoal.round.InProcessClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -14,6 +17,7 @@ import dev.shoal.round.RunListener;
 import dev.shoal.strategy.Metadata;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
+import dev.shoal.train.CentralEvaluator;
 import dev.shoal.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +36,9 @@ final class Simulation {
 
   /** The run's name in its ledger. */
   static final String RUN = "simulation";
+
+  /** How long a round on a virtual clock waits, in wall time, for the clients in this process. */
+  private static final java.time.Duration UNBOUNDED_WAIT = java.time.Duration.ofDays(365);
 
   private Simulation() {}
 
@@ -66,13 +73,32 @@ final class Simulation {
     var named = InProcessClients.named(parts);
     Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
     ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
-    var config = new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), training.seed());
+    // on a virtual clock --round-timeout is virtual; the clients in this process are waited for as long as they train
+    var config = new RunConfig(fed.rounds(), fed.minClients(),
+        sim.clock().isPresent() ? UNBOUNDED_WAIT : fed.roundTimeout(), training.seed());
+    Optional<FitTimes> times = sim.clock().map(c -> c.fitTimes(List.copyOf(named.keySet()), training.seed()));
+    sim.clock().ifPresent(c -> console.printf("virtual clock: %s%n", c.describe()));
+    Optional<CentralEvaluator> central = Optional.of(global -> trainer.evaluate(global, data.test()));
     ParameterSet result;
     try (RunLedger ledger = fed.provenance().ledger() ? RunLedger.open(out, RUN) : null) {
       RunListener listener = attacks.listener(RunListener.all(Ledgers.with(ledger, RUN, specs, out,
           new ConsoleProgress(console), new MetricsJsonl(out.resolve("metrics.jsonl")))));
-      result = federation.apply(new RoundEngine(federation.strategy(), clients, config,
-          Optional.of(global -> trainer.evaluate(global, data.test())), listener), fed, training.seed()).run(initial);
+      if (sim.async().isPresent()) {
+        FedBuff f = sim.async().get();
+        console.printf(Locale.ROOT, "async: FedBuff, %d clients training at all times, a model step every %d updates, "
+            + "staleness weight (1+s)^-%s, server lr %s; --rounds counts model steps%n", f.concurrency(), f.buffer(),
+            f.stalenessExponent(), f.serverLr());
+        if (fed.provenance().contributions().isPresent()) {
+          console.println("contribution scores: not computed for asynchronous steps");
+        }
+        result = new AsyncEngine(f, clients, times.orElseThrow(), training.fit(), fed.rounds(), training.seed(), central,
+            listener).run(initial);
+      } else {
+        RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients, config, central, listener),
+            fed, training.seed());
+        times.ifPresent(t -> engine.withFitTimes(t, fed.roundTimeout()));
+        result = engine.run(initial);
+      }
     }
     Path model = out.resolve("model.safetensors");
     Safetensors.write(result, model);

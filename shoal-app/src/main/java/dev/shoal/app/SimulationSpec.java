@@ -10,9 +10,17 @@ import java.util.Optional;
  *
  * @param dataDir MNIST-format IDX files to split instead of the bundled sample
  * @param attack the clients that attack and how, if any ({@code --attack})
+ * @param clock the virtual clock, if any ({@code --client-speed}; always with {@code --mode async})
+ * @param async FedBuff's settings when the run is asynchronous ({@code --mode async})
  */
 record SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
-    Optional<AttackSpec> attack) {
+    Optional<AttackSpec> attack, Optional<ClockSpec> clock, Optional<dev.shoal.async.FedBuff> async) {
+
+  /** A synchronous simulation without a virtual clock. */
+  SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir,
+      Optional<AttackSpec> attack) {
+    this(clients, partition, alpha, parallelism, dataDir, attack, Optional.empty(), Optional.empty());
+  }
 
   /** A simulation without attackers. */
   SimulationSpec(int clients, String partition, double alpha, int parallelism, Optional<Path> dataDir) {
@@ -25,6 +33,9 @@ record SimulationSpec(int clients, String partition, double alpha, int paralleli
     }
     if (parallelism < 1) {
       throw new UserError("--parallelism must be >= 1, got " + parallelism);
+    }
+    if (async.isPresent() && clock.isEmpty()) {
+      throw new IllegalArgumentException("an asynchronous simulation runs on a virtual clock");
     }
   }
 }

@@ -65,6 +65,25 @@ class RunIdentityTest {
   }
 
   @Test
+  void theVirtualClockAndAsynchronousModeArePartOfItOnlyWhenGiven() {
+    var f = new FederationSpec(15, 1.0, 2, 0.0, Duration.ofMinutes(10), StrategyChoice.DEFAULT, Privacy.NONE,
+        Provenance.DEFAULT, Optional.empty(), OptionalInt.of(10));
+    var plain = new SimulationSpec(10, "iid", 0.5, 1, Optional.empty());
+    var clock = new ClockSpec(dev.shoal.round.ClientSpeed.parse("slow:0.3,10"), dev.shoal.round.ClientBandwidth.UNLIMITED,
+        0.001);
+    var timed = new SimulationSpec(10, "iid", 0.5, 1, Optional.empty(), Optional.empty(), Optional.of(clock),
+        Optional.empty());
+    var async = new SimulationSpec(10, "iid", 0.5, 1, Optional.empty(), Optional.empty(), Optional.of(clock),
+        Optional.of(new dev.shoal.async.FedBuff(10, 5, 0.5, 1.0)));
+    assertThat(RunIdentity.of(TRAINING, f, Optional.of(plain)).json()).doesNotContain("clock").doesNotContain("async");
+    assertThat(RunIdentity.of(TRAINING, f, Optional.of(timed)).json())
+        .contains("\"clock\":{\"bandwidth\":\"unlimited\",\"seconds_per_example\":0.001,\"speed\":\"slow:0.3,10.0\"}")
+        .doesNotContain("async");
+    assertThat(RunIdentity.of(TRAINING, f, Optional.of(async)).json())
+        .contains("\"async\":{\"buffer\":5,\"concurrency\":10,\"server_lr\":1,\"staleness_exponent\":0.5}");
+  }
+
+  @Test
   void strategyParametersArePartOfItInAnyOrder() {
     var a = RunIdentity.of(TRAINING, federation(new StrategyChoice("fedavg", Map.of("x", "1", "y", "2")),
         Duration.ofMinutes(1)), Optional.empty());

@@ -46,6 +46,10 @@ public final class RoundEngine {
   private Optional<Contributions> contributions = Optional.empty();
   private UtilityMeasure utility = UtilityMeasure.ACCURACY;
   private java.util.OptionalLong exampleCap = java.util.OptionalLong.empty();
+  private Optional<FitTimes> fitTimes = Optional.empty();
+  private java.time.Duration virtualDeadline;
+  /** Virtual seconds since the run started, when the engine keeps a virtual clock. */
+  private double virtualTime;
 
   public RoundEngine(
       Strategy strategy, ClientPort clients, RunConfig config, Optional<CentralEvaluator> central, RunListener listener) {
@@ -102,6 +106,22 @@ public final class RoundEngine {
       throw new IllegalArgumentException("update encoding " + e.name() + " cannot go with secure aggregation: "
           + "it is not linear (the sum of encoded updates would not decode to their sum); only float32 is");
     }
+  }
+
+  /**
+   * Keeps a virtual clock (simulation): each reply takes its client's {@link FitTimes} seconds, a
+   * round lasts as long as its slowest reply or, when one would come after {@code deadline}
+   * virtual seconds, until the deadline, without that reply. Each round's metrics carry {@code
+   * virtual_seconds} and the clock since the run started, {@code virtual_time}. The run's own
+   * round timeout still bounds the wall time a round waits for its clients.
+   */
+  public RoundEngine withFitTimes(FitTimes times, java.time.Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("the virtual round deadline must be positive, got " + deadline);
+    }
+    this.fitTimes = Optional.of(times);
+    this.virtualDeadline = deadline;
+    return this;
   }
 
   /**
@@ -191,6 +211,7 @@ public final class RoundEngine {
             clientFailed(round, outcome.key(), reason);
           }
         });
+    Map<String, Double> clock = fitTimes.map(t -> virtualRound(round, global, byClient, accepted, t)).orElse(Map.of());
     // Fold in client order, not arrival order, so the same updates always give the same bits.
     accepted.sort(Comparator.comparing(FitReply::clientId));
     exampleCap.ifPresent(max -> accepted.replaceAll(r -> ExampleCap.clip(round, r, max)));
@@ -217,6 +238,7 @@ public final class RoundEngine {
     }
     Evaluation test = central.map(c -> c.evaluate(next)).orElse(new Evaluation(0, Double.NaN, Double.NaN));
     Map<String, Double> extra = new HashMap<>(aggregation.metrics());
+    extra.putAll(clock);
     test.metrics().forEach((name, value) -> {
       if (!name.equals(dev.shoal.train.Metrics.ACCURACY) && Double.isFinite(value)) {
         extra.put("test_" + name, value);
@@ -232,6 +254,32 @@ public final class RoundEngine {
         ? contributions.map(c -> c.score(round, global, accepted, central.get(), utility))
         : Optional.empty();
     return new RoundResult(next, metrics, new RoundRecord(commitments, scored));
+  }
+
+  /**
+   * Advances the virtual clock by one round: drops the replies that would come after the round's
+   * timeout, and returns the round's virtual duration and the clock after it.
+   */
+  private Map<String, Double> virtualRound(int round, ParameterSet global, Map<String, FitInstruction> byClient,
+      List<FitReply> accepted, FitTimes times) {
+    double deadline = virtualDeadline.toMillis() / 1000.0;
+    long bytes = FitTimes.transferBytes(global);
+    double longest = 0;
+    for (var it = accepted.iterator(); it.hasNext(); ) {
+      FitReply reply = it.next();
+      double seconds = times.seconds(reply.clientId(), reply.numExamples(),
+          byClient.get(reply.clientId()).config().epochs(), bytes);
+      if (seconds > deadline) {
+        it.remove();
+        clientFailed(round, reply.clientId(), String.format(java.util.Locale.ROOT,
+            "missed the round's timeout on the virtual clock: %.1fs > %.1fs", seconds, deadline));
+        longest = deadline;
+      } else {
+        longest = Math.max(longest, seconds);
+      }
+    }
+    virtualTime += longest;
+    return Map.of("virtual_seconds", longest, "virtual_time", virtualTime);
   }
 
   private void fold(int round, FitAggregation aggregation, List<FitReply> accepted) {

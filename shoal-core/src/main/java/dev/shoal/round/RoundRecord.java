@@ -21,13 +21,27 @@ import java.util.TreeMap;
  * participants' contributions when they were scored.
  *
  * @param commitments client → content id, for the clients whose updates are in the aggregate
+ * @param stepUpdates for an asynchronous model step, the updates it folded in the order they
+ *     arrived (a client may appear more than once); empty for a synchronous round
  */
-public record RoundRecord(Map<String, String> commitments, Optional<ContributionReport> contributions) {
+public record RoundRecord(Map<String, String> commitments, Optional<ContributionReport> contributions,
+    java.util.List<StepUpdate> stepUpdates) {
 
   public static final RoundRecord NONE = new RoundRecord(Map.of(), Optional.empty());
 
   public RoundRecord {
     commitments = java.util.Collections.unmodifiableMap(new TreeMap<>(commitments));
+    stepUpdates = java.util.List.copyOf(stepUpdates);
+  }
+
+  /** A synchronous round's record. */
+  public RoundRecord(Map<String, String> commitments, Optional<ContributionReport> contributions) {
+    this(commitments, contributions, java.util.List.of());
+  }
+
+  /** An asynchronous model step's record: the updates it folded, in arrival order. */
+  public static RoundRecord step(java.util.List<StepUpdate> updates) {
+    return new RoundRecord(Map.of(), Optional.empty(), updates);
   }
 
   /** The content id of an update: the hash of its canonical encoding, or of its uploaded file. */

@@ -11,10 +11,11 @@ import java.util.HexFormat;
  * <ul>
  *   <li>{@code run_started}: {@link RunStarted}
  *   <li>{@code round_completed}: {@link RoundCompleted}
+ *   <li>{@code model_stepped}: {@link ModelStepped}, a step of an asynchronous run
  * </ul>
  * New kinds of entry are new types; the fields of an existing type do not change.
  */
-public sealed interface LedgerEntry permits RunStarted, RoundCompleted {
+public sealed interface LedgerEntry permits RunStarted, RoundCompleted, ModelStepped {
 
   /** The {@code type} field of this entry's JSON. */
   String type();
@@ -40,8 +41,9 @@ public sealed interface LedgerEntry permits RunStarted, RoundCompleted {
     LedgerEntry entry = switch (type) {
       case RunStarted.TYPE -> RunStarted.fromJson(node);
       case RoundCompleted.TYPE -> RoundCompleted.fromJson(node);
+      case ModelStepped.TYPE -> ModelStepped.fromJson(node);
       default -> throw new IllegalArgumentException("ledger entry type \"" + type + "\" is unknown: allowed are "
-          + RunStarted.TYPE + " and " + RoundCompleted.TYPE);
+          + RunStarted.TYPE + ", " + RoundCompleted.TYPE + " and " + ModelStepped.TYPE);
     };
     if (!MessageDigest.isEqual(entry.toJson(), json)) {
       throw new IllegalArgumentException("ledger entry of type " + type

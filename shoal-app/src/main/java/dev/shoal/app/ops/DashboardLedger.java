@@ -13,6 +13,7 @@ import dev.shoal.ledger.LedgerLog;
 import dev.shoal.ledger.MerkleTree;
 import dev.shoal.ledger.NoteVerificationException;
 import dev.shoal.ledger.NoteVerifier;
+import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
 import java.io.IOException;
@@ -100,6 +101,8 @@ final class DashboardLedger {
               .put("started_at", s.startedAt().toString());
           case RoundCompleted c -> e.put("type", RoundCompleted.TYPE).put("round", c.round())
               .put("model_id", c.modelId()).put("participants", c.participants().size());
+          case ModelStepped m -> e.put("type", ModelStepped.TYPE).put("round", m.step())
+              .put("model_id", m.modelId()).put("participants", m.participants().size());
         }
       } catch (IllegalArgumentException ex) {
         e.put("type", "invalid").putNull("round").putNull("model_id").put("error", ex.getMessage());
