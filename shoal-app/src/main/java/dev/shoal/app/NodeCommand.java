@@ -89,6 +89,9 @@ final class NodeCommand implements Callable<Integer> {
               "the coordinator's model names no architecture in its 'model' metadata")), data.schema())),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
+      if (stateDir != null) {
+        agent.keepingControls(dev.shoal.node.ControlFile.in(stateDir));
+      }
       agent.run();
       agent.refusal().ifPresent(reason -> {
         throw new UserError(reason.startsWith("this node refused") ? "node " + name + " at " + coordinator + ": " + reason

@@ -62,7 +62,8 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     try (var link = Security.tls(kits.resolve(name)).dial(LoopbackFederation.HOST, port, null)) {
       NodeAgent agent = new NodeAgent(name, link, g -> trainer, data, TIMING, name.hashCode(),
           new SecAggParticipant(new java.security.SecureRandom()))
-          .witnessing(NodeWitness.open(name, Optional.of(states.resolve(name))));
+          .witnessing(NodeWitness.open(name, Optional.of(states.resolve(name))))
+          .keepingControls(dev.shoal.node.ControlFile.in(states.resolve(name)));
       synchronized (agents) {
         agents.add(agent);
       }
@@ -115,6 +116,11 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     @Override
     public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
       return on(() -> trainer.fit(parameters, data, config));
+    }
+
+    @Override
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config, ParameterSet gradientShift) {
+      return on(() -> trainer.fit(parameters, data, config, gradientShift));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.shoal.contribution;
 
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Scaffold;
 import dev.shoal.strategy.WeightedSum;
 import dev.shoal.tensor.ParameterSet;
 import java.util.BitSet;
@@ -40,7 +41,7 @@ public final class FedAvgCoalitions implements CoalitionValue {
         throw new IllegalArgumentException(
             "reply of client '" + r.clientId() + "' has numExamples=" + r.numExamples() + ", must be > 0");
       }
-      global.layoutMismatch(r.parameters()).ifPresent(m -> {
+      global.layoutMismatch(Scaffold.modelOf(r.parameters())).ifPresent(m -> {
         throw new IllegalArgumentException("reply of client '" + r.clientId() + "' does not match the global model: " + m);
       });
     }

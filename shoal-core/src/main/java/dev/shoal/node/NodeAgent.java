@@ -3,6 +3,7 @@ package dev.shoal.node;
 import dev.shoal.data.FederatedData;
 import dev.shoal.federation.LedgerWitness;
 import dev.shoal.secagg.SecureAggregation;
+import dev.shoal.strategy.ScaffoldClient;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.FitOutcome;
@@ -49,6 +50,7 @@ public final class NodeAgent implements Runnable {
   private final Backoff backoff;
   private final Patience patience;
   private boolean busyTold;
+  private ScaffoldClient.ControlStore controls = ScaffoldClient.inMemory();
 
   /**
    * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
@@ -82,6 +84,12 @@ public final class NodeAgent implements Runnable {
    */
   public NodeAgent witnessing(LedgerWitness witness) {
     this.witness = witness;
+    return this;
+  }
+
+  /** Keeps this node's SCAFFOLD control variate in {@code store} (in memory by default). */
+  public NodeAgent keepingControls(ScaffoldClient.ControlStore store) {
+    this.controls = store;
     return this;
   }
 
@@ -180,7 +188,7 @@ public final class NodeAgent implements Runnable {
       switch (a.kind()) {
         case FIT -> {
           a.config().settings().requireUnderstood(trainer.understoodSettings());
-          FitOutcome out = trainer.fit(global, data.train(), a.config());
+          FitOutcome out = ScaffoldClient.fit(trainer, global, data.train(), a.config(), controls);
           String verdict;
           if (a.outbound().secureAggregation()) {
             secure.hold(name, a.round(), global, out.parameters(), out.numExamples(), a.outbound());

@@ -12,6 +12,7 @@ import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Metadata;
+import dev.shoal.strategy.ScaffoldClient;
 import dev.shoal.strategy.Seeds;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
@@ -50,6 +51,8 @@ public final class InProcessClients implements ClientPort {
   private final SecureRandom random = new SecureRandom();
   /** Each client's top-k residual, kept on the client's side across rounds. */
   private final Map<String, ErrorFeedback> feedback = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each client's SCAFFOLD control variate, kept on the client's side across rounds. */
+  private final Map<String, ScaffoldClient.ControlStore> controls = new java.util.concurrent.ConcurrentHashMap<>();
 
   public InProcessClients(Trainer trainer, Map<String, FederatedData> dataByClient, int parallelism) {
     if (dataByClient.isEmpty()) {
@@ -120,8 +123,11 @@ public final class InProcessClients implements ClientPort {
     slots.acquire();
     try {
       instruction.config().settings().requireUnderstood(trainer.understoodSettings());
-      // a virtual client's data exists only while it trains
-      outcome = trainer.fit(received, local(instruction.clientId()).train(), instruction.config());
+      // a virtual client's data exists only while it trains; a control variate only for SCAFFOLD's clients
+      ScaffoldClient.ControlStore control = ScaffoldClient.asked(instruction.config())
+          ? controls.computeIfAbsent(instruction.clientId(), id -> ScaffoldClient.inMemory()) : null;
+      outcome = ScaffoldClient.fit(trainer, received, local(instruction.clientId()).train(), instruction.config(),
+          control);
     } finally {
       slots.release();
     }

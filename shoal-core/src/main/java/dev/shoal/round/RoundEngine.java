@@ -201,7 +201,9 @@ public final class RoundEngine {
         id -> () -> clients.fit(byClient.get(id)),
         config.roundTimeout(),
         outcome -> {
-          String reason = outcome.ok() ? check(global, outcome.key(), outcome.value(), secure.isPresent())
+          // an update must match what its client was sent: the model, and anything the strategy sent beside it
+          String reason = outcome.ok()
+              ? check(byClient.get(outcome.key()).global(), outcome.key(), outcome.value(), secure.isPresent())
               : outcome.failure();
           if (reason == null) {
             accepted.add(outcome.value());

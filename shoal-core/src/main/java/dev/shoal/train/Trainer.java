@@ -17,6 +17,18 @@ public interface Trainer {
   FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config);
 
   /**
+   * Trains as {@link #fit(ParameterSet, Dataset, FitConfig)} with {@code gradientShift} (one tensor
+   * per parameter) added to every step's gradients, as SCAFFOLD's correction c − cᵢ; null for none.
+   * A trainer that cannot shift its gradients refuses.
+   */
+  default FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config, ParameterSet gradientShift) {
+    if (gradientShift == null) {
+      return fit(parameters, data, config);
+    }
+    throw new UnsupportedOperationException("this trainer cannot shift its gradients (SCAFFOLD's control variates)");
+  }
+
+  /**
    * The open settings ({@link Settings}) this trainer acts on, such as a proximal term's
    * {@code proximal-mu}; a round that requires another one is refused before training.
    */

@@ -2,32 +2,22 @@ package dev.shoal.djl;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.shoal.data.Dataset;
-import dev.shoal.data.Task;
+import dev.shoal.strategy.FedProx;
+import dev.shoal.strategy.QFedAvg;
+import dev.shoal.strategy.Scaffold;
 import dev.shoal.tensor.ParameterSet;
-import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
-import dev.shoal.train.LossFunction;
-import dev.shoal.train.Metrics;
 import dev.shoal.train.Trainer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.CancellationException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Training is mini-batch descent with the configured optimiser (plain SGD by default) on the
  * configured loss (by default the task's usual one: softmax cross-entropy for classification,
  * binary cross-entropy with logits for binary, mean squared error for regression), optionally
- * clipping each step's gradients by their global norm. Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
+ * clipping each step's gradients by their global norm. A round's {@code proximal-mu} (FedProx) adds
+ * μ·(w − w_global) to every step's gradients, a gradient shift (SCAFFOLD's c − cᵢ) adds the shift;
+ * both before clipping. Each epoch visits the examples in a fresh order drawn from a {@link Random} seeded with {@link
  * FitConfig#seed()}, so a fit is repeatable. {@link #initialParameters} uses PyTorch's default
  * initialisation for linear and convolution layers ({@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} for
  * weights and biases), computed in Java from the seed.
@@ -93,26 +85,47 @@ public final class DjlTrainer implements Trainer {
   }
 
   @Override
+  public Set<String> understoodSettings() {
+    return Set.of(FedProx.PROXIMAL_MU, Scaffold.SETTING, QFedAvg.SETTING);
+  }
+
+  @Override
   public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
+    return fit(parameters, data, config, null);
+  }
+
+  @Override
+  public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config, ParameterSet gradientShift) {
     Objects.requireNonNull(config, "config");
     loop.checkData(data, "train on");
     ParameterLayout l = layout();
     l.check(parameters);
     long started = System.nanoTime();
+    // q-FedAvg weighs the client by its loss at the model it received
+    Double startLoss = config.settings().get(QFedAvg.SETTING).isPresent() ? evaluate(parameters, data).loss() : null;
     TrainingLoop.Setup setup = TrainingLoop.setup(config, data);
     try (Model m = newModel();
         ai.djl.training.Trainer trainer = m.newTrainer(setup.config())) {
       trainer.initialize(spec.batchShape(1));
       GradientSumCheck.skip(trainer);
       BlockParameters.load(l, m.getBlock(), parameters);
-      EpochStats last = loop.epochs(trainer, data, config, setup);
+      double mu = config.settings().number(FedProx.PROXIMAL_MU).orElse(0);
+      if (!(mu >= 0)) {
+        throw new IllegalArgumentException("setting proximal-mu must be >= 0, got " + mu);
+      }
+      GradientCorrection correction = GradientCorrection.of(l, trainer.getManager(), mu, parameters, gradientShift);
+      EpochStats last = loop.epochs(trainer, data, config, setup, correction);
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
       loop.checkFinite(trained, last, config);
       log.debug(
           "fit model={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" train_loss={} train_accuracy={} millis={}",
           model, data.size(), config.epochs(), config.batchSize(), config.learningRate(), setup.loss().id(),
           config.optimizer().describe(), last.loss(), last.accuracy(), (System.nanoTime() - started) / 1_000_000);
-      return new FitOutcome(trained, data.size(), last.metrics());
+      Map<String, Double> metrics = new HashMap<>(last.metrics());
+      if (startLoss != null) {
+        metrics.put(QFedAvg.METRIC, startLoss);
+      }
+      return new FitOutcome(trained, data.size(), metrics);
     }
   }
 

@@ -112,7 +112,7 @@ public final class TorchScriptTrainer implements Trainer {
         ai.djl.training.Trainer trainer = loaded.model().newTrainer(setup.config())) {
       loaded.write(l, parameters);
       JniUtils.enableTrainingMode(loaded.block());
-      EpochStats last = loop.epochs(trainer, data, config, setup);
+      EpochStats last = loop.epochs(trainer, data, config, setup, null);
       ParameterSet trained = loaded.read(l, parameters.metadata());
       loop.checkFinite(trained, last, config);
       log.debug(

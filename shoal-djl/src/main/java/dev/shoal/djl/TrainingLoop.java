@@ -56,8 +56,12 @@ final class TrainingLoop {
     return new Setup(task, lossFunction, trainingConfig);
   }
 
-  /** Runs {@code config.epochs()} epochs on {@code trainer}; the statistics of the last one. */
-  EpochStats epochs(ai.djl.training.Trainer trainer, Dataset data, FitConfig config, Setup setup) {
+  /**
+   * Runs {@code config.epochs()} epochs on {@code trainer}, each step's gradients changed by
+   * {@code correction} (FedProx, SCAFFOLD; null for none) before clipping; the statistics of the last one.
+   */
+  EpochStats epochs(ai.djl.training.Trainer trainer, Dataset data, FitConfig config, Setup setup,
+      GradientCorrection correction) {
     int n = data.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -69,14 +73,14 @@ final class TrainingLoop {
     EpochStats last = null;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       shuffle(order, random);
-      last = epoch(trainer, data, order, batch, config, classIndices, setup.task());
+      last = epoch(trainer, data, order, batch, config, classIndices, setup.task(), correction);
     }
     return last;
   }
 
   /** One pass over {@code order}; stops between batches when the calling thread is interrupted. */
   private EpochStats epoch(ai.djl.training.Trainer trainer, Dataset data, int[] order, Minibatch batch,
-      FitConfig config, boolean classIndices, Task task) {
+      FitConfig config, boolean classIndices, Task task, GradientCorrection correction) {
     var stats = new EpochStats(task);
     int width = data.schema().outputs();
     int batchSize = config.batchSize();
@@ -95,6 +99,9 @@ final class TrainingLoop {
           checkOutputs(logits.singletonOrThrow(), width, data);
           loss = trainer.getLoss().evaluate(new NDList(labels), logits);
           collector.backward(loss);
+        }
+        if (correction != null) {
+          correction.apply(trainer.getModel().getBlock().getParameters().values());
         }
         if (config.clipNorm() > 0) {
           GradientClipping.clip(trainer, config.clipNorm());

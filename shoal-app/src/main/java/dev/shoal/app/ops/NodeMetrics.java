@@ -119,9 +119,14 @@ public final class NodeMetrics implements AutoCloseable {
 
     @Override
     public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
+      return fit(parameters, data, config, null);
+    }
+
+    @Override
+    public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config, ParameterSet gradientShift) {
       long start = System.nanoTime();
       try {
-        return trainer.fit(parameters, data, config);
+        return trainer.fit(parameters, data, config, gradientShift);
       } finally {
         trainingSeconds.inc((System.nanoTime() - start) / 1e9);
       }
