@@ -104,11 +104,12 @@ final class Coordinator implements AutoCloseable {
     try {
       state = StateDirectory.open(place.stateDir());
       opened.add(state);
+      trainer = specs.training().trainer(place.evaluation().schema());
       outputs = new RunOutputs(place.outDir().equals(place.stateDir())
-          ? RunOutputs.inStateDirectory(place.stateDir(), state.runs(), place.runName()).dir() : place.outDir());
+          ? RunOutputs.inStateDirectory(place.stateDir(), state.runs(), place.runName()).dir() : place.outDir())
+          .completing(trainer::complete);
       ledger = specs.federation().provenance().ledger() ? RunLedger.open(outputs.dir(), place.runName()) : null;
       opened.add(ledger);
-      trainer = ModelZoo.standard().trainer(specs.training().model(), place.evaluation().schema());
       stored = StoredRun.open(state, place.runName(), specs, trainer);
       RunReconciler.reconcile(state, stored.run().id(), place.runName(), ledger, outputs);
       current = new AtomicInteger(stored.first());
@@ -180,7 +181,8 @@ final class Coordinator implements AutoCloseable {
     RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,
         new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), seed),
         Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed);
-    ParameterSet result = engine.run(stored.start(), stored.first());
+    // the whole model: with --train-params the exchanged tensors and the frozen rest
+    ParameterSet result = trainer.complete(engine.run(stored.start(), stored.first()));
     Safetensors.write(result, outputs.model());
     console.printf("wrote %s and %s%n", outputs.model(), outputs.metrics());
     Ledgers.report(fed, out, console);

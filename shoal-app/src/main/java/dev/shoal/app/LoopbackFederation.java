@@ -58,7 +58,7 @@ final class LoopbackFederation {
         Security.coordinator(pki.resolve("coordinator"), ca.crlFile()), Set.of(),
         Optional.of(new Operations.Address(HOST, 0)));
     try (Nodes nodes = transport == Transport.GRPC_PROCESSES
-        ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, console)
+        ? NodeProcesses.prepare(parts, out.resolve("nodes"), pki, specs.training().trainParams().globs(), console)
         : new NodeThreads(specs, parts, pki, out.resolve("nodes"))) {
       var local = new Coordinator.LocalNodes(nodes::start, nodes::alive, REGISTRATION);
       ParameterSet result;

@@ -41,6 +41,9 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript architecture this node approves: it trains a run's TorchScript model only when the run names this file's content id (default: built-in and registered models only).")
   Path model;
 
+  @Option(names = "--train-params", paramLabel = "GLOB", split = ",", description = "The tensors the run trains and exchanges, exactly as the coordinator's --train-params (repeatable); a run that trains another part is refused (default: every tensor).")
+  java.util.List<String> trainParams = new java.util.ArrayList<>();
+
   @Option(names = "--name", description = "This node's name, unique in the federation (default with --kit: the name in its certificate).")
   String name;
 
@@ -76,6 +79,7 @@ final class NodeCommand implements Callable<Integer> {
       var approved = ModelZoo.approve(model);
       System.out.printf("node %s: approves architecture %s (%s)%n", name, approved.id(), model);
     }
+    var trainers = new SiteTrainer(zoo, data.schema(), UserError.check(() -> new dev.shoal.train.TrainableParameters(trainParams)));
     var timing = new NodeAgent.Timing(Duration.ofMillis(500), Duration.ofSeconds(heartbeatSeconds),
         Duration.ofMillis(500), Duration.ofSeconds(Math.max(1, reconnectMaxSeconds)));
     System.out.printf("node %s: %d training and %d test examples, dialling %s%n",
@@ -85,8 +89,8 @@ final class NodeCommand implements Callable<Integer> {
     try (var measured = metrics == null ? NodeMetrics.unserved(name) : served(metricsAt);
         var link = sec.dial(address.host(), address.port(), stateDir).announce(resources)) {
       var agent = new NodeAgent(name, measured.link(link), measured.trainers(
-          global -> zoo.trainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
-              "the coordinator's model names no architecture in its 'model' metadata")), data.schema())),
+          global -> trainers.trainer(global.metadata(Metadata.MODEL).orElseThrow(() -> new UserError(
+              "the coordinator's model names no architecture in its 'model' metadata")), global)),
           data, timing, name.hashCode(), new SecAggParticipant(new SecureRandom()))
           .witnessing(NodeWitness.open(name, java.util.Optional.ofNullable(stateDir)));
       if (stateDir != null) {

@@ -30,23 +30,29 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
 
   private final Path kits;
 
-  private NodeProcesses(Map<String, Path> dataDirs, Path dir, Path kits, PrintStream console) {
+  private final List<String> trainParams;
+
+  private NodeProcesses(Map<String, Path> dataDirs, Path dir, Path kits, List<String> trainParams, PrintStream console) {
+    this.trainParams = List.copyOf(trainParams);
     this.dataDirs = dataDirs;
     this.kits = kits;
     this.dir = dir;
     this.console = console;
   }
 
-  /** Writes each client's data under {@code dir}; each node uses its kit {@code kits/NAME}. */
-  static NodeProcesses prepare(Map<String, FederatedData> parts, Path dir, Path kits, PrintStream console)
-      throws IOException {
+  /**
+   * Writes each client's data under {@code dir}; each node uses its kit {@code kits/NAME} and
+   * trains the tensors {@code trainParams} selects (the run's {@code --train-params}).
+   */
+  static NodeProcesses prepare(Map<String, FederatedData> parts, Path dir, Path kits, List<String> trainParams,
+      PrintStream console) throws IOException {
     Map<String, Path> dirs = new java.util.LinkedHashMap<>();
     for (var e : parts.entrySet()) {
       Path d = dir.resolve(e.getKey());
       dev.shoal.data.DataLoader.save(e.getValue(), d);
       dirs.put(e.getKey(), d);
     }
-    return new NodeProcesses(dirs, dir, kits, console);
+    return new NodeProcesses(dirs, dir, kits, trainParams, console);
   }
 
   @Override
@@ -59,6 +65,9 @@ final class NodeProcesses implements LoopbackFederation.Nodes {
           "--kit", kits.resolve(name).toAbsolutePath().toString(), "--data-path", data.toAbsolutePath().toString(),
           "--state-dir", dir.resolve(name + ".state").toAbsolutePath().toString(),
           "--heartbeat-interval", Long.toString(LoopbackFederation.HEARTBEAT.toSeconds()), "--reconnect-max", "2"));
+      for (String glob : trainParams) {
+        command.addAll(List.of("--train-params", glob));
+      }
       try {
         // Nodes keep PyTorch's default thread count, as in-process clients do: another count can
         // change float results in the last places, and so the trained model.

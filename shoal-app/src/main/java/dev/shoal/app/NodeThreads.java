@@ -49,7 +49,7 @@ final class NodeThreads implements LoopbackFederation.Nodes {
     this.kits = kits;
     this.states = states;
     this.workers = Executors.newFixedThreadPool(specs.simulationSpec().parallelism(), Thread.ofPlatform().name("trainer-", 0).daemon().factory());
-    this.trainer = new Limited(ModelZoo.standard().trainer(specs.training().model(), parts.values().iterator().next().schema()), workers);
+    this.trainer = new Limited(specs.training().trainer(parts.values().iterator().next().schema()), workers);
   }
 
   @Override

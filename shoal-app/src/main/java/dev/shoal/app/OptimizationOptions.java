@@ -2,6 +2,9 @@ package dev.shoal.app;
 
 import dev.shoal.train.LossFunction;
 import dev.shoal.train.OptimizerConfig;
+import dev.shoal.train.TrainableParameters;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The loss, optimiser and gradient clipping of local training: shared by commands. */
@@ -25,11 +28,19 @@ final class OptimizationOptions {
   @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "NORM", description = "Scale each step's gradients down to this global L2 norm; 0 is off (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
+  @Option(names = "--train-params", paramLabel = "GLOB", split = ",", description = "Train and exchange only the tensors whose state_dict name matches (repeatable; * any characters, ? one); the rest stays frozen, as the architecture has it (default: every tensor).")
+  List<String> trainParams = new ArrayList<>();
+
   /** {@code base} with these settings, learning from {@code data}. */
   TrainingSpec apply(TrainingSpec base, java.util.Optional<dev.shoal.data.DataSpec> data) {
     Settings s = resolve();
     return new TrainingSpec(base.model(), base.localEpochs(), base.batchSize(), base.lr(), base.seed(), s.loss(),
-        s.optimizer(), s.clipNorm(), data);
+        s.optimizer(), s.clipNorm(), trainable(), data);
+  }
+
+  /** The tensors {@code --train-params} selects. */
+  TrainableParameters trainable() {
+    return UserError.check(() -> new TrainableParameters(trainParams));
   }
 
   /** The loss, optimiser and clipping of these options. */

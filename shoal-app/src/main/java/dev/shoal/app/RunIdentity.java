@@ -45,6 +45,9 @@ record RunIdentity(String json, String configHash) {
       m.put("optimizer", t.optimizer().describe());
       m.put("clip_norm", t.clipNorm());
     }
+    if (!t.trainParams().all()) {
+      m.put("train_params", t.trainParams().globs());
+    }
     return m;
   }
 

@@ -17,6 +17,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.tensor.Safetensors;
 
 /**
  * The output files of one run: {@code metrics.jsonl}, {@code model.safetensors} and the ledger
@@ -24,7 +27,21 @@ import java.util.Optional;
  * of the directory (where Shoal has always written them), and every other run gets a directory
  * of its own, {@code runs/NAME/}, so that starting one run never touches another's outputs.
  */
-record RunOutputs(Path dir) {
+record RunOutputs(Path dir, UnaryOperator<ParameterSet> complete) {
+
+  /** Outputs whose model file is the global model as it is exchanged. */
+  RunOutputs(Path dir) {
+    this(dir, UnaryOperator.identity());
+  }
+
+  /**
+   * These outputs with {@code model.safetensors} written as {@code complete} makes the exchanged
+   * model whole ({@link dev.shoal.train.Trainer#complete}: the frozen tensors of {@code
+   * --train-params} added).
+   */
+  RunOutputs completing(UnaryOperator<ParameterSet> completion) {
+    return new RunOutputs(dir, completion);
+  }
 
   /** Where the runs after the first keep their outputs, inside the state directory. */
   static final String RUNS = "runs";
@@ -122,13 +139,28 @@ record RunOutputs(Path dir) {
         && java.util.Arrays.equals(Files.readAllBytes(metrics()), text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Replaces {@code model.safetensors} with the model blob {@code id}, atomically. */
+  /** Replaces {@code model.safetensors} with the model blob {@code id}, made whole, atomically. */
   void writeModel(BlobStore blobs, ContentId id) throws IOException {
-    AtomicFile.write(model(), out -> {
-      try (InputStream in = blobs.open(id)) {
-        in.transferTo(out);
-      }
-    });
+    if (complete.equals(UnaryOperator.identity())) {
+      AtomicFile.write(model(), out -> {
+        try (InputStream in = blobs.open(id)) {
+          in.transferTo(out);
+        }
+      });
+    } else {
+      ParameterSet whole = complete.apply(blobs.readModel(id));
+      AtomicFile.write(model(), out -> Safetensors.write(whole, out));
+    }
+  }
+
+  /** Whether {@code model.safetensors} is the model blob {@code id}, made whole. */
+  boolean modelHolds(BlobStore blobs, ContentId id) throws IOException {
+    Optional<ContentId> written = modelId();
+    if (written.isEmpty()) {
+      return false;
+    }
+    return complete.equals(UnaryOperator.identity()) ? written.get().equals(id)
+        : written.get().equals(ContentId.of(complete.apply(blobs.readModel(id))));
   }
 
   /** The content id of {@code model.safetensors}, or empty when there is none. */

@@ -54,7 +54,7 @@ final class RunReconciler {
     }
     if (!committed.isEmpty()) {
       CommittedRound last = committed.get(committed.size() - 1);
-      if (!outputs.modelId().map(last.modelId()::equals).orElse(false)) {
+      if (!outputs.modelHolds(state.blobs(), last.modelId())) {
         outputs.writeModel(state.blobs(), last.modelId());
         log.info("outputs reconciled run={} file={} round={} model={}", run, outputs.model(), last.round(),
             last.modelId().value());

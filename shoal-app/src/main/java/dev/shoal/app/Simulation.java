@@ -72,7 +72,7 @@ final class Simulation {
       return LoopbackFederation.run(specs, transport, data, InProcessClients.named(parts), out, console);
     }
 
-    Trainer trainer = ModelZoo.standard().trainer(training.model(), data.schema());
+    Trainer trainer = training.trainer(data.schema());
     var named = InProcessClients.named(parts);
     Attacks attacks = Attacks.of(sim, training.seed(), List.copyOf(named.keySet()), console);
     ClientPort clients = attacks.clients(trainer, named, sim.parallelism());
@@ -92,7 +92,7 @@ final class Simulation {
       throw new UserError("--data synthetic:ALPHA,BETA: synthetic clients run in this process; "
           + "--transport grpc needs clients with partitioned data");
     }
-    Trainer trainer = ModelZoo.standard().trainer(training.model(), SyntheticFederation.SCHEMA);
+    Trainer trainer = training.trainer(SyntheticFederation.SCHEMA);
     Files.createDirectories(out);
     Dataset heldOut = synthetic.heldOut(sim.clients());
     console.printf(Locale.ROOT, "data: %s, %,d clients, each made when sampled; held-out test set: %,d examples of %d clients%n",
@@ -112,8 +112,7 @@ final class Simulation {
     TrainingSpec training = specs.training();
     FederationSpec fed = specs.federation();
     SimulationSpec sim = specs.simulationSpec();
-    ParameterSet initial = trainer.initialParameters(training.seed())
-        .withMetadata(java.util.Map.of(Metadata.MODEL, training.model(), Metadata.ROUND, "0"));
+    ParameterSet initial = trainer.initialParameters(training.seed()).withMetadata(training.initialMetadata());
     // on a virtual clock --round-timeout is virtual; the clients in this process are waited for as long as they train
     var config = new RunConfig(fed.rounds(), fed.minClients(),
         sim.clock().isPresent() ? UNBOUNDED_WAIT : fed.roundTimeout(), training.seed());
@@ -142,6 +141,7 @@ final class Simulation {
       }
     }
     Path model = out.resolve("model.safetensors");
+    result = trainer.complete(result);
     Safetensors.write(result, model);
     console.printf("wrote %s and %s%n", model, out.resolve("metrics.jsonl"));
     Ledgers.report(fed, out, console);

@@ -43,8 +43,7 @@ record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetric
     Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
     ParameterSet start = last.isPresent()
         ? state.blobs().readModel(last.get().modelId())
-        : trainer.initialParameters(seed).withMetadata(
-            Map.of(Metadata.MODEL, specs.training().model(), Metadata.ROUND, "0"));
+        : trainer.initialParameters(seed).withMetadata(specs.training().initialMetadata());
     List<String> done = state.runs().rounds(run.id()).stream()
         .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
     return new StoredRun(run, start, last.map(r -> r.round() + 1).orElse(1), done);

@@ -71,7 +71,12 @@ final class TrainLocalCommand implements Callable<Integer> {
     OptimizationOptions.Settings learning = optimization.resolve();
     FitConfig fit = UserError.check(() -> new FitConfig(epochs, batchSize, lr, seed, learning.loss(), learning.optimizer(),
         learning.clipNorm()));
-    FitOutcome outcome = ModelZoo.standard().trainer(architecture, data.schema()).fit(global, data.train(), fit);
+    var trainable = optimization.trainable();
+    // a whole model (no train_params in its metadata) is trained on the part --train-params names, its frozen tensors its own
+    ParameterSet start = trainable.all() || global.metadata(Metadata.TRAIN_PARAMS).isPresent() ? global
+        : global.withMetadata(Metadata.TRAIN_PARAMS, trainable.describe());
+    FitOutcome outcome = new SiteTrainer(ModelZoo.standard(), data.schema(), trainable).trainer(architecture, start)
+        .fit(start, data.train(), fit);
 
     Map<String, String> meta = new LinkedHashMap<>(global.metadata());
     meta.put(Metadata.MODEL, architecture);

@@ -12,6 +12,13 @@ public final class Metadata {
   public static final String ROUND = "round";
   /** How many examples an update was trained on (its FedAvg weight). */
   public static final String NUM_EXAMPLES = "num_examples";
+  /**
+   * The globs of the trained tensors ({@code --train-params}), comma-separated, when a run trains
+   * only part of the model; kept from the initial model onwards.
+   */
+  public static final String TRAIN_PARAMS = "train_params";
+  /** The seed of a built-in model's initialisation, the source of its frozen tensors. */
+  public static final String SEED = "seed";
   /** The content id of the global model an update was trained from. */
   public static final String BASE_MODEL = "base_model";
 

@@ -38,4 +38,13 @@ public interface Trainer {
 
   /** Loss, accuracy and the task's metrics of {@code parameters} on {@code data}. */
   Evaluation evaluate(ParameterSet parameters, Dataset data);
+
+  /**
+   * The whole model of {@code exchanged}, the parameters this trainer takes and returns: the same
+   * set, unless the trainer trains only part of the model ({@link PartialTrainer}), when the frozen
+   * rest is added.
+   */
+  default ParameterSet complete(ParameterSet exchanged) {
+    return exchanged;
+  }
 }

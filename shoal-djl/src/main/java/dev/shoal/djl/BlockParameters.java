@@ -25,6 +25,16 @@ final class BlockParameters {
     }
   }
 
+  /** Freezes every parameter of the block whose name is not in {@code trainable}: no gradient, no step. */
+  static void freezeAllBut(ParameterLayout layout, Block block, java.util.Set<String> trainable) {
+    List<Parameter> parameters = parameters(layout, block);
+    for (int i = 0; i < parameters.size(); i++) {
+      if (!trainable.contains(layout.slots().get(i).name())) {
+        parameters.get(i).freeze(true);
+      }
+    }
+  }
+
   /** Reads the block's current values, named and ordered as in the layout. */
   static ParameterSet read(ParameterLayout layout, Block block, Map<String, String> metadata) {
     List<Parameter> parameters = parameters(layout, block);

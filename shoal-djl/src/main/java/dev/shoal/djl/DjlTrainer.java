@@ -50,13 +50,27 @@ public final class DjlTrainer implements Trainer {
   private final String model;
   private final ModelSpec spec;
   private final TrainingLoop loop;
+  private final Set<String> trainable;
   private volatile ParameterLayout layout;
 
   /** A trainer for {@code spec}, called {@code model} in messages and logs. */
   public DjlTrainer(String model, ModelSpec spec) {
+    this(model, spec, null);
+  }
+
+  private DjlTrainer(String model, ModelSpec spec, Set<String> trainable) {
     this.model = Objects.requireNonNull(model, "model");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.loop = new TrainingLoop(model, spec.inputShape());
+    this.trainable = trainable == null ? null : Set.copyOf(trainable);
+  }
+
+  /**
+   * This trainer with only the parameters named {@code trainable} changed by {@link #fit}: the
+   * others are frozen (no gradient, no optimiser step).
+   */
+  public DjlTrainer withTrainable(Set<String> trainable) {
+    return new DjlTrainer(model, spec, Objects.requireNonNull(trainable, "trainable"));
   }
 
   /** The model's name. */
@@ -109,6 +123,9 @@ public final class DjlTrainer implements Trainer {
       trainer.initialize(spec.batchShape(1));
       GradientSumCheck.skip(trainer);
       BlockParameters.load(l, m.getBlock(), parameters);
+      if (trainable != null) {
+        BlockParameters.freezeAllBut(l, m.getBlock(), trainable);
+      }
       double mu = config.settings().number(FedProx.PROXIMAL_MU).orElse(0);
       if (!(mu >= 0)) {
         throw new IllegalArgumentException("setting proximal-mu must be >= 0, got " + mu);

@@ -8,7 +8,12 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
 import dev.shoal.data.Schema;
+import dev.shoal.tensor.ParameterSet;
+import dev.shoal.train.PartialTrainer;
 import dev.shoal.train.Trainer;
+import dev.shoal.train.TrainableParameters;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -197,5 +202,48 @@ public final class ModelZoo {
     }
     return new TorchScriptTrainer(file, new ai.djl.ndarray.types.Shape(
         java.util.Arrays.stream(schema.shape()).asLongStream().toArray()));
+  }
+
+  /**
+   * A trainer for {@code model} that trains and exchanges only the tensors {@code trainable}
+   * selects ({@code --train-params}), or the whole model when it selects all. The frozen rest is
+   * the architecture's: a TorchScript file's own weights, a zoo model's initialisation from {@code
+   * seed} (the run's seed, the same at every site).
+   *
+   * @throws IncompatibleParametersException naming the model's first tensors if a glob matches
+   *     none of them or every parameter would be frozen
+   */
+  public Trainer trainer(String model, Schema schema, TrainableParameters trainable, long seed) {
+    Trainer whole = trainer(model, schema);
+    if (trainable.all()) {
+      return whole;
+    }
+    String name;
+    List<String> tensors;
+    Set<String> parameters;
+    ParameterSet architecture;
+    if (whole instanceof TorchScriptTrainer t) {
+      name = t.file().name() + " (" + t.file().id() + ")";
+      architecture = t.initialParameters(seed);
+      tensors = t.tensorNames();
+      var buffers = Set.copyOf(t.bufferNames());
+      parameters = tensors.stream().filter(n -> !buffers.contains(n)).collect(Collectors.toSet());
+    } else if (whole instanceof DjlTrainer d) {
+      name = d.model();
+      architecture = d.initialParameters(seed);
+      tensors = architecture.names();
+      parameters = Set.copyOf(tensors);
+    } else {
+      throw new IllegalStateException("no partial training for " + whole.getClass().getName());
+    }
+    Set<String> selected;
+    try {
+      selected = trainable.select(name, tensors, parameters);
+    } catch (IllegalArgumentException e) {
+      throw new IncompatibleParametersException(e.getMessage());
+    }
+    Trainer frozen = whole instanceof TorchScriptTrainer t ? t.withTrainable(selected)
+        : ((DjlTrainer) whole).withTrainable(selected);
+    return new PartialTrainer(frozen, architecture, selected);
   }
 }

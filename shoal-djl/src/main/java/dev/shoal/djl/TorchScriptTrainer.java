@@ -58,6 +58,7 @@ public final class TorchScriptTrainer implements Trainer {
   private final TorchScriptFile file;
   private final Shape inputShape;
   private final TrainingLoop loop;
+  private final Set<String> trainable;
   private volatile Layout layout;
 
   /** One tensor of the module's state: a parameter or a buffer. */
@@ -73,9 +74,23 @@ public final class TorchScriptTrainer implements Trainer {
 
   /** A trainer for {@code file} taking examples of {@code inputShape} (without the batch axis). */
   public TorchScriptTrainer(TorchScriptFile file, Shape inputShape) {
+    this(file, inputShape, null);
+  }
+
+  private TorchScriptTrainer(TorchScriptFile file, Shape inputShape, Set<String> trainable) {
     this.file = Objects.requireNonNull(file, "file");
     this.inputShape = Objects.requireNonNull(inputShape, "inputShape");
     this.loop = new TrainingLoop(file.name(), inputShape);
+    this.trainable = trainable == null ? null : Set.copyOf(trainable);
+  }
+
+  /**
+   * This trainer with only the parameters named {@code trainable} changed by {@link #fit}: the
+   * others are frozen (no gradient, no optimiser step). Buffers are updated by the forward pass
+   * in training mode as PyTorch does; the caller keeps a frozen one from the architecture.
+   */
+  public TorchScriptTrainer withTrainable(Set<String> trainable) {
+    return new TorchScriptTrainer(file, inputShape, Objects.requireNonNull(trainable, "trainable"));
   }
 
   /** The file this trainer trains. */
@@ -111,6 +126,9 @@ public final class TorchScriptTrainer implements Trainer {
     try (Loaded loaded = load();
         ai.djl.training.Trainer trainer = loaded.model().newTrainer(setup.config())) {
       loaded.write(l, parameters);
+      if (trainable != null) {
+        loaded.freezeAllBut(l, trainable);
+      }
       JniUtils.enableTrainingMode(loaded.block());
       EpochStats last = loop.epochs(trainer, data, config, setup, null);
       ParameterSet trained = loaded.read(l, parameters.metadata());
@@ -258,6 +276,20 @@ public final class TorchScriptTrainer implements Trainer {
         try (IValue list = IValue.listFrom(buffers.toArray(PtNDArray[]::new));
             IValue ignored = IValueUtils.runMethod(block, SET_BUFFERS, list)) {
           buffers.forEach(NDArray::close);
+        }
+      }
+    }
+
+    /** Freezes every parameter not named in {@code trainable}: no gradient, no step. */
+    void freezeAllBut(Layout l, Set<String> trainable) {
+      List<Parameter> parameters = parameters();
+      int p = 0;
+      for (Slot slot : l.slots()) {
+        if (!slot.buffer()) {
+          Parameter parameter = parameters.get(p++);
+          if (!trainable.contains(slot.name())) {
+            parameter.freeze(true);
+          }
         }
       }
     }
