@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that benchmark NAME compares Shoal with, when missing:
-# AggregateFiles runs numpy (python3-numpy). Called by scripts/run-bench.sh.
+# AggregateFiles runs numpy (python3-numpy), TrainingSpeed PyTorch (python3-torch). Called by
+# scripts/run-bench.sh.
 set -euo pipefail
 case "${1:-}" in
   AggregateFiles) modules=(numpy); packages=(python3-numpy) ;;
+  TrainingSpeed) modules=(numpy torch); packages=(python3-numpy python3-torch) ;;
   *) exit 0 ;;
 esac
 missing=()

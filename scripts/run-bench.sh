@@ -8,6 +8,7 @@
 #   scripts/run-bench.sh UpdateEncodings --model cnn
 #   COORDINATOR_HEAP=4g scripts/run-bench.sh VirtualClients --model logreg --clients 1000,10000,100000,1000000
 #   scripts/run-bench.sh LocalTraining --model mlp --examples 2000 --repeats 5
+#   scripts/run-bench.sh TrainingSpeed --threads 2 --repeats 5   # against native PyTorch (python3-torch)
 # COORDINATOR_HEAP sets the benchmark JVM's heap (default 2g).
 set -euo pipefail
 
@@ -16,7 +17,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings|VirtualClients|LocalTraining [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings|VirtualClients|LocalTraining|TrainingSpeed [ARGS...]" >&2
   exit 2
 fi
 name="$1"

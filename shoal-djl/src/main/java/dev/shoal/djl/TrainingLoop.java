@@ -84,6 +84,8 @@ final class TrainingLoop {
     var stats = new EpochStats(task);
     int width = data.schema().outputs();
     int batchSize = config.batchSize();
+    boolean plainSgd = SgdStep.applies(config.optimizer());
+    float lr = (float) config.learningRate();
     for (int from = 0; from < order.length; from += batchSize) {
       if (Thread.currentThread().isInterrupted()) {
         throw new CancellationException("training of model '" + model + "' was cancelled");
@@ -106,7 +108,11 @@ final class TrainingLoop {
         if (config.clipNorm() > 0) {
           GradientClipping.clip(trainer, config.clipNorm());
         }
-        trainer.step();
+        if (plainSgd) {
+          SgdStep.step(trainer, lr);
+        } else {
+          trainer.step();
+        }
         stats.add(batch.size(), loss, logits.singletonOrThrow(), labels);
       }
     }

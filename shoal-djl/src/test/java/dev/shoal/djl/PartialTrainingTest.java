@@ -63,6 +63,18 @@ class PartialTrainingTest {
   }
 
   @Test
+  void noGradientStepTouchesAFrozenTorchScriptParameter() {
+    var trainer = new TorchScriptTrainer(TorchScriptFile.read(TorchScriptTrainerTest.CNN), new ai.djl.ndarray.types.Shape(1, 28, 28));
+    ParameterSet initial = trainer.initialParameters(0);
+    ParameterSet trained = trainer.withTrainable(java.util.Set.of("classifier.4.weight", "classifier.4.bias"))
+        .fit(initial, train, new FitConfig(1, 32, 0.05, 7)).parameters();
+    for (String name : List.of("features.0.weight", "features.5.bias", "classifier.2.weight")) {
+      assertThat(trained.tensor(name)).as(name).isEqualTo(initial.tensor(name));
+    }
+    assertThat(trained.tensor("classifier.4.weight")).isNotEqualTo(initial.tensor("classifier.4.weight"));
+  }
+
+  @Test
   void aBuiltInModelsFrozenTensorsAreItsSeededInitialisation() {
     var trainable = new TrainableParameters(List.of("fc2.*"));
     PartialTrainer partial = (PartialTrainer) zoo.trainer(ModelZoo.MLP, mnist.train().schema(), trainable, 11);
