@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -117,12 +119,31 @@ final class ResourceOptions {
    * them). Threads that ended meanwhile do not count as failures.
    */
   private static void onEveryThread(String option, List<String> command) {
-    List<String> full = new ArrayList<>(command);
+    // a thread inherits its priorities from the thread that starts it: one started while the command
+    // runs by a thread not yet changed (the JVM's process reaper, for one) keeps the old ones, so go
+    // round again for the threads that are new until there are none
+    Set<String> done = new HashSet<>();
+    for (int pass = 0; pass < 5; pass++) {
+      List<String> fresh = threads(option).stream().filter(t -> !done.contains(t)).toList();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      run(option, command, fresh);
+      done.addAll(fresh);
+    }
+  }
+
+  private static List<String> threads(String option) {
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      tasks.map(p -> p.getFileName().toString()).sorted().forEach(full::add);
+      return tasks.map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new UserError(option + ": cannot list this process's threads in /proc/self/task: " + e.getMessage());
     }
+  }
+
+  private static void run(String option, List<String> command, List<String> threads) {
+    List<String> full = new ArrayList<>(command);
+    full.addAll(threads);
     try {
       Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
