@@ -58,6 +58,22 @@ class TorchScriptTrainerTest {
   }
 
   @Test
+  void aFitIsRepeatableAndTheNextFitStartsFromItsOwnParameters() {
+    ParameterSet initial = trainer.initialParameters(1);
+    Dataset train = mnist.train().subset(range(0, 200));
+    FitOutcome first = trainer.fit(initial, train, new FitConfig(1, 20, 0.05, 7));
+    // the second fit runs on the module the first one used, with its dropout drawing again
+    FitOutcome again = trainer.fit(initial, train, new FitConfig(1, 20, 0.05, 7));
+    FitOutcome otherSeed = trainer.fit(initial, train, new FitConfig(1, 20, 0.05, 8));
+    for (String name : trainer.tensorNames()) {
+      assertThat(again.parameters().tensor(name).orElseThrow().data()).as(name)
+          .isEqualTo(first.parameters().tensor(name).orElseThrow().data());
+    }
+    assertThat(otherSeed.parameters().tensor("classifier.4.weight").orElseThrow().data())
+        .isNotEqualTo(first.parameters().tensor("classifier.4.weight").orElseThrow().data());
+  }
+
+  @Test
   void evaluationUsesTheGivenBuffersInInferenceMode() {
     ParameterSet trained = trainer.fit(trainer.initialParameters(1), mnist.train().subset(range(0, 500)),
         new FitConfig(1, 32, 0.05, 7)).parameters();
