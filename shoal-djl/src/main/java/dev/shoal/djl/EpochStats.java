@@ -15,16 +15,39 @@ final class EpochStats {
     this.task = task;
   }
 
-  /** Adds a batch of {@code n} examples whose mean loss is {@code meanLoss}. */
-  void add(int n, NDArray meanLoss, NDArray outputs, NDArray targets) {
+  /**
+   * Adds a batch of {@code n} examples whose mean loss is {@code meanLoss}, from the model's
+   * {@code outputs} copied to the host (row-major, one row per example) and the batch's targets:
+   * one copy instead of an engine call per statistic.
+   */
+  void add(int n, NDArray meanLoss, float[] outputs, float[] targets) {
     lossSum += (double) meanLoss.getFloat() * n;
     switch (task) {
-      case CLASSIFICATION -> correct += outputs.argMax(1).eq(targets).countNonzero().getLong();
-      case BINARY -> correct += outputs.reshape(targets.getShape()).gt(0f).toType(targets.getDataType(), false)
-          .eq(targets).countNonzero().getLong();
+      case CLASSIFICATION -> {
+        int width = outputs.length / n;
+        for (int j = 0; j < n; j++) {
+          correct += argMax(outputs, j * width, width) == (int) targets[j] ? 1 : 0;
+        }
+      }
+      case BINARY -> {
+        for (int j = 0; j < n; j++) {
+          correct += (outputs[j] > 0f ? 1f : 0f) == targets[j] ? 1 : 0;
+        }
+      }
       case REGRESSION -> { }
     }
     examples += n;
+  }
+
+  /** The index of the first largest of {@code width} values from {@code from}, as PyTorch's argmax. */
+  private static int argMax(float[] values, int from, int width) {
+    int best = 0;
+    for (int k = 1; k < width; k++) {
+      if (values[from + k] > values[from + best]) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   double loss() {

@@ -58,6 +58,11 @@ final class Minibatch {
         : manager.create(FloatBuffer.wrap(values, 0, count), new Shape(count), DataType.FLOAT32);
   }
 
+  /** The targets as floats: the first {@link #size} values are the current batch's. */
+  float[] targetValues() {
+    return values;
+  }
+
   /** The targets of the current batch, as floats. */
   void copyTargets(float[] out, int offset) {
     System.arraycopy(values, 0, out, offset, count);

@@ -113,7 +113,7 @@ final class TrainingLoop {
         } else {
           trainer.step();
         }
-        stats.add(batch.size(), loss, logits.singletonOrThrow(), labels);
+        stats.add(batch.size(), loss, hostValues(logits.singletonOrThrow()), batch.targetValues());
       }
     }
     return stats;
@@ -143,14 +143,20 @@ final class TrainingLoop {
         NDList logits = block.forward(store, new NDList(batch.inputs(scope)), false);
         NDArray out = logits.singletonOrThrow();
         checkOutputs(out, width, data);
-        stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), out, labels);
-        float[] values = out.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] values = hostValues(out);
+        stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), values, batch.targetValues());
         System.arraycopy(values, 0, outputs, from * width, values.length);
         batch.copyTargets(targets, from);
       }
     }
     Map<String, Double> metrics = Metrics.of(task, outputs, targets, data.schema().classCount());
     return new Evaluation(n, stats.loss(), task.hasClasses() ? stats.accuracy() : Double.NaN, metrics);
+  }
+
+  /** {@code outputs} copied to the host as float32 values. */
+  private static float[] hostValues(NDArray outputs) {
+    return outputs.getDataType() == DataType.FLOAT32 ? outputs.toFloatArray()
+        : outputs.toType(DataType.FLOAT32, false).toFloatArray();
   }
 
   /** Refuses empty data and examples of another size than the model takes. */
