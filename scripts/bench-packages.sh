@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that benchmark NAME compares Shoal with, when missing:
-# AggregateFiles runs numpy (python3-numpy), TrainingSpeed PyTorch (python3-torch). Called by
-# scripts/run-bench.sh.
+# AggregateFiles runs numpy (python3-numpy), TrainingSpeed PyTorch (python3-torch) with OpenBLAS
+# (libopenblas0-openmp): without it Debian's PyTorch multiplies matrices with the reference BLAS,
+# several times slower than what a PyTorch user has. Called by scripts/run-bench.sh.
 set -euo pipefail
 case "${1:-}" in
   AggregateFiles) modules=(numpy); packages=(python3-numpy) ;;
@@ -12,6 +13,9 @@ missing=()
 for i in "${!modules[@]}"; do
   "${PYTHON:-/usr/bin/python3}" -c "import ${modules[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
 done
+if [ "$1" = TrainingSpeed ] && ! /sbin/ldconfig -p | grep -q 'libopenblas\.so\.0'; then
+  missing+=(libopenblas0-openmp)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

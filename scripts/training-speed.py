@@ -58,6 +58,17 @@ class Cnn(nn.Module):
         return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
 
 
+def blas():
+    """The BLAS library this process has loaded (Debian's PyTorch takes whichever libblas.so.3 is
+    installed: OpenBLAS, or the much slower reference BLAS)."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            path = line.split()[-1]
+            if "blas" in path.rsplit("/", 1)[-1]:
+                return path
+    return "none"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, required=True)
@@ -71,8 +82,8 @@ def main():
     x = torch.from_numpy(np.fromfile(args.features, dtype="<f4").reshape([-1] + shape))
     y = torch.from_numpy(np.fromfile(args.labels, dtype="<i8"))
     modules = {}
-    print("ready torch %s threads %d interop %d" % (torch.__version__, torch.get_num_threads(),
-                                                    torch.get_num_interop_threads()), flush=True)
+    print("ready torch %s threads %d interop %d blas %s" % (torch.__version__, torch.get_num_threads(),
+                                                            torch.get_num_interop_threads(), blas()), flush=True)
     for line in sys.stdin:
         words = line.split()
         if not words:

@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  * and {@code cnn}). {@code --graph-optimizer true|false} sets DJL's
  * {@code ai.djl.pytorch.graph_optimizer} for the TorchScript runs.
  *
- * <pre>scripts/run-bench.sh TrainingSpeed [--threads 1] [--repeats 5] [--examples 2000]
+ * <pre>scripts/run-bench.sh TrainingSpeed [--threads 1] [--warmup 3] [--repeats 5] [--examples 2000]
  *     [--cnn-examples 500] [--batch-size 10] [--lr 0.01] [--models mnist-cnn,2nn,cnn]</pre>
  */
 public final class TrainingSpeed {
@@ -67,6 +67,7 @@ public final class TrainingSpeed {
 
   public static void main(String[] args) throws Exception {
     int threads = 1;
+    int warmup = 3;
     int repeats = 5;
     int examples = 2000;
     int cnnExamples = 500;
@@ -76,6 +77,7 @@ public final class TrainingSpeed {
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         case "--examples" -> examples = Integer.parseInt(args[i + 1]);
         case "--cnn-examples" -> cnnExamples = Integer.parseInt(args[i + 1]);
@@ -84,7 +86,7 @@ public final class TrainingSpeed {
         case "--models" -> models = List.of(args[i + 1].split(","));
         case "--graph-optimizer" -> System.setProperty("ai.djl.pytorch.graph_optimizer", args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; allowed: --threads, --repeats, --examples, --cnn-examples, --batch-size, --lr, --models, --graph-optimizer");
+            + "; allowed: --threads, --warmup, --repeats, --examples, --cnn-examples, --batch-size, --lr, --models, --graph-optimizer");
       }
     }
     DjlEngine.configure(new EngineSettings(threads, threads));
@@ -96,8 +98,8 @@ public final class TrainingSpeed {
     writeData(data, dir);
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (Python python = Python.start(root, dir, threads)) {
-      System.out.printf(Locale.ROOT, "Shoal: DJL %s on PyTorch %s, threads %s; native: %s; %d timed turns after a warm-up, batch %d, lr %s%n",
-          ai.djl.engine.Engine.getDjlVersion(), DjlEngine.get().getVersion(), DjlEngine.running(), python.banner(), repeats,
+      System.out.printf(Locale.ROOT, "Shoal: DJL %s on PyTorch %s, threads %s; native: %s; %d warm-up turns, then %d timed turns, batch %d, lr %s%n",
+          ai.djl.engine.Engine.getDjlVersion(), DjlEngine.get().getVersion(), DjlEngine.running(), python.banner(), warmup, repeats,
           batch, lr);
       Path mnistCnn = root.resolve("examples/models/mnist-cnn.pt");
       Path twoNn = dir.resolve("2nn.pt");
@@ -126,7 +128,7 @@ public final class TrainingSpeed {
         cases.add(new Case((String) c[0], n, variants));
       }
       for (Case c : cases) {
-        run(c, repeats);
+        run(c, warmup, repeats);
       }
     } finally {
       try (var files = Files.list(dir)) {
@@ -148,11 +150,11 @@ public final class TrainingSpeed {
     };
   }
 
-  private static void run(Case c, int repeats) throws IOException {
+  private static void run(Case c, int warmup, int repeats) throws IOException {
     int k = c.variants().size();
     double[][] wall = new double[k][repeats];
     double[][] cpu = new double[k][repeats];
-    for (int r = -1; r < repeats; r++) {
+    for (int r = -warmup; r < repeats; r++) {
       for (int j = 0; j < k; j++) {
         // A B C, then C B A: each goes first and last as often
         int v = Math.floorMod(r, 2) == 0 ? j : k - 1 - j;
