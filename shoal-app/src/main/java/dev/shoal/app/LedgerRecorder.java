@@ -3,6 +3,7 @@ package dev.shoal.app;
 import dev.shoal.contribution.ContributionReport;
 import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
+import dev.shoal.ledger.SubtreeMember;
 import dev.shoal.ledger.RunStarted;
 import dev.shoal.round.RoundMetrics;
 import dev.shoal.round.RoundRecord;
@@ -78,8 +79,11 @@ final class LedgerRecorder implements RunListener {
     report.ifPresent(r -> r.rewards().forEach((node, amount) -> rewards.put(node, amount.doubleValue())));
     List<String> participants = List.copyOf(record.commitments().keySet());
     Map<String, Double> leaveOneOut = report.map(ContributionReport::leaveOneOut).orElse(Map.of());
+    Map<String, List<SubtreeMember>> subtrees = new TreeMap<>();
+    record.subtrees().forEach((relay, members) -> subtrees.put(relay, members.stream()
+        .map(s -> new SubtreeMember(s.node(), s.examples(), s.update(), s.via())).toList()));
     return new RoundCompleted(run, m.round(), m.modelId(), participants, record.commitments(), metrics, scores,
-        leaveOneOut, rewards);
+        leaveOneOut, rewards, subtrees);
   }
 
   /** The ledger entry of an asynchronous model step: its updates in arrival order, with their staleness. */

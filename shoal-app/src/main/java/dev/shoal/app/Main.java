@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       AggregateCommand.class,
       CoordinatorCommand.class,
       NodeCommand.class,
+      RelayCommand.class,
       StatusCommand.class,
       PkiCommand.class,
       PrivacyCommand.class,

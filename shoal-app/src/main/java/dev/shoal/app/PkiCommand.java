@@ -88,7 +88,7 @@ final class PkiCommand implements Runnable {
           c.getNotAfter().toInstant());
       System.out.printf("%s is the CA's private key (mode 0600): keep it offline and backed up; it never goes in a kit%n",
           out.resolve(CertificateAuthority.CA_KEY));
-      System.out.printf("next: shoal pki issue --ca %s --name NAME --role coordinator|node --out KITDIR%n", out);
+      System.out.printf("next: shoal pki issue --ca %s --name NAME --role coordinator|relay|node --out KITDIR%n", out);
     }
   }
 
@@ -109,7 +109,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--name", required = true, description = "The participant's name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "coordinator|node", description = "coordinator (server and client certificate) or node (client only).")
+    @Option(names = "--role", required = true, paramLabel = "coordinator|relay|node", description = "coordinator or relay (server and client certificate), or node (client only).")
     String role;
 
     @Option(names = "--out", required = true, paramLabel = "KITDIR", description = "The kit directory to write.")
@@ -131,7 +131,7 @@ final class PkiCommand implements Runnable {
       Kit kit = CertificateAuthority.open(ca).issue(name, r, dns, ips, validity, out);
       describe("issued", kit.certificate(), r);
       System.out.printf("kit in %s: key.pem (private, mode 0600), cert.pem, ca.pem, %sshoal.yaml%n", out,
-          r == Role.COORDINATOR ? "crl.pem, " : "");
+          r.serves() ? "crl.pem, " : "");
       System.out.println("hand the kit directory to " + name + " over a channel you trust; it holds a private key");
     }
   }
@@ -150,7 +150,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--name", required = true, description = "This participant's name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "node|coordinator", description = "node or coordinator.")
+    @Option(names = "--role", required = true, paramLabel = "node|relay|coordinator", description = "node, relay or coordinator.")
     String role;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the key and the request; it becomes the kit.")
@@ -168,7 +168,7 @@ final class PkiCommand implements Runnable {
       Path csr = Csr.request(name, r, dns, ips, out);
       System.out.printf("wrote %s (private, mode 0600) and %s for %s (%s)%n", out.resolve(Kit.KEY), csr, name, r);
       System.out.printf("send %s to the CA's keeper; put the cert.pem and ca.pem%s they send back into %s%n", csr,
-          r == Role.COORDINATOR ? " and crl.pem" : "", out);
+          r.serves() ? " and crl.pem" : "", out);
     }
   }
 
@@ -198,7 +198,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--out", paramLabel = "CERTFILE", description = "Where to write the certificate (default: cert.pem next to CSRFILE); refuses an existing file.")
     Path out;
 
-    @Option(names = "--role", defaultValue = "node", paramLabel = "node|coordinator", description = "The role agreed with the site; the request must ask for it. A coordinator request is signed only with --role coordinator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--role", defaultValue = "node", paramLabel = "node|relay|coordinator", description = "The role agreed with the site; the request must ask for it. A coordinator or relay request is signed only with that --role (default: ${DEFAULT-VALUE}).")
     String role;
 
     @Option(names = "--replace", description = "The name already holds a certificate: issue this one and revoke the old (rewrites crl.pem; copy it to the coordinator).")
@@ -220,7 +220,7 @@ final class PkiCommand implements Runnable {
       Role r = Role.of(cert);
       describe("signed", cert, r);
       System.out.printf("wrote %s and %s%s: send them back to the site, to go next to its key.pem%n", certFile,
-          certFile.toAbsolutePath().resolveSibling(Kit.CA), r == Role.COORDINATOR ? " and crl.pem" : "");
+          certFile.toAbsolutePath().resolveSibling(Kit.CA), r.serves() ? " and crl.pem" : "");
     }
   }
 

@@ -33,11 +33,23 @@ record Security(KitMaterial kit, Revocations revocations) {
    * the federation's CA.
    */
   static Security coordinator(Path kitDir, Path crl) {
+    return serving(kitDir, crl, Role.COORDINATOR);
+  }
+
+  /**
+   * Mutual TLS for a relay: as for a coordinator, with a relay certificate, which both serves the
+   * relay's nodes and dials its parent.
+   */
+  static Security relay(Path kitDir, Path crl) {
+    return serving(kitDir, crl, Role.RELAY);
+  }
+
+  private static Security serving(Path kitDir, Path crl, Role role) {
     KitMaterial kit = load(kitDir);
     Identity self = identity(kit);
-    if (self.role() != Role.COORDINATOR) {
+    if (self.role() != role) {
       throw new UserError("the kit in " + kitDir + " holds " + self
-          + "; a coordinator needs a kit issued with --role coordinator");
+          + "; a " + role.label() + " needs a kit issued with --role " + role.label());
     }
     try {
       return new Security(kit, Revocations.load(crl != null ? crl : kit.crl(), kit.ca()));
@@ -81,6 +93,15 @@ record Security(KitMaterial kit, Revocations revocations) {
    * error, since the coordinator would refuse it); in plaintext, {@code given}, which is required.
    */
   String nodeName(String given) {
+    return name(given, Role.NODE);
+  }
+
+  /** The name a relay goes by, as {@link #nodeName} for a relay's kit. */
+  String relayName(String given) {
+    return name(given, Role.RELAY);
+  }
+
+  private String name(String given, Role role) {
     if (!isTls()) {
       if (given == null) {
         throw new UsageError("--name is required with --insecure");
@@ -92,8 +113,9 @@ record Security(KitMaterial kit, Revocations revocations) {
       return given;
     }
     Identity self = identity(kit);
-    if (self.role() != Role.NODE) {
-      throw new UserError("the kit in " + kit.dir() + " holds " + self + "; a node needs a kit issued with --role node");
+    if (self.role() != role) {
+      throw new UserError("the kit in " + kit.dir() + " holds " + self + "; a " + role.label()
+          + " needs a kit issued with --role " + role.label());
     }
     String certified = self.name();
     if (given != null && !given.equals(certified)) {

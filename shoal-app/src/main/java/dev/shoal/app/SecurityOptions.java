@@ -22,6 +22,11 @@ final class SecurityOptions {
     return plaintextChosen(crl) ? Security.plaintext() : Security.coordinator(kit, crl);
   }
 
+  /** A relay's chosen security; {@code crl} is the revocation list it enforces on its nodes (null: the kit's). */
+  Security resolveForRelay(Path crl) {
+    return plaintextChosen(crl) ? Security.plaintext() : Security.relay(kit, crl);
+  }
+
   /** Whether plaintext was chosen; refuses neither or both. */
   private boolean plaintextChosen(Path crl) {
     if (kit != null && insecure) {

@@ -51,6 +51,7 @@ public final class NodeAgent implements Runnable {
   private final Patience patience;
   private boolean busyTold;
   private ScaffoldClient.ControlStore controls = ScaffoldClient.inMemory();
+  private String noSecureAggregation = NO_SECURE_AGGREGATION;
 
   /**
    * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
@@ -62,6 +63,7 @@ public final class NodeAgent implements Runnable {
 
   /**
    * @param trainerFor picks the trainer for a global model (e.g. by its {@code model} metadata)
+   * @param data this site's data; null for a relay, whose trainer trains on its subtree's instead
    * @param secure this node's side of secure aggregation, or null: secure work then fails
    */
   public NodeAgent(String name, CoordinatorLink link, Function<ParameterSet, Trainer> trainerFor, FederatedData data,
@@ -84,6 +86,12 @@ public final class NodeAgent implements Runnable {
    */
   public NodeAgent witnessing(LedgerWitness witness) {
     this.witness = witness;
+    return this;
+  }
+
+  /** Fails secure work, which this agent has no hook for, with {@code reason} (a relay's, say). */
+  public NodeAgent refusingSecureAggregation(String reason) {
+    this.noSecureAggregation = reason;
     return this;
   }
 
@@ -176,7 +184,7 @@ public final class NodeAgent implements Runnable {
       return;
     }
     if (a.kind() == Assignment.Kind.FIT && a.outbound().secureAggregation() && secure == null) {
-      failed(a, NO_SECURE_AGGREGATION);
+      failed(a, noSecureAggregation);
       return;
     }
     if (a.kind() == Assignment.Kind.FIT && !witnessLedger()) {
@@ -188,7 +196,8 @@ public final class NodeAgent implements Runnable {
       switch (a.kind()) {
         case FIT -> {
           a.config().settings().requireUnderstood(trainer.understoodSettings());
-          FitOutcome out = ScaffoldClient.fit(trainer, global, data.train(), a.config(), controls);
+          FitOutcome out = ScaffoldClient.fit(trainer, global, data == null ? null : data.train(), a.config(),
+              controls);
           String verdict;
           if (a.outbound().secureAggregation()) {
             secure.hold(name, a.round(), global, out.parameters(), out.numExamples(), a.outbound());
@@ -205,7 +214,7 @@ public final class NodeAgent implements Runnable {
               out.numExamples(), a.outbound().secureAggregation(), verdict);
         }
         case EVALUATE -> {
-          var evaluation = trainer.evaluate(global, data.test());
+          var evaluation = trainer.evaluate(global, data == null ? null : data.test());
           patience.call("evaluation round=" + a.round(), a.deadline(),
               () -> link.submitEvaluation(name, a.round(), evaluation));
         }
@@ -247,7 +256,7 @@ public final class NodeAgent implements Runnable {
     byte[] reply;
     try {
       if (secure == null) {
-        throw new IllegalStateException(NO_SECURE_AGGREGATION);
+        throw new IllegalStateException(noSecureAggregation);
       }
       reply = secure.answer(a.round(), a.stage(), a.request());
       if (reply == null) {

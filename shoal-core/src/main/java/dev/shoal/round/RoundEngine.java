@@ -7,6 +7,8 @@ import dev.shoal.encoding.UpdateEncoding;
 import dev.shoal.strategy.EvaluateReply;
 import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.Relaying;
+import dev.shoal.strategy.Subtree;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Seeds;
 import dev.shoal.strategy.Strategy;
@@ -187,6 +189,8 @@ public final class RoundEngine {
     Traffic before = clients.traffic();
     SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), round));
     List<FitInstruction> instructions = strategy.configureFit(round, global, clients.available(), rng).stream()
+        .map(i -> new FitInstruction(i.clientId(), i.round(), i.global(), Relaying.stamp(i.config(), i.round(), strategy),
+            i.outbound()))
         .map(i -> i.withOutbound(i.outbound().withEncoding(encoding)))
         .map(i -> secure.map(s -> i.withOutbound(s.outbound(i.outbound()))).orElse(i))
         .toList();
@@ -217,6 +221,7 @@ public final class RoundEngine {
     exampleCap.ifPresent(max -> accepted.replaceAll(r -> ExampleCap.clip(round, r, max)));
     FitAggregation aggregation = strategy.beginFit(round, global);
     Map<String, String> commitments = new HashMap<>();
+    Map<String, List<Subtree.Member>> subtrees = new HashMap<>();
     if (secure.isPresent()) {
       List<String> holders = accepted.stream().map(FitReply::clientId).toList();
       secure.get().sum(round, global, holders, clients, config.roundTimeout()).ifPresent(sum -> {
@@ -228,6 +233,7 @@ public final class RoundEngine {
     } else {
       fold(round, aggregation, accepted);
       accepted.forEach(r -> commitments.put(r.clientId(), RoundRecord.commitment(r.parameters())));
+      accepted.forEach(r -> subtree(r).ifPresent(s -> subtrees.put(r.clientId(), s.members())));
     }
     Optional<String> refused = aggregation.count() >= config.minClients() ? aggregation.refusal() : Optional.empty();
     boolean aggregated = aggregation.count() >= config.minClients() && refused.isEmpty();
@@ -253,7 +259,7 @@ public final class RoundEngine {
     Optional<ContributionReport> scored = aggregated && secure.isEmpty()
         ? contributions.map(c -> c.score(round, global, accepted, central.get(), utility))
         : Optional.empty();
-    return new RoundResult(next, metrics, new RoundRecord(commitments, scored));
+    return new RoundResult(next, metrics, new RoundRecord(commitments, scored, List.of(), subtrees));
   }
 
   /**
@@ -294,6 +300,11 @@ public final class RoundEngine {
     }
   }
 
+  /** The nodes a relay's reply folded, if it is a relay's; checked with the reply, so it reads here. */
+  private static Optional<Subtree> subtree(FitReply reply) {
+    return Subtree.of(reply.parameters());
+  }
+
   private void clientFailed(int round, String clientId, String reason) {
     log.warn("client failed round={} client={} reason=\"{}\"", round, clientId, reason);
     listener.on(new RunEvent.ClientFailed(round, clientId, reason));
@@ -313,8 +324,9 @@ public final class RoundEngine {
     }
     try {
       UpdateCheck.check(global, reply.parameters(), reply.numExamples());
+      subtree(reply);
       return null;
-    } catch (UpdateRejectedException e) {
+    } catch (UpdateRejectedException | IllegalArgumentException e) {
       return e.getMessage();
     } catch (java.io.UncheckedIOException e) {
       return "cannot read the update: " + e.getMessage();

@@ -1,6 +1,7 @@
 package dev.shoal.round;
 
 import dev.shoal.contribution.ContributionReport;
+import dev.shoal.strategy.Subtree;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.SafetensorsFile;
@@ -23,15 +24,23 @@ import java.util.TreeMap;
  * @param commitments client → content id, for the clients whose updates are in the aggregate
  * @param stepUpdates for an asynchronous model step, the updates it folded in the order they
  *     arrived (a client may appear more than once); empty for a synchronous round
+ * @param subtrees for the clients in the aggregate that are relays: the nodes each folded
  */
 public record RoundRecord(Map<String, String> commitments, Optional<ContributionReport> contributions,
-    java.util.List<StepUpdate> stepUpdates) {
+    java.util.List<StepUpdate> stepUpdates, Map<String, java.util.List<Subtree.Member>> subtrees) {
 
   public static final RoundRecord NONE = new RoundRecord(Map.of(), Optional.empty());
 
   public RoundRecord {
     commitments = java.util.Collections.unmodifiableMap(new TreeMap<>(commitments));
     stepUpdates = java.util.List.copyOf(stepUpdates);
+    subtrees = java.util.Collections.unmodifiableMap(new TreeMap<>(subtrees));
+  }
+
+  /** A round's or a step's record without relays. */
+  public RoundRecord(Map<String, String> commitments, Optional<ContributionReport> contributions,
+      java.util.List<StepUpdate> stepUpdates) {
+    this(commitments, contributions, stepUpdates, Map.of());
   }
 
   /** A synchronous round's record. */

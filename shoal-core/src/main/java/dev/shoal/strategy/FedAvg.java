@@ -43,11 +43,17 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   }
 
   private FitConfig clientConfig(int round, String clientId) {
-    return fit.withSeed(Seeds.derive(fit.seed(), round, clientId));
+    // a relay derives its own nodes' seeds from the same base, so a tree trains as the flat set would
+    return Relaying.seeded(fit, fit.seed()).withSeed(Seeds.derive(fit.seed(), round, clientId));
   }
 
   @Override
   public boolean foldsSums() {
+    return true;
+  }
+
+  @Override
+  public boolean foldsWeightedMean() {
     return true;
   }
 

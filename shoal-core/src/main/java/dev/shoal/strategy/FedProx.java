@@ -51,6 +51,11 @@ public final class FedProx implements Strategy {
   }
 
   @Override
+  public boolean foldsWeightedMean() {
+    return true;
+  }
+
+  @Override
   public FitAggregation beginFit(int round, ParameterSet global) {
     return averaging.beginFit(round, global);
   }

@@ -45,6 +45,12 @@ public abstract class ServerOptimizedStrategy implements Strategy {
     return true;
   }
 
+  /** The optimiser steps once on the round's mean update, wherever that mean was partly folded. */
+  @Override
+  public final boolean foldsWeightedMean() {
+    return true;
+  }
+
   @Override
   public final ServerStep serverStep() {
     return optimizer;

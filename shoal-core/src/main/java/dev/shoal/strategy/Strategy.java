@@ -38,6 +38,17 @@ public interface Strategy {
   }
 
   /**
+   * Whether the aggregate depends on the replies only through their example-weighted mean and
+   * total example count, so that a relay may fold a subtree's replies into one reply (their
+   * weighted mean, weighing their total count) and the result is the same as with every reply on
+   * its own. A strategy that weighs, clips, ranks or keeps each reply (robust rules, q-FedAvg,
+   * SCAFFOLD, differential privacy) does not.
+   */
+  default boolean foldsWeightedMean() {
+    return false;
+  }
+
+  /**
    * For a strategy that folds sums: how the round's summed update becomes the next global model.
    * Secure aggregation and differential privacy hand the sum to it. Federated averaging by default.
    */

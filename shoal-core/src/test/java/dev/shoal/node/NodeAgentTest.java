@@ -295,6 +295,41 @@ class NodeAgentTest {
   }
 
   @Test
+  void aRelaysAgentTrainsThroughItsSubtreeAndTheRoundRecordsWhoIsInIt() throws Exception {
+    var below = new dev.shoal.round.InProcessClients(trainer, Map.of("n1", RoundEngineTest.data(1, 100),
+        "n2", RoundEngineTest.data(4, 300)), 2);
+    var subtree = new dev.shoal.round.SubtreeRound("relay", below, 2, Duration.ofSeconds(30));
+    NodeAgent relay = new NodeAgent("relay", link, p -> subtree, null, FAST, 7)
+        .refusingSecureAggregation(dev.shoal.strategy.Relaying.NO_SECURE_AGGREGATION);
+    Thread.ofVirtual().start(relay);
+    NodeAgent node = agent("n3", RoundEngineTest.data(2, 100));
+    awaitNodes(2);
+    List<dev.shoal.round.RoundRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 2, 0.0), port,
+        new RunConfig(1, 2, Duration.ofSeconds(20), 1), Optional.empty(), e -> {
+          if (e instanceof dev.shoal.round.RunEvent.RoundFinished f) {
+            records.add(f.record());
+          }
+        });
+    ParameterSet result = engine.run(trainer.initialParameters(0));
+    // (1·100 + 4·300 + 2·100) / 500, as over the three nodes without the relay
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(3f, 3f, 3f);
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.commitments()).containsOnlyKeys("relay", "n3");
+      assertThat(r.subtrees()).containsOnlyKeys("relay");
+      assertThat(r.subtrees().get("relay")).extracting(dev.shoal.strategy.Subtree.Member::node,
+          dev.shoal.strategy.Subtree.Member::examples).containsExactly(
+              org.assertj.core.groups.Tuple.tuple("n1", 100L), org.assertj.core.groups.Tuple.tuple("n2", 300L));
+    });
+    var secure = new dev.shoal.strategy.Outbound(true, 100, 0, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> port.fit(new dev.shoal.strategy.FitInstruction("relay", 2,
+        trainer.initialParameters(0), new FitConfig(1, 10, 0.1, 1), secure)))
+        .hasMessageContaining("secure aggregation cannot go through a relay yet");
+    relay.stop();
+    node.stop();
+  }
+
+  @Test
   void backoffGrowsUpToItsCeilingWithJitter() {
     var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new java.util.SplittableRandom(1));
     for (int i = 0; i < 10; i++) {

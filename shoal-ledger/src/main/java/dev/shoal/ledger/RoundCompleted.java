@@ -27,6 +27,8 @@ import java.util.Set;
  *     computed, else leave-one-out; finite numbers)
  * @param leaveOneOut leave-one-out score by node, when computed (finite numbers)
  * @param rewards reward by node (finite numbers)
+ * @param subtrees for participants that are relays: the nodes whose updates the relay folded into
+ *     its own, with their example counts and update ids; written only when a round has any
  */
 public record RoundCompleted(
     String run,
@@ -37,13 +39,14 @@ public record RoundCompleted(
     Map<String, Double> metrics,
     Map<String, Double> contributions,
     Map<String, Double> leaveOneOut,
-    Map<String, Double> rewards) implements LedgerEntry {
+    Map<String, Double> rewards,
+    Map<String, List<SubtreeMember>> subtrees) implements LedgerEntry {
 
   /** The {@code type} of this entry. */
   public static final String TYPE = "round_completed";
 
   private static final Set<String> FIELDS = Set.of("type", "run", "round", "modelId", "participants",
-      "updateCommitments", "metrics", "contributions", "leaveOneOut", "rewards");
+      "updateCommitments", "metrics", "contributions", "leaveOneOut", "rewards", "subtrees");
 
   public RoundCompleted {
     EntryFields.name("run", run);
@@ -61,6 +64,14 @@ public record RoundCompleted(
     contributions = EntryFields.finite("contributions", contributions);
     leaveOneOut = EntryFields.finite("leaveOneOut", leaveOneOut);
     rewards = EntryFields.finite("rewards", rewards);
+    subtrees = SubtreeMember.checked(subtrees, participants);
+  }
+
+  /** A round without relays among its participants. */
+  public RoundCompleted(String run, long round, String modelId, List<String> participants,
+      Map<String, String> updateCommitments, Map<String, Double> metrics, Map<String, Double> contributions,
+      Map<String, Double> leaveOneOut, Map<String, Double> rewards) {
+    this(run, round, modelId, participants, updateCommitments, metrics, contributions, leaveOneOut, rewards, Map.of());
   }
 
   @Override
@@ -80,6 +91,10 @@ public record RoundCompleted(
     node.set("contributions", EntryFields.doubleMap(contributions));
     node.set("leaveOneOut", EntryFields.doubleMap(leaveOneOut));
     node.set("rewards", EntryFields.doubleMap(rewards));
+    if (!subtrees.isEmpty()) {
+      // only when there are relays, so that the entries of a flat federation stay as they were
+      node.set("subtrees", SubtreeMember.toJson(subtrees));
+    }
     return CanonicalJson.canonicalize(node);
   }
 
@@ -94,6 +109,7 @@ public record RoundCompleted(
         EntryFields.numberMap(node, "metrics"),
         EntryFields.numberMap(node, "contributions"),
         EntryFields.numberMap(node, "leaveOneOut"),
-        EntryFields.numberMap(node, "rewards"));
+        EntryFields.numberMap(node, "rewards"),
+        SubtreeMember.fromJson(node.get("subtrees"), TYPE));
   }
 }

@@ -180,7 +180,7 @@ public final class CertificateAuthority {
     requireNoKey(kitDir);
     KeyPair pair = X509.newKeyPair();
     X509Certificate cert = X509.leaf(name, role, pair.getPublic(), sans, notBefore, notAfter, certificate, key);
-    Kit kit = writeKit(kitDir, name, role, pair.getPrivate(), cert, certificate, role == Role.COORDINATOR ? crlFile() : null);
+    Kit kit = writeKit(kitDir, name, role, pair.getPrivate(), cert, certificate, role.serves() ? crlFile() : null);
     record(cert, name, role);
     return kit;
   }
@@ -222,9 +222,9 @@ public final class CertificateAuthority {
     Role stated = statedRole == null ? Role.NODE : statedRole;
     if (role != stated) {
       throw new PkiException(csrFile + ": the request asks for a " + role.label() + " certificate for '" + name
-          + "', not a " + stated.label() + " one" + (role == Role.COORDINATOR
-              ? "; a coordinator can serve the whole federation: sign it with --role coordinator only if that is"
-                  + " what was agreed with the site" : ""));
+          + "', not a " + stated.label() + " one" + (role.serves()
+              ? "; a " + role.label() + " can serve nodes: sign it with --role " + role.label()
+                  + " only if that is what was agreed with the site" : ""));
     }
     List<IssuedCertificate> taken = issued().stream().filter(c -> c.name().equals(name) && !c.revoked()).toList();
     if (!taken.isEmpty() && !replace) {
@@ -271,7 +271,7 @@ public final class CertificateAuthority {
     Files.createDirectories(out);
     PemFiles.writeNew(certFile, PemFiles.pem(cert));
     PemFiles.replace(out.resolve(Kit.CA), PemFiles.pem(certificate));
-    if (role == Role.COORDINATOR) {
+    if (role.serves()) {
       PemFiles.replace(out.resolve(Kit.CRL), Files.readString(crlFile(), StandardCharsets.US_ASCII));
     }
     record(cert, name, role);

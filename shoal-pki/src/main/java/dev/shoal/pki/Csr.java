@@ -89,7 +89,7 @@ public final class Csr {
     if (role == Role.NODE) {
       out.append("# name: the certificate's CN; the node must run with this --name.\n");
     }
-    if (role == Role.COORDINATOR) {
+    if (role.serves()) {
       out.append("# crl.pem lists revoked certificates: replace it with the CA's crl.pem after every `shoal pki revoke`.\n");
     }
     out.append("kit: ").append(yamlString(kitDir.toAbsolutePath().normalize().toString())).append('\n');

@@ -12,21 +12,36 @@ public enum Role {
   /** Serves the federation: its certificate is good for TLS servers and clients. */
   COORDINATOR,
   /** Dials the coordinator: its certificate is good for TLS clients only. */
-  NODE;
+  NODE,
+  /**
+   * A node to its parent (the coordinator or another relay) and a coordinator to its own nodes:
+   * its certificate is good for TLS servers and clients, and it serves only its subtree.
+   */
+  RELAY;
 
-  /** The OU value: {@code coordinator} or {@code node}. */
+  /** The OU value: {@code coordinator}, {@code node} or {@code relay}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses {@code coordinator} or {@code node}, exactly. */
+  /** Whether this role's certificate may serve nodes: a coordinator's or a relay's. */
+  public boolean serves() {
+    return this != NODE;
+  }
+
+  /** Whether this role's certificate may dial a parent as one of its nodes: a node's or a relay's. */
+  public boolean trains() {
+    return this != COORDINATOR;
+  }
+
+  /** Parses {@code coordinator}, {@code node} or {@code relay}, exactly. */
   public static Role parse(String role) {
     for (Role r : values()) {
       if (r.label().equals(role)) {
         return r;
       }
     }
-    throw new PkiException("role must be 'coordinator' or 'node', not '" + role + "'");
+    throw new PkiException("role must be 'coordinator', 'node' or 'relay', not '" + role + "'");
   }
 
   /** The role in a participant certificate's subject OU. */

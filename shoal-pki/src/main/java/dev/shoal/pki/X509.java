@@ -69,7 +69,7 @@ final class X509 {
   static List<GeneralName> subjectAltNames(Role role, List<String> dns, List<String> ips) {
     List<String> d = dns == null ? List.of() : dns;
     List<String> a = ips == null ? List.of() : ips;
-    if (role == Role.COORDINATOR && d.isEmpty() && a.isEmpty()) {
+    if (role.serves() && d.isEmpty() && a.isEmpty()) {
       d = List.of("localhost");
       a = List.of("127.0.0.1");
     }
@@ -99,7 +99,7 @@ final class X509 {
           .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey))
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, role == Role.COORDINATOR
+          .addExtension(Extension.extendedKeyUsage, false, role.serves()
               ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
               : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
       if (!sans.isEmpty()) {

@@ -203,6 +203,25 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aRelayKitIsGoodForServersAndClientsAndCarriesTheRevocationList() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create(tmp.resolve("ca"), "shoal", Duration.ofDays(3650));
+    Path kitDir = tmp.resolve("relay");
+    Kit kit = ca.issue("region-1", Role.parse("relay"), List.of(), List.of(), Duration.ofDays(365), kitDir);
+    X509Certificate c = kit.certificate();
+    c.verify(ca.certificate().getPublicKey());
+    assertThat(c.getSubjectX500Principal().getName()).isEqualTo("CN=region-1,OU=relay");
+    assertThat(Role.of(c)).isEqualTo(Role.RELAY);
+    assertThat(c.getExtendedKeyUsage()).containsExactlyInAnyOrder(SERVER_AUTH, CLIENT_AUTH);
+    assertThat(sans(c)).containsExactlyInAnyOrder(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
+    assertThat(Files.readString(kitDir.resolve("crl.pem"))).isEqualTo(Files.readString(ca.crlFile()));
+    assertThat(ca.issued()).singleElement().satisfies(i -> assertThat(i.role()).isEqualTo("relay"));
+    assertThat(Role.RELAY.serves()).isTrue();
+    assertThat(Role.RELAY.trains()).isTrue();
+    assertThat(Role.NODE.serves()).isFalse();
+    assertThat(Role.COORDINATOR.trains()).isFalse();
+  }
+
+  @Test
   void aNodeKitIsGoodForClientsOnly() throws Exception {
     CertificateAuthority ca = CertificateAuthority.create(tmp.resolve("ca"), "shoal", Duration.ofDays(3650));
     Path kitDir = tmp.resolve("node");

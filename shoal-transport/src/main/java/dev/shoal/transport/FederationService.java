@@ -135,7 +135,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private boolean authorized(String method, String node, StreamObserver<?> out) {
     Identity caller = CallerIdentity.current();
     String reason = null;
-    if (caller != null && caller.role() != Role.NODE) {
+    if (caller != null && !caller.role().trains()) {
       reason = "a " + caller.role().label() + " certificate cannot act as a node";
     } else if (caller != null && !caller.name().equals(node)) {
       reason = "the certificate of '" + caller.name() + "' cannot act for node '" + node + "'";

@@ -90,7 +90,12 @@ class SettingsOverTheWireTest {
       engine.run(new TransportTest.LabelTrainer().initialParameters(0));
       upgraded.stop();
       older.stop();
-      assertThat(seenByNew).containsExactly(settings);
+      // the strategy's settings, and the optional ones the engine adds for relays, typed as they were sent
+      assertThat(seenByNew).singleElement().satisfies(seen -> {
+        assertThat(seen.values()).containsAllEntriesOf(settings.values());
+        assertThat(seen.get(dev.shoal.strategy.Relaying.STRATEGY)).contains(new Setting.Text("fedavg", false));
+        assertThat(seen.get(dev.shoal.strategy.Relaying.SEED)).contains(new Setting.Integer(1, false));
+      });
       assertThat(seenByOld).isEmpty();
       assertThat(failures).containsOnlyKeys("older");
       assertThat(failures.get("older")).contains("requires setting(s) proximal-mu, which this node does not understand");

@@ -97,8 +97,9 @@ public final class FederationTrust extends X509ExtendedTrustManager {
       throw refuse("server", "the server sent no certificate");
     }
     Identity id = check(chain[0], "server");
-    if (id.role() != Role.COORDINATOR) {
-      throw refuse("server", "the server's certificate has role " + id.role().label() + ", not coordinator: " + id);
+    if (!id.role().serves()) {
+      throw refuse("server", "the server's certificate has role " + id.role().label()
+          + ", not coordinator or relay: " + id);
     }
   }
 

@@ -22,8 +22,8 @@ public final class Tls {
 
   public static SslContext server(KitMaterial kit, Revocations revocations) throws IOException {
     Identity self = kit.identity();
-    if (self.role() != Role.COORDINATOR) {
-      throw new IOException("only a coordinator certificate can serve; " + kit.dir() + " holds " + self);
+    if (!self.role().serves()) {
+      throw new IOException("only a coordinator or relay certificate can serve; " + kit.dir() + " holds " + self);
     }
     return GrpcSslContexts.configure(SslContextBuilder.forServer(kit.key(), kit.certificate()), SslProvider.JDK)
         .trustManager(FederationTrust.forClients(kit.ca(), revocations))

@@ -95,6 +95,34 @@ class MutualTlsTest {
   }
 
   @Test
+  void aRelayCertificateActsAsANodeUpwardAndServesItsOwnNodes() throws Exception {
+    ca.issue("relay-1", Role.RELAY, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), dir.resolve("relay-1"));
+    try (var relay = link("relay-1")) {
+      relay.register("relay-1");
+      assertThat(relay.poll("relay-1")).isEmpty();
+      assertThatThrownBy(() -> relay.heartbeat("a")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("the certificate of 'relay-1' cannot act for node 'a'");
+    }
+    KitMaterial kit = KitMaterial.load(dir.resolve("relay-1"));
+    var below = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
+    var subtree = new FederationService(below, BlobStore.open(dir.resolve("relay-blobs")),
+        () -> new RunStatus("relay", 0, 0, 0, "waiting", List.of()), Duration.ofMillis(50), Duration.ofMillis(10));
+    try (var served = CoordinatorServer.startTls("127.0.0.1", 0, subtree, kit, Revocations.load(ca.crlFile(), kit.ca()));
+        var a = GrpcCoordinatorLink.tls("127.0.0.1", served.port(), KitMaterial.load(dir.resolve("a")), null)) {
+      a.register("a");
+      assertThat(below.available()).containsExactly("a");
+    }
+  }
+
+  @Test
+  void aCoordinatorCertificateCannotActAsANodeOrRelay() throws Exception {
+    try (var c = link("coordinator")) {
+      assertThatThrownBy(() -> c.register("coordinator")).isInstanceOf(RefusedException.class)
+          .hasMessageContaining("a coordinator certificate cannot act as a node");
+    }
+  }
+
+  @Test
   void aClientWithoutACertificateGetsNoService() throws Exception {
     KitMaterial a = KitMaterial.load(dir.resolve("a"));
     var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
@@ -174,14 +202,14 @@ class MutualTlsTest {
   void aNodeCertificateCannotServeAndANodeRefusesAServerThatUsesOne() throws Exception {
     KitMaterial node = KitMaterial.load(dir.resolve("b"));
     assertThatThrownBy(() -> Tls.server(node, Revocations.none()))
-        .hasMessageContaining("only a coordinator certificate can serve");
+        .hasMessageContaining("only a coordinator or relay certificate can serve");
     Server rogue = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(node.key(), node.certificate())).build())
         .build().start();
     try (var a = GrpcCoordinatorLink.tls("127.0.0.1", rogue.getPort(), KitMaterial.load(dir.resolve("a")), null)) {
       assertThatThrownBy(() -> a.register("a")).isInstanceOf(RefusedException.class)
           .hasMessageContaining("this node refused the server's certificate: the server's certificate has role node,"
-              + " not coordinator");
+              + " not coordinator or relay");
     } finally {
       rogue.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
