@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * the seed does not change them. A fit seeds PyTorch's generator with the fit's seed (dropout's
  * masks), so the same parameters, data and configuration give the same result.
  *
- * <p>A fit borrows a loaded module from a small pool and gives it back when it succeeds, so that a
- * node training round after round loads the file once, and PyTorch's graph executor keeps the
- * plan it optimised while profiling the first steps (loading costs about as much as a hundred
- * training steps of a small model). A borrowed module gets the fit's parameters and buffers and
+ * <p>A fit borrows the loaded module this trainer keeps and gives it back when it succeeds, so that
+ * a node training round after round loads the file once, and PyTorch's graph executor keeps the
+ * plan it optimised while profiling the first steps (loading a small model costs as much as tens
+ * of its training steps). A borrowed module gets the fit's parameters and buffers and
  * zeroed gradients; a fit that fails closes its module. Evaluation loads its own.
  */
 public final class TorchScriptTrainer implements Trainer {
