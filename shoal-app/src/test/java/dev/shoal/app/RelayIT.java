@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,33 +107,41 @@ class RelayIT {
 
   @Test
   void aRelayKilledMidRoundLosesOnlyThatRoundsSubtreeAndRejoinsAfterARestart() throws Exception {
+    int rounds = 8;
     int rootPort = FederationIT.freePort();
-    Process root = root(rootPort, "tree", "6", "--min-clients", "1", "--heartbeat-interval", "1",
-        "--liveness-timeout", "10");
     int portA = FederationIT.freePort();
     int portB = FederationIT.freePort();
+    // relays and nodes first: they dial until the root listens, so both subtrees are ready when rounds start
     relay("relay-a", rootPort, portA);
     Process relayB = relay("relay-b", rootPort, portB);
     for (int i = 0; i < NODES.size(); i++) {
       node(NODES.get(i), i < 3 ? portA : portB);
     }
-    await(() -> Files.readString(dir.resolve("relay-b.err")).contains("subtree round started relay=relay-b round=2"),
-        root, "relay-b to start round 2");
+    Process root = root(rootPort, "tree", Integer.toString(rounds), "--min-clients", "1", "--heartbeat-interval", "1",
+        "--liveness-timeout", "10");
+    Pattern started = Pattern.compile("subtree round started relay=relay-b round=(\\d+)");
+    await(() -> started.matcher(Files.readString(dir.resolve("relay-b.err"))).find(), root, "relay-b to start a round");
     relayB.destroyForcibly().waitFor();
-    FederationIT.awaitRounds(dir.resolve("tree/metrics.jsonl"), 2, root);
+    Matcher m = started.matcher(Files.readString(dir.resolve("relay-b.err")));
+    assertThat(m.find()).isTrue();
+    int killed = Integer.parseInt(m.group(1));
+    System.out.println("relay-b killed in round " + killed + " of " + rounds);
+    assertThat(killed).as("relay-b's first round leaves rounds after it").isLessThan(rounds - 1);
+    FederationIT.awaitRounds(dir.resolve("tree/metrics.jsonl"), killed, root);
     relay("relay-b", rootPort, portB);
     finished(root, "tree");
 
     assertThat(run(dir, "ledger", "verify", "tree").exitCode()).isZero();
-    List<JsonNode> rounds = rounds(dir.resolve("tree/ledger"));
-    assertThat(rounds).hasSize(6);
-    JsonNode lost = rounds.get(1);
-    assertThat(names(lost.get("participants"))).as("round 2, relay-b killed").containsExactly("relay-a");
+    List<JsonNode> entries = rounds(dir.resolve("tree/ledger"));
+    assertThat(entries).hasSize(rounds);
+    JsonNode lost = entries.get(killed - 1);
+    assertThat(names(lost.get("participants"))).as("round %d, relay-b killed", killed).containsExactly("relay-a");
     assertThat(members(lost, "relay-a")).containsExactly("client-000", "client-001", "client-002");
     assertThat(lost.get("metrics").get("failures").asInt()).isEqualTo(1);
-    assertThat(rounds.subList(2, 6)).as("a later round includes relay-b's subtree again").anySatisfy(r ->
+    assertThat(entries.subList(killed, rounds)).as("a later round includes relay-b's subtree again").anySatisfy(r ->
         assertThat(members(r, "relay-b")).containsExactly("client-003", "client-004", "client-005"));
   }
+
 
   Process root(int port, String state, String rounds, String... extra) throws Exception {
     String[] args = FederationIT.concat(new String[] {"coordinator", "--state-dir", state, "--listen",
