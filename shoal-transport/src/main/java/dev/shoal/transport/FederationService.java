@@ -5,6 +5,7 @@ import dev.shoal.federation.RunStatus;
 import dev.shoal.pki.Role;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Subtree;
 import dev.shoal.store.BlobNotFoundException;
 import dev.shoal.store.BlobStore;
 import dev.shoal.tensor.ContentId;
@@ -286,6 +287,14 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
       ContentId id = Wire.contentId(request.getUpdate());
       SafetensorsFile update = blobs.openModel(id);
+      String forged = subtreeRefusal(update);
+      if (forged != null) {
+        deleteUnlessModel(id);
+        log.warn("call refused method=SubmitFit caller={} node={} reason=\"{}\"", CallerIdentity.current(),
+            request.getNode(), forged);
+        out.onError(Status.PERMISSION_DENIED.withDescription(forged).asRuntimeException());
+        return;
+      }
       var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
       RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
       if (receipt == RemoteClients.Receipt.ACCEPTED) {
@@ -302,6 +311,19 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     } catch (IOException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     }
+  }
+
+  /**
+   * Why this caller may not send an update that names a relay's subtree, or null: only a relay's
+   * certificate may, or a node could write other nodes' names into the coordinator's ledger.
+   */
+  private static String subtreeRefusal(SafetensorsFile update) {
+    Identity caller = CallerIdentity.current();
+    if (caller == null || caller.role() == Role.RELAY || !update.metadata().containsKey(Subtree.METADATA)) {
+      return null;
+    }
+    return "a " + caller.role().label() + " certificate cannot send an update with '" + Subtree.METADATA
+        + "' metadata; only a relay's can";
   }
 
   /**

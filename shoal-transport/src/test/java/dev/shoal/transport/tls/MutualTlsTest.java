@@ -10,6 +10,7 @@ import dev.shoal.pki.Role;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FitInstruction;
+import dev.shoal.strategy.Subtree;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.FitConfig;
@@ -299,6 +300,36 @@ class MutualTlsTest {
       assertThat(a.submitFit("a", 1, model, 5, Map.of())).isEqualTo("DUPLICATE");
     }
     assertThat(log()).contains("result rejected node=a work=fit/1 reason=duplicate");
+  }
+
+  @Test
+  void onlyARelayCertificateMayNameASubtreeInItsUpdate() throws Exception {
+    ca.issue("relay-1", Role.RELAY, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), dir.resolve("relay-1"));
+    String members = new Subtree(List.of(new Subtree.Member("b", 5, "sha256:00", "a"))).encode();
+    ParameterSet model = new ParameterSet(List.of(new Tensor("w", new int[] {2}, new float[] {1, 2})));
+    ParameterSet claimed = model.withMetadata(Subtree.METADATA, members);
+    for (String kit : List.of("a", "relay-1")) {
+      try (var link = link(kit)) {
+        link.register(kit);
+        Thread.ofVirtual().start(() -> {
+          try {
+            clients.fit(new FitInstruction(kit, 1, model, new FitConfig(1, 1, 0.1, 1)));
+          } catch (Exception ignored) {
+            // the test only looks at the receipts
+          }
+        });
+        while (link.poll(kit).isEmpty()) {
+          Thread.sleep(10);
+        }
+        if (kit.equals("a")) {
+          assertThatThrownBy(() -> link.submitFit(kit, 1, claimed, 5, Map.of())).isInstanceOf(RefusedException.class)
+              .hasMessageContaining("a node certificate cannot send an update with 'subtree' metadata");
+        } else {
+          assertThat(link.submitFit(kit, 1, claimed, 5, Map.of())).isEqualTo("ACCEPTED");
+        }
+      }
+    }
+    assertThat(log()).contains("call refused method=SubmitFit");
   }
 
   @Test
