@@ -98,11 +98,9 @@ class RelayIT {
       differences.add(maxAbsDifference(blob(dir.resolve("tree"), treeIds.get(r)), blob(dir.resolve("flat"), flatIds.get(r))));
     }
     System.out.println("max abs difference, tree vs flat, by round: " + differences);
-    // one round is the same fold in two steps: equal within float32 rounding
-    assertThat(differences.get(0)).isLessThanOrEqualTo(1e-6);
-    // later rounds train from models that differ by that rounding, which training amplifies
-    assertThat(accuracy(dir.resolve("tree/metrics.jsonl"), 3)).isCloseTo(accuracy(dir.resolve("flat/metrics.jsonl"), 3),
-        org.assertj.core.api.Assertions.within(0.01));
+    // the relays send their partial means with their rounding residuals, so the root folds the tree as the
+    // flat set, and the nodes then train from the same models round after round
+    assertThat(differences).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(1e-6));
   }
 
   @Test
@@ -225,10 +223,6 @@ class RelayIT {
       ids.add(json.readTree(line).get("model_id").asText());
     }
     return ids;
-  }
-
-  static double accuracy(Path metrics, int round) throws Exception {
-    return new ObjectMapper().readTree(Files.readAllLines(metrics).get(round - 1)).get("test_accuracy").asDouble();
   }
 
   /** A model in a coordinator's blob store, by its content id. */

@@ -1,15 +1,15 @@
 package dev.shoal.round;
 
 import dev.shoal.data.Dataset;
-import dev.shoal.strategy.FedAvg;
-import dev.shoal.strategy.FitAggregation;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
+import dev.shoal.strategy.Metadata;
 import dev.shoal.strategy.Relaying;
 import dev.shoal.strategy.Subtree;
 import dev.shoal.strategy.UpdateCheck;
 import dev.shoal.strategy.UpdateRejectedException;
 import dev.shoal.strategy.WeightedMean;
+import dev.shoal.strategy.WeightedSum;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link ClientPort}. Every available node trains from the parent's global model with the parent's
  * configuration and the seed the parent's strategy would give it ({@link Relaying#forNode}); the
  * replies are checked as the round engine checks them and folded, in node order, by FedAvg's
- * aggregation into their example-weighted mean, which goes up as the relay's update with the
- * total example count as its weight. FedAvg over relays then is FedAvg over their nodes. The
+ * {@link WeightedSum} into their example-weighted mean, which goes up as the relay's update, with
+ * its float32 rounding residuals ({@link dev.shoal.strategy.Residuals}) and the total example count
+ * as its weight. FedAvg over relays then is FedAvg over their nodes. The
  * update's {@link Subtree} metadata names each node folded, its example count and its update.
  * A round the relay cannot forward, with no node, or whose nodes all fail, fails with the reason.
  */
@@ -87,16 +88,11 @@ public final class SubtreeRound implements Trainer {
           }
         });
     accepted.sort(Comparator.comparing(FitReply::clientId));
-    FitAggregation mean = new FedAvg(config, 1.0, 1, 0).beginFit(round, global);
+    WeightedSum mean = new WeightedSum(global);
     List<Subtree.Member> folded = new ArrayList<>();
     long total = 0;
     for (FitReply reply : accepted) {
-      try {
-        mean.add(reply);
-      } catch (UpdateRejectedException e) {
-        failed.put(reply.clientId(), e.getMessage());
-        continue;
-      }
+      mean.add(reply.parameters(), reply.numExamples());
       total += reply.numExamples();
       Subtree.of(reply.parameters()).ifPresentOrElse(below -> folded.addAll(below.members()),
           () -> folded.add(new Subtree.Member(reply.clientId(), reply.numExamples(),
@@ -105,11 +101,12 @@ public final class SubtreeRound implements Trainer {
     if (folded.isEmpty()) {
       throw new IllegalStateException("every node of relay " + relay + " failed round " + round + ": " + failed);
     }
-    List<FitReply> used = accepted.stream().filter(r -> !failed.containsKey(r.clientId())).toList();
-    ParameterSet update = mean.result().withMetadata(Subtree.METADATA, new Subtree(folded).encode());
-    log.info("subtree round folded relay={} round={} nodes={} failed={} examples={}", relay, round, used.size(),
+    Map<String, String> metadata = new TreeMap<>(Metadata.forRound(global.metadata(), round));
+    metadata.put(Subtree.METADATA, new Subtree(folded).encode());
+    ParameterSet update = mean.meanWithResiduals(metadata);
+    log.info("subtree round folded relay={} round={} nodes={} failed={} examples={}", relay, round, accepted.size(),
         failed.size(), total);
-    return new FitOutcome(update, total, WeightedMean.ofMetrics(used));
+    return new FitOutcome(update, total, WeightedMean.ofMetrics(accepted));
   }
 
   /** The nodes a round runs with: the available ones, once at least {@code minNodes} are, in name order. */

@@ -118,34 +118,7 @@ public final class Scaffold implements Strategy {
 
   /** The model's tensors of a reply, without the control variates SCAFFOLD sends beside them. */
   public static TensorSource modelOf(TensorSource reply) {
-    List<String> names = reply.names().stream().filter(n -> !n.startsWith(PREFIX)).toList();
-    if (names.size() == reply.names().size()) {
-      return reply;
-    }
-    return new TensorSource() {
-      @Override
-      public List<String> names() {
-        return names;
-      }
-
-      @Override
-      public java.util.Optional<int[]> shape(String name) {
-        return name.startsWith(PREFIX) ? java.util.Optional.empty() : reply.shape(name);
-      }
-
-      @Override
-      public Tensor read(String name) {
-        if (name.startsWith(PREFIX)) {
-          throw new IllegalArgumentException("no tensor '" + name + "' in the model");
-        }
-        return reply.read(name);
-      }
-
-      @Override
-      public java.util.Map<String, String> metadata() {
-        return reply.metadata();
-      }
-    };
+    return reply.without(PREFIX);
   }
 
   /** from + rate·(mean − from), tensor by tensor. */

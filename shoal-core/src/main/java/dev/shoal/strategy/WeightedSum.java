@@ -6,46 +6,39 @@ import dev.shoal.tensor.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The streaming core of FedAvg-like strategies: the weighted mean Σ wᵢ·xᵢ / Σ wᵢ in one
- * model-sized float32 buffer, however many updates are folded in.
+ * The core of FedAvg-like strategies: the weighted mean Σ wᵢ·xᵢ / Σ wᵢ.
  *
- * <p>It accumulates the weighted differences Σ wᵢ·(xᵢ − r) from a reference model r (the round's
- * global model, which updates stay close to) and adds r back at the end. Each product is formed
- * in double precision; summing small differences keeps float32 accumulation accurate to well
- * below the spread of the updates, at a third of the memory of a double-precision sum. Updates
- * are read one tensor at a time, so a file-backed update is never held whole. Folding the same
- * updates in the same order gives bit-identical results.
+ * <p>It keeps the updates it is given (views: a file-backed update stays on disk, so they must stay
+ * readable until the mean is taken) and folds them when the mean is taken, tensor by tensor, in the
+ * order they were added: the weighted differences Σ wᵢ·(xᵢ − r) from a reference model r (the
+ * round's global model) are summed in double precision and rounded to float32 once. Besides the
+ * mean, one tensor's sum is all it allocates, and each update is read once, one tensor at a time.
+ *
+ * <p>The sum's own rounding is some 2⁻²⁹ of a float32 step, so folding the same updates in another
+ * order or grouping, as relays do, almost always gives the same float32 mean bit for bit. An
+ * update that carries {@link Residuals} (a relay's) is folded as hi + lo. Folding the same updates
+ * in the same order gives bit-identical results.
  */
 public final class WeightedSum {
 
+  private record Part(TensorSource update, double weight) {}
+
   private final ParameterSet reference;
-  private final List<String> names;
-  private float[][] sums;
+  private List<Part> parts = new ArrayList<>();
   private double totalWeight;
   private int count;
 
   public WeightedSum(ParameterSet reference) {
     this.reference = reference;
-    this.names = reference.names();
-    this.sums = new float[names.size()][];
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] = new float[reference.read(names.get(i)).size()];
-    }
   }
 
   /** Adds {@code weight × parameters}; the layout must match (see {@link UpdateCheck}). */
   public void add(TensorSource parameters, double weight) {
     requireOpen();
-    for (int t = 0; t < sums.length; t++) {
-      float[] x = parameters.read(names.get(t)).data();
-      float[] r = reference.read(names.get(t)).data();
-      float[] s = sums[t];
-      for (int i = 0; i < s.length; i++) {
-        s[i] += (float) (weight * ((double) x[i] - r[i]));
-      }
-    }
+    parts.add(new Part(parameters, weight));
     totalWeight += weight;
     count++;
   }
@@ -58,31 +51,73 @@ public final class WeightedSum {
     return totalWeight;
   }
 
-  /**
-   * Σ wᵢ·xᵢ / Σ wᵢ as float32 tensors with the reference's names and shapes. The result reuses
-   * the sum's buffers, so this sum takes no more updates afterwards.
-   */
+  /** Σ wᵢ·xᵢ / Σ wᵢ as float32 tensors with the reference's names and shapes; the sum takes no more updates afterwards. */
   public ParameterSet mean(Map<String, String> metadata) {
+    return new ParameterSet(take(false), metadata);
+  }
+
+  /**
+   * The mean as {@link #mean} gives it, with each tensor's float32 rounding residual beside it
+   * ({@link Residuals}): what a relay sends up so that its parent folds the subtree as precisely as
+   * it would fold the subtree's nodes one by one.
+   */
+  public ParameterSet meanWithResiduals(Map<String, String> metadata) {
+    return new ParameterSet(take(true), metadata);
+  }
+
+  private List<Tensor> take(boolean residuals) {
     requireOpen();
     if (count == 0 || totalWeight <= 0) {
       throw new IllegalStateException("no weighted update was added");
     }
-    List<Tensor> out = new ArrayList<>(sums.length);
-    for (int t = 0; t < sums.length; t++) {
-      Tensor r = reference.read(names.get(t));
-      float[] s = sums[t];
+    List<Tensor> out = new ArrayList<>();
+    List<Tensor> lows = new ArrayList<>();
+    for (Tensor r : reference.tensors()) {
+      double[] s = sum(r);
       float[] base = r.data();
+      float[] hi = new float[s.length];
+      float[] lo = residuals ? new float[s.length] : null;
       for (int i = 0; i < s.length; i++) {
-        s[i] = (float) (base[i] + s[i] / totalWeight);
+        double m = base[i] + s[i] / totalWeight;
+        hi[i] = (float) m;
+        if (lo != null) {
+          lo[i] = (float) (m - hi[i]);
+        }
       }
-      out.add(new Tensor(r.name(), r.shape().clone(), s));
+      out.add(new Tensor(r.name(), r.shape().clone(), hi));
+      if (lo != null) {
+        lows.add(new Tensor(Residuals.nameOf(r.name()), r.shape().clone(), lo));
+      }
     }
-    sums = null;
-    return new ParameterSet(out, metadata);
+    parts = null;
+    out.addAll(lows);
+    return out;
+  }
+
+  /** Σ wᵢ·(xᵢ − r) for one tensor r of the reference. */
+  private double[] sum(Tensor reference) {
+    float[] r = reference.data();
+    double[] s = new double[r.length];
+    for (Part part : parts) {
+      float[] x = part.update().read(reference.name()).data();
+      double w = part.weight();
+      Optional<float[]> residual = Residuals.of(part.update(), reference.name());
+      if (residual.isPresent()) {
+        float[] lo = residual.get();
+        for (int i = 0; i < s.length; i++) {
+          s[i] += w * (((double) x[i] + lo[i]) - r[i]);
+        }
+      } else {
+        for (int i = 0; i < s.length; i++) {
+          s[i] += w * ((double) x[i] - r[i]);
+        }
+      }
+    }
+    return s;
   }
 
   private void requireOpen() {
-    if (sums == null) {
+    if (parts == null) {
       throw new IllegalStateException("the mean was already taken from this sum");
     }
   }

@@ -25,4 +25,40 @@ public interface TensorSource {
   Tensor read(String name);
 
   Map<String, String> metadata();
+
+  /**
+   * This source without the tensors whose names start with {@code prefix}, such as what a
+   * strategy sends beside the model's own tensors.
+   */
+  default TensorSource without(String prefix) {
+    List<String> kept = names().stream().filter(n -> !n.startsWith(prefix)).toList();
+    if (kept.size() == names().size()) {
+      return this;
+    }
+    TensorSource all = this;
+    return new TensorSource() {
+      @Override
+      public List<String> names() {
+        return kept;
+      }
+
+      @Override
+      public java.util.Optional<int[]> shape(String name) {
+        return name.startsWith(prefix) ? java.util.Optional.empty() : all.shape(name);
+      }
+
+      @Override
+      public Tensor read(String name) {
+        if (name.startsWith(prefix)) {
+          throw new IllegalArgumentException("no tensor '" + name + "' here");
+        }
+        return all.read(name);
+      }
+
+      @Override
+      public Map<String, String> metadata() {
+        return all.metadata();
+      }
+    };
+  }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.tensor.ParameterSet;
@@ -17,22 +18,15 @@ class WeightedSumTest {
   }
 
   @Test
-  void float32AccumulationOfDifferencesMatchesADoublePrecisionMean() {
+  void theMeanIsTheFloat32RoundingOfTheExactMean() {
     var rng = new SplittableRandom(3);
     int n = 10_000;
-    int clients = 100;
-    float[] global = new float[n];
-    for (int i = 0; i < n; i++) {
-      global[i] = (float) (rng.nextGaussian() * 0.5);
-    }
+    float[] global = gaussian(rng, n, 0.5, null);
     WeightedSum sum = new WeightedSum(vector(global));
     double[] exact = new double[n];
     double total = 0;
-    for (int c = 0; c < clients; c++) {
-      float[] x = new float[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = global[i] + (float) (rng.nextGaussian() * 0.05);
-      }
+    for (int c = 0; c < 100; c++) {
+      float[] x = gaussian(rng, n, 0.05, global);
       long weight = 100 + rng.nextInt(5000);
       sum.add(vector(x), weight);
       for (int i = 0; i < n; i++) {
@@ -41,12 +35,90 @@ class WeightedSumTest {
       total += weight;
     }
     float[] mean = sum.mean(Map.of()).read("w").data();
-    double worst = 0;
+    int differ = 0;
     for (int i = 0; i < n; i++) {
-      worst = Math.max(worst, Math.abs(mean[i] - exact[i] / total));
+      float rounded = (float) (exact[i] / total);
+      assertThat(Math.abs(mean[i] - rounded)).isLessThanOrEqualTo(Math.ulp(rounded));
+      differ += mean[i] == rounded ? 0 : 1;
     }
-    // float32 resolution of values around 1 is 6e-8; the result stays within a few ulps.
-    assertThat(worst).isLessThan(5e-7);
+    // both sums round in double, some 2^-29 of a float32 step: a tie between them is rare
+    assertThat(differ).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aTreeOfPartialMeansWithResidualsFoldsAsTheFlatSet() {
+    var rng = new SplittableRandom(11);
+    int n = 20_000;
+    float[] global = gaussian(rng, n, 0.5, null);
+    List<float[]> updates = new java.util.ArrayList<>();
+    long[] weights = new long[6];
+    for (int c = 0; c < 6; c++) {
+      updates.add(gaussian(rng, n, 0.05, global));
+      weights[c] = 200 + rng.nextInt(2000);
+    }
+    WeightedSum flat = new WeightedSum(vector(global));
+    for (int c = 0; c < 6; c++) {
+      flat.add(vector(updates.get(c)), weights[c]);
+    }
+    float[] expected = flat.mean(Map.of()).read("w").data();
+
+    // relay-a over {0, 1, 2}; relay-b over relay-c {3, 4} and node 5: a relay of relays
+    ParameterSet relayC = partial(global, updates, weights, 3, 4, true);
+    WeightedSum b = new WeightedSum(vector(global));
+    b.add(relayC, weights[3] + weights[4]);
+    b.add(vector(updates.get(5)), weights[5]);
+    ParameterSet relayB = b.meanWithResiduals(subtree());
+    WeightedSum root = new WeightedSum(vector(global));
+    root.add(partial(global, updates, weights, 0, 2, true), weights[0] + weights[1] + weights[2]);
+    root.add(relayB, weights[3] + weights[4] + weights[5]);
+    assertThat(root.mean(Map.of()).read("w").data()).containsExactly(expected);
+
+    // without the residuals, the float32 partial means miss the flat mean by a rounding step here and there
+    WeightedSum rounded = new WeightedSum(vector(global));
+    rounded.add(partial(global, updates, weights, 0, 2, false), weights[0] + weights[1] + weights[2]);
+    rounded.add(partial(global, updates, weights, 3, 5, false), weights[3] + weights[4] + weights[5]);
+    float[] coarse = rounded.mean(Map.of()).read("w").data();
+    assertThat(java.util.stream.IntStream.range(0, n).filter(i -> coarse[i] != expected[i]).count()).isPositive();
+  }
+
+  @Test
+  void residualsAreCheckedAsPartOfTheUpdate() {
+    ParameterSet global = vector(new float[] {1, 2});
+    Tensor w = new Tensor("w", new int[] {2}, new float[] {1.5f, 2.5f});
+    Tensor lo = new Tensor(Residuals.nameOf("w"), new int[] {2}, new float[] {1e-8f, -1e-8f});
+    Map<String, String> subtree = subtree();
+    ParameterSet good = new ParameterSet(List.of(w, lo), subtree);
+    assertThatCode(() -> UpdateCheck.check(global, good, 10)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, lo)), 10))
+        .hasMessageContaining("is a relay's rounding residual, but the update names no 'subtree'");
+    Tensor large = new Tensor(Residuals.nameOf("w"), new int[] {2}, new float[] {1e-8f, 0.01f});
+    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, large), subtree), 10))
+        .hasMessageContaining("at index 1 is 0.01, larger than the rounding step");
+    Tensor stray = new Tensor(Residuals.nameOf("v"), new int[] {2}, new float[] {0, 0});
+    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, stray), subtree), 10))
+        .hasMessageContaining("residual 'subtree-residual/v' matches no model tensor of its shape");
+  }
+
+  private static Map<String, String> subtree() {
+    return Map.of(Subtree.METADATA, new Subtree(List.of(new Subtree.Member("n", 1, "sha256:00", "relay"))).encode());
+  }
+
+  /** The partial mean of updates {@code from..to}, as a relay sends it up. */
+  private static ParameterSet partial(float[] global, List<float[]> updates, long[] weights, int from, int to,
+      boolean residuals) {
+    WeightedSum sum = new WeightedSum(vector(global));
+    for (int c = from; c <= to; c++) {
+      sum.add(vector(updates.get(c)), weights[c]);
+    }
+    return residuals ? sum.meanWithResiduals(subtree()) : sum.mean(Map.of());
+  }
+
+  private static float[] gaussian(SplittableRandom rng, int n, double sigma, float[] around) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (around == null ? 0 : around[i]) + (float) (rng.nextGaussian() * sigma);
+    }
+    return x;
   }
 
   @Test
