@@ -7,6 +7,7 @@ import dev.shoal.djl.ModelZoo;
 import dev.shoal.federation.NodeStatus;
 import dev.shoal.federation.Resources;
 import dev.shoal.federation.RunStatus;
+import dev.shoal.federation.Waits;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.RoundEngine;
 import dev.shoal.round.RunConfig;
@@ -138,7 +139,7 @@ final class Coordinator implements AutoCloseable {
       }
       log.info("serving security=\"{}\" allowed_nodes={}", net.security().describe(),
           net.allowNodes().isEmpty() ? "any" : net.allowNodes());
-      sweeper = Thread.ofVirtual().name("liveness").start(() -> sweep(clients, net.heartbeat()));
+      sweeper = Thread.ofVirtual().name("liveness").start(() -> Waits.every(net.heartbeat(), clients::sweep));
     } catch (IOException | RuntimeException e) {
       closeAll(opened.reversed(), e);
       throw e;
@@ -270,43 +271,16 @@ final class Coordinator implements AutoCloseable {
 
   /** Keeps serving a moment after the last round, so polling nodes learn that the run is over. */
   private static void linger(Optional<LocalNodes> local) {
-    long deadline = System.nanoTime() + POLL.multipliedBy(4).toNanos();
-    while (System.nanoTime() < deadline && local.map(l -> l.alive().getAsInt() > 0).orElse(true)) {
-      if (!sleepQuietly(Duration.ofMillis(50))) {
-        return;
-      }
-    }
+    Waits.whileTrue(() -> local.map(l -> l.alive().getAsInt() > 0).orElse(true), POLL.multipliedBy(4));
   }
 
   private static void awaitRegistration(RemoteClients clients, LocalNodes local, PrintStream console) {
-    long deadline = System.nanoTime() + local.registration().toNanos();
-    while (clients.available().size() < local.alive().getAsInt() && System.nanoTime() < deadline) {
-      if (!sleepQuietly(Duration.ofMillis(50))) {
-        throw new IllegalStateException("interrupted while waiting for nodes to register");
-      }
+    if (!Waits.whileTrue(() -> clients.available().size() < local.alive().getAsInt(), local.registration())) {
+      throw new IllegalStateException("interrupted while waiting for nodes to register");
     }
     if (clients.available().size() < local.alive().getAsInt()) {
       console.printf("only %d node(s) registered in %ds; going on with them%n",
           clients.available().size(), local.registration().toSeconds());
-    }
-  }
-
-  private static void sweep(RemoteClients clients, Duration every) {
-    while (!Thread.currentThread().isInterrupted()) {
-      clients.sweep();
-      if (!sleepQuietly(every)) {
-        return;
-      }
-    }
-  }
-
-  private static boolean sleepQuietly(Duration d) {
-    try {
-      Thread.sleep(d);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }

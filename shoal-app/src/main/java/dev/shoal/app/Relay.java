@@ -2,6 +2,7 @@ package dev.shoal.app;
 
 import dev.shoal.federation.NodeStatus;
 import dev.shoal.federation.RunStatus;
+import dev.shoal.federation.Waits;
 import dev.shoal.node.NodeAgent;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.round.SubtreeRound;
@@ -61,7 +62,7 @@ final class Relay implements AutoCloseable {
       server.close();
       throw e;
     }
-    this.sweeper = Thread.ofVirtual().name("liveness").start(this::sweep);
+    this.sweeper = Thread.ofVirtual().name("liveness").start(() -> Waits.every(settings.heartbeat(), nodes::sweep));
     log.info("relay serving relay={} listen={} parent={} security=\"{}\"", s.name(),
         s.listen().host() + ":" + server.port(), s.parent().host() + ":" + s.parent().port(), security.describe());
   }
@@ -113,30 +114,6 @@ final class Relay implements AutoCloseable {
 
   /** Keeps serving a moment, so that polling nodes learn the run is over. */
   private void linger() {
-    long deadline = System.nanoTime() + POLL.multipliedBy(4).toNanos();
-    while (System.nanoTime() < deadline && !nodes.available().isEmpty()) {
-      if (!sleep(Duration.ofMillis(50))) {
-        return;
-      }
-    }
-  }
-
-  private void sweep() {
-    while (!Thread.currentThread().isInterrupted()) {
-      nodes.sweep();
-      if (!sleep(settings.heartbeat())) {
-        return;
-      }
-    }
-  }
-
-  private static boolean sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    Waits.whileTrue(() -> !nodes.available().isEmpty(), POLL.multipliedBy(4));
   }
 }

@@ -2,6 +2,7 @@ package dev.shoal.node;
 
 import dev.shoal.data.FederatedData;
 import dev.shoal.federation.LedgerWitness;
+import dev.shoal.federation.Waits;
 import dev.shoal.secagg.SecureAggregation;
 import dev.shoal.strategy.ScaffoldClient;
 import dev.shoal.tensor.ContentId;
@@ -148,7 +149,7 @@ public final class NodeAgent implements Runnable {
             log.warn("coordinator unreachable node={} retry_in_ms={} reason=\"{}\"", name, wait.toMillis(),
                 e.getMessage());
           }
-          sleep(wait);
+          Waits.sleep(wait);
         }
       }
     } finally {
@@ -160,7 +161,7 @@ public final class NodeAgent implements Runnable {
     while (running.get() && !Thread.currentThread().isInterrupted()) {
       Optional<Assignment> next = link.poll(name);
       if (next.isEmpty()) {
-        sleep(timing.pollInterval());
+        Waits.sleep(timing.pollInterval());
         continue;
       }
       carryOut(next.get());
@@ -298,19 +299,9 @@ public final class NodeAgent implements Runnable {
       } catch (IOException | RuntimeException e) {
         log.debug("heartbeat failed node={} reason=\"{}\"", name, e.getMessage());
       }
-      if (!sleep(timing.heartbeatInterval())) {
+      if (!Waits.sleep(timing.heartbeatInterval())) {
         return;
       }
-    }
-  }
-
-  private static boolean sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.round;
 
 import dev.shoal.data.Dataset;
+import dev.shoal.federation.Waits;
 import dev.shoal.strategy.FitInstruction;
 import dev.shoal.strategy.FitReply;
 import dev.shoal.strategy.Metadata;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class SubtreeRound implements Trainer {
 
   private static final Logger log = LoggerFactory.getLogger(SubtreeRound.class);
-  private static final Duration WAIT_STEP = Duration.ofMillis(100);
 
   private final String relay;
   private final ClientPort nodes;
@@ -111,14 +111,8 @@ public final class SubtreeRound implements Trainer {
 
   /** The nodes a round runs with: the available ones, once at least {@code minNodes} are, in name order. */
   private List<String> awaitNodes(int round) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (nodes.available().size() < minNodes && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(WAIT_STEP);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while relay " + relay + " waited for its nodes", e);
-      }
+    if (!Waits.whileTrue(() -> nodes.available().size() < minNodes, timeout)) {
+      throw new IllegalStateException("interrupted while relay " + relay + " waited for its nodes");
     }
     List<String> available = nodes.available().stream().sorted().toList();
     if (available.isEmpty()) {
