@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A root coordinator, two relays and six node processes over mutual TLS, three nodes under each
- * relay: the tree trains the flat federation's model, the root's ledger names every node under
- * its relay, and a relay killed mid-round loses only that round's subtree and rejoins.
+ * relay: the tree trains the flat federation's model bit for bit, as does a tree with a relay of
+ * relays, the root's ledger names every node under its relay, and a relay killed mid-round loses
+ * only that round's subtree and rejoins.
  */
 class RelayIT {
 
@@ -41,7 +42,7 @@ class RelayIT {
     run(shared, "data", "partition", "--clients", "6", "--seed", "7", "--out", "sites");
     run(shared, "pki", "init", "--out", "pki/ca");
     run(shared, "pki", "issue", "--ca", "pki/ca", "--name", "root", "--role", "coordinator", "--out", "pki/root");
-    for (String relay : List.of("relay-a", "relay-b")) {
+    for (String relay : List.of("relay-a", "relay-b", "relay-c")) {
       run(shared, "pki", "issue", "--ca", "pki/ca", "--name", relay, "--role", "relay", "--out", "pki/" + relay);
     }
     for (String node : NODES) {
@@ -55,7 +56,7 @@ class RelayIT {
   }
 
   @Test
-  void aTreeOfTwoRelaysTrainsTheFlatFederationsModelAndTheRootsLedgerNamesEveryNode() throws Exception {
+  void treesOfRelaysTrainTheFlatFederationsModelAndTheRootsLedgerNamesEveryNode() throws Exception {
     long start = System.nanoTime();
     int flatPort = FederationIT.freePort();
     Process flat = root(flatPort, "flat", "3", "--min-clients", "6");
@@ -101,6 +102,35 @@ class RelayIT {
     // the relays send their partial means with their rounding residuals, so the root folds the tree as the
     // flat set, and the nodes then train from the same models round after round
     assertThat(differences).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(1e-6));
+
+    // a relay of relays: relay-c folds client-001 and client-002 under relay-a, beside client-000
+    int deepPort = FederationIT.freePort();
+    Process deep = root(deepPort, "deep", "3", "--min-clients", "2");
+    int deepA = FederationIT.freePort();
+    int deepB = FederationIT.freePort();
+    int deepC = FederationIT.freePort();
+    relay("relay-a", deepPort, deepA, 2, "deep");
+    relay("relay-b", deepPort, deepB, 3, "deep");
+    relay("relay-c", deepA, deepC, 2, "deep");
+    node("client-000", deepA);
+    node("client-001", deepC);
+    node("client-002", deepC);
+    for (String node : NODES.subList(3, 6)) {
+      node(node, deepB);
+    }
+    finished(deep, "deep");
+    assertThat(run(dir, "ledger", "verify", "deep").exitCode()).isZero();
+    assertThat(rounds(dir.resolve("deep/ledger"))).hasSize(3).allSatisfy(r -> {
+      assertThat(r.get("subtrees").get("relay-a")).extracting(m -> m.get("node").asText() + " via " + m.get("via").asText())
+          .containsExactly("client-000 via relay-a", "client-001 via relay-c", "client-002 via relay-c");
+      assertThat(members(r, "relay-b")).containsExactly("client-003", "client-004", "client-005");
+    });
+    List<String> deepIds = modelIds(dir.resolve("deep/metrics.jsonl"));
+    for (int r = 0; r < 3; r++) {
+      // the models' metadata names their runs; their tensors are the flat run's
+      assertThat(maxAbsDifference(blob(dir.resolve("deep"), deepIds.get(r)), blob(dir.resolve("flat"), flatIds.get(r))))
+          .as("round %d, relay of relays against flat", r + 1).isZero();
+    }
   }
 
   @Test
@@ -162,8 +192,18 @@ class RelayIT {
   }
 
   Process relay(String name, int parent, int port) throws Exception {
-    return start(name, "relay", "--parent", "127.0.0.1:" + parent, "--listen", "127.0.0.1:" + port, "--kit", kit(name),
-        "--state-dir", name + ".state", "--min-nodes", "3", "--heartbeat-interval", "1", "--reconnect-max", "2");
+    return relay(name, name, parent, port, 3);
+  }
+
+  /** A relay of the tree {@code tree}, with output and state of its own in that tree. */
+  Process relay(String name, int parent, int port, int minNodes, String tree) throws Exception {
+    return relay(tree + "-" + name, name, parent, port, minNodes);
+  }
+
+  private Process relay(String process, String name, int parent, int port, int minNodes) throws Exception {
+    return start(process, "relay", "--parent", "127.0.0.1:" + parent, "--listen", "127.0.0.1:" + port, "--kit", kit(name),
+        "--state-dir", process + ".state", "--min-nodes", String.valueOf(minNodes), "--heartbeat-interval", "1",
+        "--reconnect-max", "2");
   }
 
   Process node(String name, int port) throws Exception {

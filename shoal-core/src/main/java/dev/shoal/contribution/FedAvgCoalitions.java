@@ -1,8 +1,8 @@
 package dev.shoal.contribution;
 
 import dev.shoal.strategy.FitReply;
-import dev.shoal.strategy.Residuals;
 import dev.shoal.strategy.Scaffold;
+import dev.shoal.strategy.SubtreeSum;
 import dev.shoal.strategy.WeightedSum;
 import dev.shoal.tensor.ParameterSet;
 import java.util.BitSet;
@@ -42,7 +42,7 @@ public final class FedAvgCoalitions implements CoalitionValue {
         throw new IllegalArgumentException(
             "reply of client '" + r.clientId() + "' has numExamples=" + r.numExamples() + ", must be > 0");
       }
-      global.layoutMismatch(Residuals.modelOf(Scaffold.modelOf(r.parameters()))).ifPresent(m -> {
+      global.layoutMismatch(SubtreeSum.modelOf(Scaffold.modelOf(r.parameters()))).ifPresent(m -> {
         throw new IllegalArgumentException("reply of client '" + r.clientId() + "' does not match the global model: " + m);
       });
     }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * configuration and the seed the parent's strategy would give it ({@link Relaying#forNode}); the
  * replies are checked as the round engine checks them and folded, in node order, by FedAvg's
  * {@link WeightedSum} into their example-weighted mean, which goes up as the relay's update, with
- * its float32 rounding residuals ({@link dev.shoal.strategy.Residuals}) and the total example count
+ * its exact partial sum ({@link dev.shoal.strategy.SubtreeSum}) and the total example count
  * as its weight. FedAvg over relays then is FedAvg over their nodes. The
  * update's {@link Subtree} metadata names each node folded, its example count and its update.
  * A round the relay cannot forward, with no node, or whose nodes all fail, fails with the reason.
@@ -103,7 +103,7 @@ public final class SubtreeRound implements Trainer {
     }
     Map<String, String> metadata = new TreeMap<>(Metadata.forRound(global.metadata(), round));
     metadata.put(Subtree.METADATA, new Subtree(folded).encode());
-    ParameterSet update = mean.meanWithResiduals(metadata);
+    ParameterSet update = mean.meanWithSum(metadata);
     log.info("subtree round folded relay={} round={} nodes={} failed={} examples={}", relay, round, accepted.size(),
         failed.size(), total);
     return new FitOutcome(update, total, WeightedMean.ofMetrics(accepted));

@@ -11,10 +11,10 @@ public final class UpdateCheck {
 
   /**
    * Reads the update one tensor at a time. Rejects updates whose tensor names or shapes differ from {@code global}, that contain NaN or
-   * infinite values, or that claim no examples; a relay's update may carry {@link Residuals} beside its tensors.
+   * infinite values, or that claim no examples; a relay's update may carry its {@link SubtreeSum} beside its tensors.
    */
   public static void check(ParameterSet global, TensorSource update, long numExamples) throws UpdateRejectedException {
-    var mismatch = global.layoutMismatch(Residuals.modelOf(update));
+    var mismatch = global.layoutMismatch(SubtreeSum.modelOf(update));
     if (mismatch.isPresent()) {
       throw new UpdateRejectedException(mismatch.get());
     }
@@ -31,6 +31,6 @@ public final class UpdateCheck {
         }
       }
     }
-    Residuals.check(update);
+    SubtreeSum.check(global, update);
   }
 }

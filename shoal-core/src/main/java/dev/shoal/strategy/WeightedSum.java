@@ -6,7 +6,6 @@ import dev.shoal.tensor.TensorSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The core of FedAvg-like strategies: the weighted mean Σ wᵢ·xᵢ / Σ wᵢ.
@@ -18,13 +17,15 @@ import java.util.Optional;
  * mean, one tensor's sum is all it allocates, and each update is read once, one tensor at a time.
  *
  * <p>The sum's own rounding is some 2⁻²⁹ of a float32 step, so folding the same updates in another
- * order or grouping, as relays do, almost always gives the same float32 mean bit for bit. An
- * update that carries {@link Residuals} (a relay's) is folded as hi + lo. Folding the same updates
+ * order or grouping gives the same sum, and the same float32 mean bit for bit, when the sum is
+ * exact, as it is for a model's values ({@link SubtreeSum}). A relay's update that carries its
+ * partial sum is folded by adding that sum. Folding the same updates
  * in the same order gives bit-identical results.
  */
 public final class WeightedSum {
 
-  private record Part(TensorSource update, double weight) {}
+  /** An update, its weight and, for a relay's partial sum, the example count the sum carries (else 0). */
+  private record Part(TensorSource update, double weight, long subtreeWeight) {}
 
   private final ParameterSet reference;
   private List<Part> parts = new ArrayList<>();
@@ -38,7 +39,7 @@ public final class WeightedSum {
   /** Adds {@code weight × parameters}; the layout must match (see {@link UpdateCheck}). */
   public void add(TensorSource parameters, double weight) {
     requireOpen();
-    parts.add(new Part(parameters, weight));
+    parts.add(new Part(parameters, weight, SubtreeSum.weightOf(parameters).orElse(0L)));
     totalWeight += weight;
     count++;
   }
@@ -57,40 +58,37 @@ public final class WeightedSum {
   }
 
   /**
-   * The mean as {@link #mean} gives it, with each tensor's float32 rounding residual beside it
-   * ({@link Residuals}): what a relay sends up so that its parent folds the subtree as precisely as
-   * it would fold the subtree's nodes one by one.
+   * The mean as {@link #mean} gives it, with the exact sum beside it ({@link SubtreeSum}): what a
+   * relay sends up, so that its parent folds the subtree as it would fold the subtree's nodes.
    */
-  public ParameterSet meanWithResiduals(Map<String, String> metadata) {
+  public ParameterSet meanWithSum(Map<String, String> metadata) {
     return new ParameterSet(take(true), metadata);
   }
 
-  private List<Tensor> take(boolean residuals) {
+  private List<Tensor> take(boolean withSum) {
     requireOpen();
     if (count == 0 || totalWeight <= 0) {
       throw new IllegalStateException("no weighted update was added");
     }
     List<Tensor> out = new ArrayList<>();
-    List<Tensor> lows = new ArrayList<>();
+    List<Tensor> sums = new ArrayList<>();
     for (Tensor r : reference.tensors()) {
       double[] s = sum(r);
       float[] base = r.data();
       float[] hi = new float[s.length];
-      float[] lo = residuals ? new float[s.length] : null;
       for (int i = 0; i < s.length; i++) {
-        double m = base[i] + s[i] / totalWeight;
-        hi[i] = (float) m;
-        if (lo != null) {
-          lo[i] = (float) (m - hi[i]);
-        }
+        hi[i] = (float) (base[i] + s[i] / totalWeight);
       }
       out.add(new Tensor(r.name(), r.shape().clone(), hi));
-      if (lo != null) {
-        lows.add(new Tensor(Residuals.nameOf(r.name()), r.shape().clone(), lo));
+      if (withSum) {
+        float[][] split = SubtreeSum.split(s);
+        for (int p = 0; p < split.length; p++) {
+          sums.add(new Tensor(SubtreeSum.nameOf(r.name(), p + 1), r.shape().clone(), split[p]));
+        }
       }
     }
     parts = null;
-    out.addAll(lows);
+    out.addAll(sums);
     return out;
   }
 
@@ -99,15 +97,11 @@ public final class WeightedSum {
     float[] r = reference.data();
     double[] s = new double[r.length];
     for (Part part : parts) {
-      float[] x = part.update().read(reference.name()).data();
       double w = part.weight();
-      Optional<float[]> residual = Residuals.of(part.update(), reference.name());
-      if (residual.isPresent()) {
-        float[] lo = residual.get();
-        for (int i = 0; i < s.length; i++) {
-          s[i] += w * (((double) x[i] + lo[i]) - r[i]);
-        }
+      if (part.subtreeWeight() > 0) {
+        SubtreeSum.addTo(s, part.update(), reference.name(), w / part.subtreeWeight());
       } else {
+        float[] x = part.update().read(reference.name()).data();
         for (int i = 0; i < s.length; i++) {
           s[i] += w * ((double) x[i] - r[i]);
         }

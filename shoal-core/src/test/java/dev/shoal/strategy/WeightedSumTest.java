@@ -46,15 +46,15 @@ class WeightedSumTest {
   }
 
   @Test
-  void aTreeOfPartialMeansWithResidualsFoldsAsTheFlatSet() {
+  void aTreeOfRelaysSendingTheirPartialSumsFoldsAsTheFlatSet() {
     var rng = new SplittableRandom(11);
-    int n = 20_000;
-    float[] global = gaussian(rng, n, 0.5, null);
+    int n = 200_000;
+    float[] global = gaussian(rng, n, 0.05, null);
     List<float[]> updates = new java.util.ArrayList<>();
     long[] weights = new long[6];
     for (int c = 0; c < 6; c++) {
-      updates.add(gaussian(rng, n, 0.05, global));
-      weights[c] = 200 + rng.nextInt(2000);
+      updates.add(gaussian(rng, n, 0.01, global));
+      weights[c] = 1200 + rng.nextInt(300);
     }
     WeightedSum flat = new WeightedSum(vector(global));
     for (int c = 0; c < 6; c++) {
@@ -63,17 +63,16 @@ class WeightedSumTest {
     float[] expected = flat.mean(Map.of()).read("w").data();
 
     // relay-a over {0, 1, 2}; relay-b over relay-c {3, 4} and node 5: a relay of relays
-    ParameterSet relayC = partial(global, updates, weights, 3, 4, true);
     WeightedSum b = new WeightedSum(vector(global));
-    b.add(relayC, weights[3] + weights[4]);
+    b.add(partial(global, updates, weights, 3, 4, true), weights[3] + weights[4]);
     b.add(vector(updates.get(5)), weights[5]);
-    ParameterSet relayB = b.meanWithResiduals(subtree());
+    ParameterSet relayB = b.meanWithSum(subtree(weights[3] + weights[4] + weights[5]));
     WeightedSum root = new WeightedSum(vector(global));
     root.add(partial(global, updates, weights, 0, 2, true), weights[0] + weights[1] + weights[2]);
     root.add(relayB, weights[3] + weights[4] + weights[5]);
     assertThat(root.mean(Map.of()).read("w").data()).containsExactly(expected);
 
-    // without the residuals, the float32 partial means miss the flat mean by a rounding step here and there
+    // folding the float32 partial means instead misses the flat mean wherever it is a tie between two floats
     WeightedSum rounded = new WeightedSum(vector(global));
     rounded.add(partial(global, updates, weights, 0, 2, false), weights[0] + weights[1] + weights[2]);
     rounded.add(partial(global, updates, weights, 3, 5, false), weights[3] + weights[4] + weights[5]);
@@ -82,35 +81,40 @@ class WeightedSumTest {
   }
 
   @Test
-  void residualsAreCheckedAsPartOfTheUpdate() {
+  void aPartialSumIsCheckedAsPartOfTheUpdate() {
     ParameterSet global = vector(new float[] {1, 2});
-    Tensor w = new Tensor("w", new int[] {2}, new float[] {1.5f, 2.5f});
-    Tensor lo = new Tensor(Residuals.nameOf("w"), new int[] {2}, new float[] {1e-8f, -1e-8f});
-    Map<String, String> subtree = subtree();
-    ParameterSet good = new ParameterSet(List.of(w, lo), subtree);
+    WeightedSum sum = new WeightedSum(global);
+    sum.add(vector(new float[] {1.5f, 2.25f}), 10);
+    ParameterSet good = sum.meanWithSum(subtree(10));
+    assertThat(good.names()).containsExactly("w", "subtree-sum/1/w", "subtree-sum/2/w", "subtree-sum/3/w");
     assertThatCode(() -> UpdateCheck.check(global, good, 10)).doesNotThrowAnyException();
-    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, lo)), 10))
-        .hasMessageContaining("is a relay's rounding residual, but the update names no 'subtree'");
-    Tensor large = new Tensor(Residuals.nameOf("w"), new int[] {2}, new float[] {1e-8f, 0.01f});
-    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, large), subtree), 10))
-        .hasMessageContaining("at index 1 is 0.01, larger than the rounding step");
-    Tensor stray = new Tensor(Residuals.nameOf("v"), new int[] {2}, new float[] {0, 0});
-    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(List.of(w, stray), subtree), 10))
-        .hasMessageContaining("residual 'subtree-residual/v' matches no model tensor of its shape");
+    assertThatThrownBy(() -> UpdateCheck.check(global, good.withMetadata(Map.of()), 10))
+        .hasMessageContaining("carries a relay's partial sum ('subtree-sum/…' tensors) but names no 'subtree'");
+    assertThatThrownBy(() -> UpdateCheck.check(global, good.withMetadata(subtree(20)), 10))
+        .hasMessageContaining("partial sum of 'w' at index 0 gives the mean 1.25, but the update holds 1.5");
+    ParameterSet twoParts = new ParameterSet(good.tensors().subList(0, 3), good.metadata());
+    assertThatThrownBy(() -> UpdateCheck.check(global, twoParts, 10))
+        .hasMessageContaining("a relay's partial sum has 3 parts for each of the model's 1 tensors");
+    List<Tensor> unsplit = new java.util.ArrayList<>(good.tensors());
+    unsplit.set(2, new Tensor("subtree-sum/2/w", new int[] {2}, new float[] {0, 1}));
+    assertThatThrownBy(() -> UpdateCheck.check(global, new ParameterSet(unsplit, good.metadata()), 10))
+        .hasMessageContaining("partial sum of 'w' at index 1 is not split into float32 parts");
   }
 
-  private static Map<String, String> subtree() {
-    return Map.of(Subtree.METADATA, new Subtree(List.of(new Subtree.Member("n", 1, "sha256:00", "relay"))).encode());
+  private static Map<String, String> subtree(long examples) {
+    return Map.of(Subtree.METADATA, new Subtree(List.of(new Subtree.Member("n", examples, "sha256:00", "relay"))).encode());
   }
 
-  /** The partial mean of updates {@code from..to}, as a relay sends it up. */
+  /** The partial mean of updates {@code from..to}: as a relay sends it up, or only rounded to float32. */
   private static ParameterSet partial(float[] global, List<float[]> updates, long[] weights, int from, int to,
-      boolean residuals) {
+      boolean withSum) {
     WeightedSum sum = new WeightedSum(vector(global));
+    long total = 0;
     for (int c = from; c <= to; c++) {
       sum.add(vector(updates.get(c)), weights[c]);
+      total += weights[c];
     }
-    return residuals ? sum.meanWithResiduals(subtree()) : sum.mean(Map.of());
+    return withSum ? sum.meanWithSum(subtree(total)) : sum.mean(Map.of());
   }
 
   private static float[] gaussian(SplittableRandom rng, int n, double sigma, float[] around) {

@@ -77,7 +77,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.status = status;
     this.heartbeat = heartbeat;
     this.poll = poll;
-    this.uploads = new UploadAccounts(clients, maxUploadBytes, true);
+    this.uploads = new UploadAccounts(clients, true);
   }
 
   /** Told of every fit result the engine accepted, with the id of the uploaded update. */
@@ -91,10 +91,14 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     return this;
   }
 
-  /** Refuses uploads larger than {@code bytes} (an update is about the size of the global model). */
+  /**
+   * Refuses uploads larger than {@code bytes} (an update is about the size of the global model),
+   * or than twice that from a relay, whose update carries its exact partial sum beside its mean
+   * ({@link dev.shoal.strategy.SubtreeSum}: four model sizes).
+   */
   public FederationService limitUploads(long bytes) {
     this.maxUploadBytes = bytes;
-    this.uploads = new UploadAccounts(clients, bytes, true);
+    this.uploads = new UploadAccounts(clients, true);
     return this;
   }
 
@@ -103,7 +107,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
    * of the chunked transfer itself. A coordinator never calls this.
    */
   public FederationService acceptAnyUpload() {
-    this.uploads = new UploadAccounts(clients, maxUploadBytes, false);
+    this.uploads = new UploadAccounts(clients, false);
     return this;
   }
 
@@ -271,7 +275,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public StreamObserver<Chunk> upload(StreamObserver<UploadReply> out) {
-    return new ChunkReceiver(out, blobs, clients, maxUploadBytes, uploads, reserveBytes);
+    Identity caller = CallerIdentity.current();
+    long limit = caller != null && caller.role() == Role.RELAY && maxUploadBytes < Long.MAX_VALUE / 2
+        ? 2 * maxUploadBytes : maxUploadBytes;
+    return new ChunkReceiver(out, blobs, clients, limit, uploads, reserveBytes);
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Which node uploaded which blobs that no result has named yet. A node may upload only while it
  * holds work that takes an upload (see {@link RemoteClients#awaitsUpload}), and may keep at most
- * {@code maxUnreferencedBytes} of blobs that nothing references; a blob is referenced once a
+ * its upload limit in blobs that nothing references; a blob is referenced once a
  * result names it, and the blobs a node left unreferenced are collected when it holds no such
  * work any more, so a node cannot fill the coordinator's disk with blobs of its own.
  */
@@ -22,7 +22,6 @@ final class UploadAccounts {
   record Refusal(String reason, boolean exhausted) {}
 
   private final RemoteClients clients;
-  private final long maxUnreferencedBytes;
   private final boolean onlyForWork;
   private final Map<String, Map<ContentId, Long>> unreferenced = new HashMap<>();
 
@@ -30,14 +29,13 @@ final class UploadAccounts {
    * @param onlyForWork false accepts uploads from any caller, named or not (for tests of the
    *     chunked transfer itself); the coordinator always passes true
    */
-  UploadAccounts(RemoteClients clients, long maxUnreferencedBytes, boolean onlyForWork) {
+  UploadAccounts(RemoteClients clients, boolean onlyForWork) {
     this.clients = clients;
-    this.maxUnreferencedBytes = maxUnreferencedBytes;
     this.onlyForWork = onlyForWork;
   }
 
-  /** Whether {@code node} may upload {@code size} more bytes now. */
-  synchronized Optional<Refusal> admit(String node, long size) {
+  /** Whether {@code node}, whose upload limit is {@code limit}, may upload {@code size} more bytes now. */
+  synchronized Optional<Refusal> admit(String node, long size, long limit) {
     if (!onlyForWork) {
       return Optional.empty();
     }
@@ -48,9 +46,9 @@ final class UploadAccounts {
       return Optional.of(new Refusal("node '" + node + "' holds no work that takes an upload", false));
     }
     long held = held(node);
-    if (held + size > maxUnreferencedBytes) {
+    if (held + size > limit) {
       return Optional.of(new Refusal(("node '%s' already has %d bytes of uploads that no result names; %d more would"
-          + " exceed its limit of %d bytes").formatted(node, held, size, maxUnreferencedBytes), true));
+          + " exceed its limit of %d bytes").formatted(node, held, size, limit), true));
     }
     return Optional.empty();
   }

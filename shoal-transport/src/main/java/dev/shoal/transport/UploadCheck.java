@@ -32,7 +32,7 @@ final class UploadCheck {
       throw invalid("total_size %d exceeds the upload limit of %d bytes".formatted(size, maxUploadBytes));
     }
     String node = node(chunk);
-    var refusal = accounts.admit(node, size);
+    var refusal = accounts.admit(node, size, maxUploadBytes);
     if (refusal.isPresent()) {
       throw (refusal.get().exhausted() ? Status.RESOURCE_EXHAUSTED : Status.FAILED_PRECONDITION)
           .withDescription(refusal.get().reason()).asRuntimeException();

@@ -333,6 +333,37 @@ class MutualTlsTest {
   }
 
   @Test
+  void aRelayMayUploadTwiceANodesLimitForItsPartialSum() throws Exception {
+    ca.issue("relay-1", Role.RELAY, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), dir.resolve("relay-1"));
+    ParameterSet model = new ParameterSet(List.of(new Tensor("w", new int[] {1000}, new float[1000])));
+    float[] trained = new float[1000];
+    java.util.Arrays.fill(trained, 0.5f);
+    ParameterSet update = new ParameterSet(List.of(new Tensor("w", new int[] {1000}, trained)));
+    service.limitUploads(3_000); // an update is 4,000 bytes and a header
+    for (String kit : List.of("a", "relay-1")) {
+      try (var link = link(kit)) {
+        link.register(kit);
+        Thread.ofVirtual().start(() -> {
+          try {
+            clients.fit(new FitInstruction(kit, 1, model, new FitConfig(1, 1, 0.1, 1)));
+          } catch (Exception ignored) {
+            // the test only looks at the receipts
+          }
+        });
+        while (link.poll(kit).isEmpty()) {
+          Thread.sleep(10);
+        }
+        if (kit.equals("a")) {
+          assertThatThrownBy(() -> link.submitFit(kit, 1, update, 5, Map.of()))
+              .hasMessageContaining("exceeds the upload limit of 3000 bytes");
+        } else {
+          assertThat(link.submitFit(kit, 1, update, 5, Map.of())).isEqualTo("ACCEPTED");
+        }
+      }
+    }
+  }
+
+  @Test
   void aPlaintextClientIsNotServed() throws Exception {
     try (var plain = GrpcCoordinatorLink.insecure("127.0.0.1", server.port())) {
       assertThatThrownBy(() -> plain.register("a")).hasMessageContaining("UNAVAILABLE");
