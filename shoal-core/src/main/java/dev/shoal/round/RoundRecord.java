@@ -53,10 +53,16 @@ public record RoundRecord(Map<String, String> commitments, Optional<Contribution
     return new RoundRecord(Map.of(), Optional.empty(), updates);
   }
 
-  /** The content id of an update: the hash of its canonical encoding, or of its uploaded file. */
+  /**
+   * The content id of an update: the hash of its canonical encoding, or of its uploaded file. A
+   * blob's id was checked against its bytes when it was stored and is not computed again.
+   */
   public static String commitment(TensorSource update) {
     if (update instanceof ParameterSet p) {
       return ContentId.of(p).value();
+    }
+    if (update instanceof SafetensorsFile f && f.contentId().isPresent()) {
+      return f.contentId().get().value();
     }
     if (update instanceof SafetensorsFile f) {
       MessageDigest sha256 = ContentId.sha256();

@@ -26,10 +26,12 @@ public final class SafetensorsFile implements TensorSource {
   private final Path file;
   private final Safetensors.Header header;
   private final Map<String, Safetensors.Entry> byName = new LinkedHashMap<>();
+  private final Optional<ContentId> contentId;
 
-  private SafetensorsFile(Path file, Safetensors.Header header) {
+  private SafetensorsFile(Path file, Safetensors.Header header, Optional<ContentId> contentId) {
     this.file = file;
     this.header = header;
+    this.contentId = contentId;
     header.entries().forEach(e -> byName.put(e.name(), e));
   }
 
@@ -39,13 +41,27 @@ public final class SafetensorsFile implements TensorSource {
    * @throws SafetensorsException if the file is missing, truncated or its header is invalid
    */
   public static SafetensorsFile open(Path file) throws IOException {
+    return open(file, Optional.empty());
+  }
+
+  /**
+   * Reads and validates the header of a content-addressed {@code file} whose bytes were verified
+   * to hash to {@code id} when it was stored, and which never changes after (a blob).
+   *
+   * @throws SafetensorsException if the file is missing, truncated or its header is invalid
+   */
+  public static SafetensorsFile open(Path file, ContentId id) throws IOException {
+    return open(file, Optional.of(id));
+  }
+
+  private static SafetensorsFile open(Path file, Optional<ContentId> id) throws IOException {
     String source = file.toString();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long total = channel.size();
       byte[] prefix = readFully(channel, 0, (int) Math.min(8, total));
       long headerLength = Safetensors.headerLength(prefix, total, source);
       byte[] json = readFully(channel, 8, (int) headerLength);
-      return new SafetensorsFile(file, Safetensors.parseHeader(json, total, source));
+      return new SafetensorsFile(file, Safetensors.parseHeader(json, total, source), id);
     } catch (NoSuchFileException e) {
       throw new SafetensorsException(source, "no such file");
     }
@@ -53,6 +69,11 @@ public final class SafetensorsFile implements TensorSource {
 
   public Path file() {
     return file;
+  }
+
+  /** The id the file's bytes were verified to hash to when it was stored; empty when not opened as a blob. */
+  public Optional<ContentId> contentId() {
+    return contentId;
   }
 
   @Override

@@ -219,7 +219,7 @@ public final class BlobStore {
     if (!contains(id)) {
       throw new BlobNotFoundException(id, path(id));
     }
-    return SafetensorsFile.open(path(id));
+    return SafetensorsFile.open(path(id), id);
   }
 
   /** Deletes a blob if present. */

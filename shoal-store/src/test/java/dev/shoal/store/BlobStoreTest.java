@@ -56,6 +56,15 @@ class BlobStoreTest {
   }
 
   @Test
+  void aStoredModelOpensWithTheIdItsBytesHashTo() throws IOException {
+    ContentId id = blobs.putModel(model(1));
+
+    assertThat(blobs.openModel(id).contentId()).contains(id);
+    assertThat(blobs.openModel(id).contentId()).contains(ContentId.of(Files.readAllBytes(blobs.path(id))));
+    assertThat(dev.shoal.tensor.SafetensorsFile.open(blobs.path(id)).contentId()).isEmpty();
+  }
+
+  @Test
   void storingTheSameContentTwiceIsANoOp() throws IOException {
     byte[] bytes = "same".getBytes(StandardCharsets.UTF_8);
     ContentId first = blobs.put(bytes);
