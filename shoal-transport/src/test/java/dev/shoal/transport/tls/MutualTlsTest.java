@@ -310,17 +310,7 @@ class MutualTlsTest {
     ParameterSet claimed = model.withMetadata(Subtree.METADATA, members);
     for (String kit : List.of("a", "relay-1")) {
       try (var link = link(kit)) {
-        link.register(kit);
-        Thread.ofVirtual().start(() -> {
-          try {
-            clients.fit(new FitInstruction(kit, 1, model, new FitConfig(1, 1, 0.1, 1)));
-          } catch (Exception ignored) {
-            // the test only looks at the receipts
-          }
-        });
-        while (link.poll(kit).isEmpty()) {
-          Thread.sleep(10);
-        }
+        awaitFit(link, kit, model);
         if (kit.equals("a")) {
           assertThatThrownBy(() -> link.submitFit(kit, 1, claimed, 5, Map.of())).isInstanceOf(RefusedException.class)
               .hasMessageContaining("a node certificate cannot send an update with 'subtree' metadata");
@@ -342,17 +332,7 @@ class MutualTlsTest {
     service.limitUploads(3_000); // an update is 4,000 bytes and a header
     for (String kit : List.of("a", "relay-1")) {
       try (var link = link(kit)) {
-        link.register(kit);
-        Thread.ofVirtual().start(() -> {
-          try {
-            clients.fit(new FitInstruction(kit, 1, model, new FitConfig(1, 1, 0.1, 1)));
-          } catch (Exception ignored) {
-            // the test only looks at the receipts
-          }
-        });
-        while (link.poll(kit).isEmpty()) {
-          Thread.sleep(10);
-        }
+        awaitFit(link, kit, model);
         if (kit.equals("a")) {
           assertThatThrownBy(() -> link.submitFit(kit, 1, update, 5, Map.of()))
               .hasMessageContaining("exceeds the upload limit of 3000 bytes");
@@ -378,6 +358,21 @@ class MutualTlsTest {
   }
 
   /** Asserts that a node with {@code kit} cannot even register, and why, on both sides. */
+  /** Registers {@code node}, gives it a fit of round 1 and waits until its poll hands the fit over. */
+  void awaitFit(GrpcCoordinatorLink link, String node, ParameterSet model) throws Exception {
+    link.register(node);
+    Thread.ofVirtual().start(() -> {
+      try {
+        clients.fit(new FitInstruction(node, 1, model, new FitConfig(1, 1, 0.1, 1)));
+      } catch (Exception ignored) {
+        // the test only looks at the receipts
+      }
+    });
+    while (link.poll(node).isEmpty()) {
+      Thread.sleep(10);
+    }
+  }
+
   void assertRefused(KitMaterial kit, String reason) throws Exception {
     try (var link = GrpcCoordinatorLink.tls("127.0.0.1", server.port(), kit, null)) {
       assertThatThrownBy(() -> link.register(kit.identity().name())).isInstanceOf(java.io.IOException.class);
