@@ -10,6 +10,7 @@ import dev.shoal.ledger.MerkleTree;
 import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
+import dev.shoal.ledger.SwarmRound;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.Safetensors;
 import java.nio.file.Files;
@@ -81,6 +82,8 @@ final class LedgerCommand implements Runnable {
             m.updates().stream().map(u -> Long.toString(u.staleness())).toList(),
             m.metrics().containsKey("test_accuracy")
                 ? String.format(Locale.ROOT, ", test_accuracy %.4f", m.metrics().get("test_accuracy")) : "");
+        case SwarmRound w -> "swarm_round      round %d, model %s, %d updates %s, %d members".formatted(
+            w.round(), w.modelId(), w.participants().size(), w.participants(), w.members().size());
       };
     }
   }
@@ -88,6 +91,7 @@ final class LedgerCommand implements Runnable {
   @Command(name = "verify", mixinStandardHelpOptions = true, description = {
       "Recompute every entry's hash, every checkpoint's root, signature, cosignatures and consistency",
       "with the one before; with --witness, also check the log against checkpoints that nodes kept;",
+      "on a peer's state directory, that every checkpoint is cosigned by a quorum of the swarm's members;",
       "exit 1 naming the first entry or checkpoint that fails."})
   static final class Verify implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
@@ -100,6 +104,14 @@ final class LedgerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (Files.exists(dir.resolve(PeerCommand.COSIGNER_KEY))) {
+        // a peer's state directory: no log key, each checkpoint cosigned by a quorum of the swarm's members
+        var v = SwarmLedger.verify(dir.resolve("ledger"));
+        System.out.printf(Locale.ROOT, "swarm ledger verified: %d entries, each checkpoint cosigned by a quorum of"
+            + " the members, head %s%n", v.entries(), v.head() == null ? "none"
+            : v.head().size() + " " + HEX.formatHex(v.head().root()));
+        return 0;
+      }
       LedgerCheck l = LedgerCheck.of(run.resolve(dir));
       List<String> kept = new ArrayList<>();
       for (Path w : witnesses) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       AggregateCommand.class,
       CoordinatorCommand.class,
+      PeerCommand.class,
       NodeCommand.class,
       RelayCommand.class,
       StatusCommand.class,

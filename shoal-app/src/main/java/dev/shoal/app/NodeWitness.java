@@ -87,16 +87,17 @@ final class NodeWitness implements LedgerWitness {
     return new Cosignature(c.checkpoint().size(), cosignerKey, c.cosignature().line());
   }
 
-  private static Cosigner cosigner(String name, Path file) throws IOException {
+  /** The cosigner key of {@code name} in {@code file} (mode 0600), made there on first use. */
+  static Cosigner cosigner(String name, Path file) throws IOException {
     if (Files.exists(file)) {
       Cosigner c = Cosigner.fromSignerKey(Files.readString(file, StandardCharsets.US_ASCII).strip());
       if (!c.name().equals(name)) {
-        throw new UserError("the cosigner key in " + file + " belongs to node '" + c.name() + "', not '" + name + "'");
+        throw new UserError("the cosigner key in " + file + " belongs to '" + c.name() + "', not '" + name + "'");
       }
       return c;
     }
     Cosigner c = Cosigner.generate(name);
-    Path tmp = file.resolveSibling(KEY + ".tmp");
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, c.signerKey() + "\n", StandardCharsets.US_ASCII);

@@ -109,7 +109,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--name", required = true, description = "The participant's name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "coordinator|relay|node", description = "coordinator or relay (server and client certificate), or node (client only).")
+    @Option(names = "--role", required = true, paramLabel = "coordinator|relay|node|peer", description = "coordinator, relay or peer (server and client certificate), or node (client only).")
     String role;
 
     @Option(names = "--out", required = true, paramLabel = "KITDIR", description = "The kit directory to write.")
@@ -150,7 +150,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--name", required = true, description = "This participant's name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit.")
     String name;
 
-    @Option(names = "--role", required = true, paramLabel = "node|relay|coordinator", description = "node, relay or coordinator.")
+    @Option(names = "--role", required = true, paramLabel = "node|relay|coordinator|peer", description = "node, relay, coordinator or peer.")
     String role;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the key and the request; it becomes the kit.")
@@ -198,7 +198,7 @@ final class PkiCommand implements Runnable {
     @Option(names = "--out", paramLabel = "CERTFILE", description = "Where to write the certificate (default: cert.pem next to CSRFILE); refuses an existing file.")
     Path out;
 
-    @Option(names = "--role", defaultValue = "node", paramLabel = "node|relay|coordinator", description = "The role agreed with the site; the request must ask for it. A coordinator or relay request is signed only with that --role (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--role", defaultValue = "node", paramLabel = "node|relay|coordinator|peer", description = "The role agreed with the site; the request must ask for it. A coordinator or relay request is signed only with that --role (default: ${DEFAULT-VALUE}).")
     String role;
 
     @Option(names = "--replace", description = "The name already holds a certificate: issue this one and revoke the old (rewrites crl.pem; copy it to the coordinator).")

@@ -3,6 +3,9 @@ package dev.shoal.app;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
+import dev.shoal.transport.GrpcPeerLink;
+import dev.shoal.transport.PeerServer;
+import dev.shoal.transport.PeerService;
 import dev.shoal.pki.Role;
 import dev.shoal.transport.tls.Identity;
 import dev.shoal.transport.tls.KitMaterial;
@@ -42,6 +45,11 @@ record Security(KitMaterial kit, Revocations revocations) {
    */
   static Security relay(Path kitDir, Path crl) {
     return serving(kitDir, crl, Role.RELAY);
+  }
+
+  /** Mutual TLS for a peer: as for a relay, with a peer certificate, which serves and dials other peers. */
+  static Security peer(Path kitDir, Path crl) {
+    return serving(kitDir, crl, Role.PEER);
   }
 
   private static Security serving(Path kitDir, Path crl, Role role) {
@@ -94,6 +102,19 @@ record Security(KitMaterial kit, Revocations revocations) {
    */
   String nodeName(String given) {
     return name(given, Role.NODE);
+  }
+
+  /** The name a peer goes by, as {@link #nodeName} for a peer's kit. */
+  String peerName(String given) {
+    return name(given, Role.PEER);
+  }
+
+  PeerServer servePeers(String host, int port, PeerService service) throws IOException {
+    return PeerServer.start(host, port, service, kit, revocations);
+  }
+
+  GrpcPeerLink dialPeer(String host, int port) throws IOException {
+    return GrpcPeerLink.open(host, port, kit, revocations);
   }
 
   /** The name a relay goes by, as {@link #nodeName} for a relay's kit. */

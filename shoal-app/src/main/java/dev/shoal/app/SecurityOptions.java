@@ -27,6 +27,11 @@ final class SecurityOptions {
     return plaintextChosen(crl) ? Security.plaintext() : Security.relay(kit, crl);
   }
 
+  /** A peer's chosen security; {@code crl} is the revocation list it enforces on other peers (null: the kit's). */
+  Security resolveForPeer(Path crl) {
+    return plaintextChosen(crl) ? Security.plaintext() : Security.peer(kit, crl);
+  }
+
   /** Whether plaintext was chosen; refuses neither or both. */
   private boolean plaintextChosen(Path crl) {
     if (kit != null && insecure) {

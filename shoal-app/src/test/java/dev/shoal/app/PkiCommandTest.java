@@ -53,7 +53,7 @@ class PkiCommandTest extends InProcessCommandTest {
     assertThat(err.toString()).contains("refusing to overwrite");
     assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "x", "--role", "admin",
         "--out", tmp.resolve("x").toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("role must be 'coordinator', 'node' or 'relay'");
+    assertThat(err.toString()).contains("role must be 'coordinator', 'node', 'relay' or 'peer'");
     assertThat(shoal("pki", "issue", "--ca", ca.toString(), "--name", "bad name", "--role", "node",
         "--out", tmp.resolve("x").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("is not allowed");

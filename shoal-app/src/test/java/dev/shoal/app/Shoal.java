@@ -37,12 +37,22 @@ final class Shoal {
 
   /** Starts shoal in the background with extra JVM options, such as {@code -Dshoal.fault=STEP}. */
   static Process start(Path workDir, Path out, Path err, List<String> jvmOptions, String... args) throws IOException {
+    return start(List.of(), workDir, out, err, jvmOptions, args);
+  }
+
+  /**
+   * Starts shoal in the background behind {@code prefix}, a command that execs the rest (such as
+   * {@code ip netns exec NS}), so that the process is the JVM itself.
+   */
+  static Process start(List<String> prefix, Path workDir, Path out, Path err, List<String> jvmOptions, String... args)
+      throws IOException {
     String jar = System.getProperty("shoal.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         java, "-Xmx3g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
     if (Runtime.version().feature() >= 23) {
       command.add("--sun-misc-unsafe-memory-access=allow");

@@ -38,11 +38,16 @@ public record FedAvg(FitConfig fit, double fractionFit, int minFitClients, doubl
   @Override
   public List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available, SplittableRandom rng) {
     return Sampling.sample(available, fractionFit, minFitClients, rng).stream()
-        .map(id -> new FitInstruction(id, round, global, clientConfig(round, id)))
+        .map(id -> new FitInstruction(id, round, global, clientConfig(fit, round, id)))
         .toList();
   }
 
-  private FitConfig clientConfig(int round, String clientId) {
+  /**
+   * What client {@code clientId} trains with in {@code round}: {@code fit} with the client's own
+   * seed, derived from the run's. Peers of a serverless federation derive theirs alike, so that a
+   * swarm trains as a coordinator's federation would.
+   */
+  public static FitConfig clientConfig(FitConfig fit, int round, String clientId) {
     // a relay derives its own nodes' seeds from the same base, so a tree trains as the flat set would
     return Relaying.seeded(fit, fit.seed()).withSeed(Seeds.derive(fit.seed(), round, clientId));
   }

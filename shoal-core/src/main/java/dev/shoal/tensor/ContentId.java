@@ -50,6 +50,41 @@ public record ContentId(String value) {
     }
   }
 
+  /**
+   * The same id as a CIDv1 (the {@code raw} codec, a sha2-256 multihash, base32 multibase), the
+   * name IPFS tools give these bytes, e.g. {@code bafkrei…}.
+   */
+  public String cid() {
+    byte[] digest = HexFormat.of().parseHex(value.substring("sha256:".length()));
+    byte[] bytes = new byte[4 + digest.length];
+    bytes[0] = 0x01; // CID version 1
+    bytes[1] = 0x55; // multicodec raw
+    bytes[2] = 0x12; // multihash sha2-256
+    bytes[3] = 0x20; // 32 bytes
+    System.arraycopy(digest, 0, bytes, 4, digest.length);
+    return "b" + base32(bytes);
+  }
+
+  /** RFC 4648 base32, lower case, no padding. */
+  private static String base32(byte[] bytes) {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    StringBuilder out = new StringBuilder();
+    int buffer = 0;
+    int bits = 0;
+    for (byte b : bytes) {
+      buffer = (buffer << 8) | (b & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+        bits -= 5;
+      }
+    }
+    if (bits > 0) {
+      out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+    }
+    return out.toString();
+  }
+
   @Override
   public String toString() {
     return value;

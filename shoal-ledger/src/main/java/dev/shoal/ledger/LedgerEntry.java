@@ -15,7 +15,7 @@ import java.util.HexFormat;
  * </ul>
  * New kinds of entry are new types; the fields of an existing type do not change.
  */
-public sealed interface LedgerEntry permits RunStarted, RoundCompleted, ModelStepped {
+public sealed interface LedgerEntry permits RunStarted, RoundCompleted, ModelStepped, SwarmRound {
 
   /** The {@code type} field of this entry's JSON. */
   String type();
@@ -42,8 +42,9 @@ public sealed interface LedgerEntry permits RunStarted, RoundCompleted, ModelSte
       case RunStarted.TYPE -> RunStarted.fromJson(node);
       case RoundCompleted.TYPE -> RoundCompleted.fromJson(node);
       case ModelStepped.TYPE -> ModelStepped.fromJson(node);
+      case SwarmRound.TYPE -> SwarmRound.fromJson(node);
       default -> throw new IllegalArgumentException("ledger entry type \"" + type + "\" is unknown: allowed are "
-          + RunStarted.TYPE + ", " + RoundCompleted.TYPE + " and " + ModelStepped.TYPE);
+          + RunStarted.TYPE + ", " + RoundCompleted.TYPE + ", " + ModelStepped.TYPE + " and " + SwarmRound.TYPE);
     };
     if (!MessageDigest.isEqual(entry.toJson(), json)) {
       throw new IllegalArgumentException("ledger entry of type " + type

@@ -17,9 +17,14 @@ public enum Role {
    * A node to its parent (the coordinator or another relay) and a coordinator to its own nodes:
    * its certificate is good for TLS servers and clients, and it serves only its subtree.
    */
-  RELAY;
+  RELAY,
+  /**
+   * One of a serverless federation's peers: it serves and dials other peers alike, and only them
+   * ({@code shoal peer}); its certificate is good for TLS servers and clients.
+   */
+  PEER;
 
-  /** The OU value: {@code coordinator}, {@code node} or {@code relay}. */
+  /** The OU value: {@code coordinator}, {@code node}, {@code relay} or {@code peer}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -31,17 +36,17 @@ public enum Role {
 
   /** Whether this role's certificate may dial a parent as one of its nodes: a node's or a relay's. */
   public boolean trains() {
-    return this != COORDINATOR;
+    return this == NODE || this == RELAY;
   }
 
-  /** Parses {@code coordinator}, {@code node} or {@code relay}, exactly. */
+  /** Parses {@code coordinator}, {@code node}, {@code relay} or {@code peer}, exactly. */
   public static Role parse(String role) {
     for (Role r : values()) {
       if (r.label().equals(role)) {
         return r;
       }
     }
-    throw new PkiException("role must be 'coordinator', 'node' or 'relay', not '" + role + "'");
+    throw new PkiException("role must be 'coordinator', 'node', 'relay' or 'peer', not '" + role + "'");
   }
 
   /** The role in a participant certificate's subject OU. */

@@ -219,6 +219,9 @@ class CertificateAuthorityTest {
     assertThat(Role.RELAY.trains()).isTrue();
     assertThat(Role.NODE.serves()).isFalse();
     assertThat(Role.COORDINATOR.trains()).isFalse();
+    assertThat(Role.PEER.serves()).isTrue();
+    assertThat(Role.PEER.trains()).as("a peer never dials a coordinator as its node").isFalse();
+    assertThat(Role.parse("peer")).isEqualTo(Role.PEER);
   }
 
   @Test

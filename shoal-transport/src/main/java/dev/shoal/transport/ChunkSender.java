@@ -50,7 +50,9 @@ final class ChunkSender {
           // buf is this chunk's own array, never written again: the message wraps it instead of copying it
           Chunk c = Chunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buf)).build();
           out.onNext(c);
-          clients.recordTraffic(c.getSerializedSize(), 0);
+          if (clients != null) {
+            clients.recordTraffic(c.getSerializedSize(), 0);
+          }
           offset += buf.length;
         }
         if (buf.length < Wire.CHUNK_BYTES) {

@@ -16,6 +16,7 @@ import dev.shoal.ledger.NoteVerifier;
 import dev.shoal.ledger.ModelStepped;
 import dev.shoal.ledger.RoundCompleted;
 import dev.shoal.ledger.RunStarted;
+import dev.shoal.ledger.SwarmRound;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +104,8 @@ final class DashboardLedger {
               .put("model_id", c.modelId()).put("participants", c.participants().size());
           case ModelStepped m -> e.put("type", ModelStepped.TYPE).put("round", m.step())
               .put("model_id", m.modelId()).put("participants", m.participants().size());
+          case SwarmRound w -> e.put("type", SwarmRound.TYPE).put("round", w.round())
+              .put("model_id", w.modelId()).put("participants", w.participants().size());
         }
       } catch (IllegalArgumentException ex) {
         e.put("type", "invalid").putNull("round").putNull("model_id").put("error", ex.getMessage());

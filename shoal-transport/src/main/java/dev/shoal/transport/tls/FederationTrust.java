@@ -8,6 +8,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -29,21 +31,31 @@ public final class FederationTrust extends X509ExtendedTrustManager {
   private final X509Certificate ca;
   private final Revocations revocations;
   private final X509ExtendedTrustManager pkix;
+  private final Set<Role> servers;
 
-  private FederationTrust(X509Certificate ca, Revocations revocations) {
+  private FederationTrust(X509Certificate ca, Revocations revocations, Set<Role> servers) {
     this.ca = ca;
     this.revocations = revocations;
     this.pkix = pkix(ca);
+    this.servers = servers;
   }
 
   /** For a coordinator: which clients to admit. */
   public static FederationTrust forClients(X509Certificate ca, Revocations revocations) {
-    return new FederationTrust(ca, revocations);
+    return new FederationTrust(ca, revocations, Set.of(Role.COORDINATOR, Role.RELAY));
   }
 
-  /** For a node or an admin: which server to believe is the coordinator. */
+  /** For a node or an admin: which server to believe is the coordinator (or a relay). */
   public static FederationTrust forCoordinator(X509Certificate ca) {
-    return new FederationTrust(ca, Revocations.none());
+    return new FederationTrust(ca, Revocations.none(), Set.of(Role.COORDINATOR, Role.RELAY));
+  }
+
+  /**
+   * For a peer, both ways: the other side must hold a peer certificate; the peer's service also
+   * checks its callers' role ({@code PEER}) on every call.
+   */
+  public static FederationTrust forPeers(X509Certificate ca, Revocations revocations) {
+    return new FederationTrust(ca, revocations, Set.of(Role.PEER));
   }
 
   /** Checks a peer's certificate against the federation; returns the identity it names. */
@@ -97,9 +109,9 @@ public final class FederationTrust extends X509ExtendedTrustManager {
       throw refuse("server", "the server sent no certificate");
     }
     Identity id = check(chain[0], "server");
-    if (!id.role().serves()) {
-      throw refuse("server", "the server's certificate has role " + id.role().label()
-          + ", not coordinator or relay: " + id);
+    if (!servers.contains(id.role())) {
+      throw refuse("server", "the server's certificate has role " + id.role().label() + ", not "
+          + servers.stream().map(Role::label).sorted().collect(Collectors.joining(" or ")) + ": " + id);
     }
   }
 

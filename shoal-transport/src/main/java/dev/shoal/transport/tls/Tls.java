@@ -32,6 +32,33 @@ public final class Tls {
         .build();
   }
 
+  /** A peer's server side: admits other peers of the federation (and checks revocation). */
+  public static SslContext peerServer(KitMaterial kit, Revocations revocations) throws IOException {
+    requirePeer(kit);
+    return GrpcSslContexts.configure(SslContextBuilder.forServer(kit.key(), kit.certificate()), SslProvider.JDK)
+        .trustManager(FederationTrust.forPeers(kit.ca(), revocations))
+        .clientAuth(ClientAuth.OPTIONAL)
+        .protocols("TLSv1.3")
+        .build();
+  }
+
+  /** A peer's client side: believes only a server holding a peer certificate of the federation. */
+  public static SslContext peerClient(KitMaterial kit, Revocations revocations) throws IOException {
+    requirePeer(kit);
+    return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        .keyManager(kit.key(), kit.certificate())
+        .trustManager(FederationTrust.forPeers(kit.ca(), revocations))
+        .protocols("TLSv1.3")
+        .build();
+  }
+
+  private static void requirePeer(KitMaterial kit) throws IOException {
+    Identity self = kit.identity();
+    if (self.role() != Role.PEER) {
+      throw new IOException("a peer needs a peer certificate (pki issue --role peer); " + kit.dir() + " holds " + self);
+    }
+  }
+
   public static SslContext client(KitMaterial kit) throws IOException {
     return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
         .keyManager(kit.key(), kit.certificate())

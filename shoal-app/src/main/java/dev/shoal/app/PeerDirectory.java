@@ -1,0 +1,148 @@
+package dev.shoal.app;
+
+import dev.shoal.peer.PeerInfo;
+import dev.shoal.peer.PeerLink;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The peers one peer knows: where each listens (learned from the bootstrap list and gossip), the
+ * cosigner key it gave itself (only ever taken from its own authenticated call), the last round
+ * it said it holds decided, and when it was last heard from. Holds one link per address, made
+ * anew after a failure so that a peer back from a crash or a partition is reached at once.
+ */
+final class PeerDirectory {
+
+  /** What is known of one peer. */
+  record Known(String name, String address, Optional<String> key, long decided, Instant lastSeen) {}
+
+  interface Dialer {
+    PeerLink dial(String address) throws IOException;
+  }
+
+  private final String self;
+  private final Clock clock;
+  private final Dialer dialer;
+  private final Set<String> bootstrap;
+  private final Map<String, Known> byName = new ConcurrentHashMap<>();
+  private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+
+  PeerDirectory(String self, List<String> bootstrap, Dialer dialer, Clock clock) {
+    this.self = self;
+    this.bootstrap = Set.copyOf(bootstrap);
+    this.dialer = dialer;
+    this.clock = clock;
+  }
+
+  /**
+   * Learns of a peer. {@code direct}: the peer said it itself on an authenticated call, so its key
+   * is taken and it counts as seen now; otherwise only its address is taken, and only for a peer
+   * not known yet.
+   */
+  void learn(PeerInfo info, boolean direct) {
+    if (info.name().equals(self) || info.name().isEmpty() || info.address().isEmpty()) {
+      return;
+    }
+    byName.compute(info.name(), (n, old) -> {
+      if (direct) {
+        Optional<String> key = info.cosignerKey().isEmpty() ? old == null ? Optional.empty() : old.key()
+            : Optional.of(info.cosignerKey());
+        return new Known(n, info.address(), key, info.decided(), clock.instant());
+      }
+      return old != null ? old : new Known(n, info.address(), Optional.empty(), info.decided(), Instant.EPOCH);
+    });
+  }
+
+  /**
+   * A peer answered a greeting: it is alive, and says which round it holds decided. Its key is not
+   * taken from an answer (the answer's name is only claimed), only from its own calls.
+   */
+  void heard(PeerInfo info) {
+    if (info.name().equals(self) || info.name().isEmpty()) {
+      return;
+    }
+    byName.compute(info.name(), (n, old) -> new Known(n, info.address(),
+        old == null ? Optional.empty() : old.key(), info.decided(), clock.instant()));
+  }
+
+  List<Known> known() {
+    return List.copyOf(byName.values());
+  }
+
+  Optional<Known> get(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  /** The key {@code name} gave itself, if it did. */
+  Optional<String> key(String name) {
+    return get(name).flatMap(Known::key);
+  }
+
+  /** Names heard from within {@code window}. */
+  Set<String> alive(Duration window) {
+    Instant since = clock.instant().minus(window);
+    return byName.values().stream().filter(k -> k.lastSeen().isAfter(since)).map(Known::name)
+        .collect(Collectors.toSet());
+  }
+
+  /** Every address to greet: the bootstrap list and every known peer's. */
+  Set<String> addresses() {
+    Set<String> all = new java.util.TreeSet<>(bootstrap);
+    byName.values().forEach(k -> all.add(k.address()));
+    return all;
+  }
+
+  /** The highest round some peer says it holds decided, and who. */
+  Optional<Known> furthest() {
+    return byName.values().stream().max(java.util.Comparator.comparingLong(Known::decided));
+  }
+
+  List<PeerInfo> infos() {
+    List<PeerInfo> out = new ArrayList<>();
+    byName.values().forEach(k -> out.add(new PeerInfo(k.name(), k.address(), k.key().orElse(""), k.decided())));
+    return out;
+  }
+
+  /** Calls {@code call} on the link to {@code address}; a failed link is dropped and made anew next time. */
+  <T> T call(String address, LinkCall<T> call) throws IOException {
+    PeerLink link = links.get(address);
+    if (link == null) {
+      link = dialer.dial(address);
+      links.put(address, link);
+    }
+    try {
+      return call.on(link);
+    } catch (IOException | RuntimeException e) {
+      links.remove(address, link);
+      link.close();
+      throw e;
+    }
+  }
+
+  /** Calls {@code call} on the peer named {@code name}. */
+  <T> T callPeer(String name, LinkCall<T> call) throws IOException {
+    Known k = byName.get(name);
+    if (k == null) {
+      throw new IOException("peer " + name + " is not known yet");
+    }
+    return call(k.address(), call);
+  }
+
+  interface LinkCall<T> {
+    T on(PeerLink link) throws IOException;
+  }
+
+  void close() {
+    links.values().forEach(PeerLink::close);
+    links.clear();
+  }
+}
