@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the operations tests drive as real programs, when missing:
 # prometheus (scrapes a live coordinator), chromium and chromedriver (the dashboard test), systemd (systemd-analyze
-# verify of the unit files), and python3-torch (TorchScriptFederationIT loads Shoal's result back into PyTorch).
+# verify of the unit files), iproute2 (PeerIT puts each peer in a network namespace of its own), and python3-torch
+# (TorchScriptFederationIT loads Shoal's result back into PyTorch).
 # Run by the shoal-app build before its integration tests.
 set -euo pipefail
-declare -A wanted=([prometheus]=prometheus [chromium]=chromium [chromedriver]=chromium-driver [systemd-analyze]=systemd)
+declare -A wanted=([prometheus]=prometheus [chromium]=chromium [chromedriver]=chromium-driver [systemd-analyze]=systemd
+  [ip]=iproute2)
 missing=()
 for cmd in "${!wanted[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}")

@@ -98,6 +98,12 @@ final class PeerCommand implements Callable<Integer> {
   @Option(names = "--collect-timeout", defaultValue = "20", paramLabel = "SECONDS", description = "How long a round's first proposer waits for members that are silent; the others take over after it (default: ${DEFAULT-VALUE}).")
   long collectSeconds;
 
+  @Option(names = "--mode", defaultValue = "swarm", paramLabel = "swarm|gossip", description = "swarm: every round is decided by a quorum on one shared ledger, one model for all; gossip: each peer averages with --neighbours others every round, no shared model or ledger (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--neighbours", defaultValue = "2", paramLabel = "K", description = "In gossip mode, how many peers each peer averages with every round (default: ${DEFAULT-VALUE}).")
+  int neighbours;
+
   @Option(names = "--evict-after", defaultValue = "3", paramLabel = "ROUNDS", description = "A member with no update in this many rounds in a row leaves the membership, and joins again once back (default: ${DEFAULT-VALUE}).")
   int evictAfter;
 
@@ -110,6 +116,12 @@ final class PeerCommand implements Callable<Integer> {
     }
     if (peers < 1) {
       throw new UsageError("--peers must be at least 1, got " + peers);
+    }
+    if (!mode.equals("swarm") && !mode.equals("gossip")) {
+      throw new UsageError("--mode must be swarm or gossip, not '" + mode + "'");
+    }
+    if (neighbours < 1) {
+      throw new UsageError("--neighbours must be at least 1, got " + neighbours);
     }
     if (collectSeconds < 1 || evictAfter < 1 || rounds < 1) {
       throw new UsageError("--collect-timeout, --evict-after and --rounds must be at least 1");
@@ -154,8 +166,13 @@ final class PeerCommand implements Callable<Integer> {
             name, run, data.train().size(), data.test().size(), self, sec.describe(), ContentId.of(initial));
         System.out.printf("peer %s: %s, ledger at round %d%n", name, seeds.isEmpty() ? "no bootstrap peers (others"
             + " must greet this one)" : "greeting " + String.join(", ", seeds), ledger.decided());
-        swarm.run();
-        writeModel(ledger);
+        if (mode.equals("gossip")) {
+          writeModel(new GossipRounds(new GossipRounds.Peer(name, peers, rounds, Duration.ofSeconds(collectSeconds), seed,
+              trainer, data, blobs, directory, System.out), swarm, initial).run(neighbours));
+        } else {
+          swarm.run();
+          writeModel(ledger.model());
+        }
       } finally {
         directory.close();
       }
@@ -163,9 +180,9 @@ final class PeerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void writeModel(SwarmLedger ledger) throws java.io.IOException {
+  private void writeModel(ParameterSet model) throws java.io.IOException {
     Path out = stateDir.resolve("model.safetensors");
-    dev.shoal.io.AtomicFile.write(out, o -> dev.shoal.tensor.Safetensors.write(ledger.model(), o));
+    dev.shoal.io.AtomicFile.write(out, o -> dev.shoal.tensor.Safetensors.write(model, o));
     System.out.printf("peer %s: wrote %s%n", name, out);
   }
 }

@@ -2,6 +2,11 @@ package dev.shoal.app;
 
 import dev.shoal.peer.PeerInfo;
 import dev.shoal.peer.PeerLink;
+import dev.shoal.store.BlobStore;
+import dev.shoal.tensor.ContentId;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +23,8 @@ import java.util.stream.Collectors;
  * The peers one peer knows: where each listens (learned from the bootstrap list and gossip), the
  * cosigner key it gave itself (only ever taken from its own authenticated call), the last round
  * it said it holds decided, and when it was last heard from. Holds one link per address, made
- * anew after a failure so that a peer back from a crash or a partition is reached at once.
+ * anew after a failure so that a peer back from a crash or a partition is reached at once, and
+ * fetches blobs from whichever peer holds them.
  */
 final class PeerDirectory {
 
@@ -135,6 +141,45 @@ final class PeerDirectory {
       throw new IOException("peer " + name + " is not known yet");
     }
     return call(k.address(), call);
+  }
+
+  /**
+   * Makes sure blob {@code id} is in {@code blobs}, fetching it from the first of {@code holders},
+   * then any known peer, that has it (at most {@code maxBytes}, checked against its id).
+   */
+  void fetch(BlobStore blobs, ContentId id, List<String> holders, long maxBytes) throws IOException {
+    if (blobs.contains(id)) {
+      return;
+    }
+    List<String> from = new ArrayList<>(holders);
+    byName.keySet().stream().sorted().forEach(from::add);
+    IOException last = new IOException("no peer is known to hold " + id);
+    for (String holder : from) {
+      if (holder.equals(self) || !byName.containsKey(holder)) {
+        continue;
+      }
+      Path tmp = blobs.newTemporaryFile();
+      try {
+        callPeer(holder, l -> {
+          l.fetch(id, tmp, maxBytes);
+          return null;
+        });
+        ContentId got;
+        try (InputStream in = Files.newInputStream(tmp)) {
+          got = blobs.put(in);
+        }
+        if (got.equals(id)) {
+          return;
+        }
+        blobs.delete(got);
+        last = new IOException("peer " + holder + " sent bytes hashing to " + got + " for " + id);
+      } catch (IOException e) {
+        last = e;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    throw last;
   }
 
   interface LinkCall<T> {

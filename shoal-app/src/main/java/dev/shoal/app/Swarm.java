@@ -27,9 +27,7 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,9 +56,9 @@ final class Swarm implements PeerPort, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Swarm.class);
   private static final Duration TICK = Duration.ofMillis(200);
-  private static final Duration GOSSIP = Duration.ofSeconds(1);
-  private static final Duration ALIVE = Duration.ofSeconds(4);
-  private static final Duration LINGER = Duration.ofSeconds(90);
+  private static final Duration GREETINGS = Duration.ofSeconds(1);
+  static final Duration ALIVE = Duration.ofSeconds(4);
+  static final Duration LINGER = Duration.ofSeconds(90);
 
   /**
    * @param peers how many founding members the genesis needs
@@ -88,6 +86,7 @@ final class Swarm implements PeerPort, AutoCloseable {
   private volatile Instant roundStart;
   private volatile Instant nextAttempt = Instant.EPOCH;
   private volatile boolean stopping;
+  private volatile java.util.function.LongSupplier gossipRound;
   private volatile String advertise = "";
   /** An update or a model is at most this large: twice the initial model's file, and 1 MiB. */
   private final long maxBlobBytes;
@@ -114,15 +113,15 @@ final class Swarm implements PeerPort, AutoCloseable {
     advertise = address;
   }
 
-  /** Runs rounds until the last is decided here; gossip and catching up run beside. */
+  /** Runs rounds until the last is decided here; greetings and catching up run beside. */
   void run() throws IOException {
-    Thread gossip = Thread.ofVirtual().name("gossip").start(() -> Waits.every(GOSSIP, this::gossip));
+    Thread greetings = startGreetings();
     try {
       long trained = -1;
       while (ledger.decided() < settings.rounds()) {
         long r = ledger.decided() + 1;
         if (r > 0 && trained < r) {
-          train(r);
+          train(r, ledger.model());
           trained = r;
         }
         maybePropose(r);
@@ -135,18 +134,35 @@ final class Swarm implements PeerPort, AutoCloseable {
       Waits.whileTrue(() -> peers.known().stream().anyMatch(k -> k.decided() < settings.rounds()), LINGER);
     } finally {
       stopping = true;
-      gossip.interrupt();
+      greetings.interrupt();
     }
   }
 
   PeerInfo self() {
-    return new PeerInfo(settings.name(), advertise, cosigner.verifierKey(), ledger.decided());
+    return new PeerInfo(settings.name(), advertise, cosigner.verifierKey(), progress());
+  }
+
+  /** The last round done here: decided in swarm rounds, averaged in gossip mode. */
+  private long progress() {
+    return gossipRound != null ? gossipRound.getAsLong() : ledger.decided();
+  }
+
+
+  /**
+   * Gossip mode ({@link GossipRounds}) instead of swarm rounds: this peer's exchange (greetings,
+   * offers, fetching) serves gossip, and tells others the gossip round it has done.
+   */
+  void gossiping(java.util.function.LongSupplier round) {
+    gossipRound = round;
+  }
+
+  Thread startGreetings() {
+    return Thread.ofVirtual().name("greetings").start(() -> Waits.every(GREETINGS, this::greet));
   }
 
   // ---- training ----------------------------------------------------------------------------
 
-  private void train(long r) throws IOException {
-    ParameterSet global = ledger.model();
+  UpdateOffer train(long r, ParameterSet global) throws IOException {
     FitOutcome out = trainer.fit(global, data.train(), FedAvg.clientConfig(fit, (int) r, settings.name()));
     ContentId id = blobs.putModel(out.parameters());
     UpdateOffer offer = new UpdateOffer(r, settings.name(), id, out.numExamples());
@@ -166,6 +182,7 @@ final class Swarm implements PeerPort, AutoCloseable {
         }
       });
     }
+    return offer;
   }
 
   // ---- proposing ---------------------------------------------------------------------------
@@ -218,7 +235,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     return alive;
   }
 
-  private Map<String, UpdateOffer> offersIn(long r) {
+  Map<String, UpdateOffer> offersIn(long r) {
     return offers.getOrDefault(r, Map.of());
   }
 
@@ -377,40 +394,8 @@ final class Swarm implements PeerPort, AutoCloseable {
     return sum.mean(Metadata.forRound(base.metadata(), (int) e.round()));
   }
 
-  /** Makes sure blob {@code id} is here, fetching it from the first of {@code holders} (then anyone) that has it. */
-  private void ensureBlob(ContentId id, List<String> holders) throws IOException {
-    if (blobs.contains(id)) {
-      return;
-    }
-    List<String> from = new ArrayList<>(holders);
-    peers.known().forEach(k -> from.add(k.name()));
-    IOException last = new IOException("no peer is known to hold " + id);
-    for (String holder : from) {
-      if (holder.equals(settings.name())) {
-        continue;
-      }
-      var tmp = blobs.newTemporaryFile();
-      try {
-        peers.callPeer(holder, l -> {
-          l.fetch(id, tmp, maxBlobBytes);
-          return null;
-        });
-        ContentId got;
-        try (InputStream in = Files.newInputStream(tmp)) {
-          got = blobs.put(in);
-        }
-        if (got.equals(id)) {
-          return;
-        }
-        blobs.delete(got);
-        last = new IOException("peer " + holder + " sent bytes hashing to " + got + " for " + id);
-      } catch (IOException e) {
-        last = e;
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    throw last;
+  void ensureBlob(ContentId id, List<String> holders) throws IOException {
+    peers.fetch(blobs, id, holders, maxBlobBytes);
   }
 
   // ---- serving -----------------------------------------------------------------------------
@@ -432,7 +417,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     if (!caller.equals(offer.peer())) {
       throw new SecurityException("the offer names " + offer.peer() + ", and the caller's certificate " + caller);
     }
-    long next = ledger.decided() + 1;
+    long next = progress() + 1;
     if (offer.round() < next || offer.round() > next + 1) {
       return; // an old round's, or one too far ahead to be genuine: never kept
     }
@@ -580,9 +565,9 @@ final class Swarm implements PeerPort, AutoCloseable {
     return ledger.decisions(from, max);
   }
 
-  // ---- gossip and catching up ---------------------------------------------------------------
+  // ---- greetings and catching up ------------------------------------------------------------
 
-  private void gossip() {
+  private void greet() {
     PeerInfo me = self();
     Map<String, Thread> calls = new HashMap<>();
     for (String address : peers.addresses()) {
@@ -596,7 +581,7 @@ final class Swarm implements PeerPort, AutoCloseable {
             peers.heard(view.get(0));
             view.subList(1, view.size()).forEach(p -> peers.learn(p, false));
           }
-          UpdateOffer mine = offersIn(ledger.decided() + 1).get(settings.name());
+          UpdateOffer mine = offersIn(progress() + 1).get(settings.name());
           if (mine != null) {
             peers.call(address, l -> {
               l.offer(mine);
@@ -616,7 +601,9 @@ final class Swarm implements PeerPort, AutoCloseable {
         return;
       }
     }
-    catchUp();
+    if (gossipRound == null) {
+      catchUp();
+    }
   }
 
   /** Fetches, checks and keeps the rounds some peer decided and this one has not. */

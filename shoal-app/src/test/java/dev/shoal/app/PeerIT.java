@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerIT {
 
   static final int PEERS = 6;
-  static final int ROUNDS = 30;
+  static final int ROUNDS = 60;
   static final String SUBNET = "10.77.0.";
   static final String BRIDGE = "shoalbr0";
   static final String[] JOB = {"--model", "mlp", "--seed", "7", "--rounds", Integer.toString(ROUNDS)};
@@ -154,6 +154,38 @@ class PeerIT {
     System.out.printf("accuracy after %d rounds: swarm %.4f, coordinator FedAvg %.4f%n", ROUNDS, swarmAccuracy,
         coordinatorAccuracy);
     assertThat(Math.abs(swarmAccuracy - coordinatorAccuracy)).isLessThanOrEqualTo(0.01);
+  }
+
+  @Test
+  void inGossipModeEachPeerAveragesWithItsNeighboursAndLearns() throws Exception {
+    int n = 3;
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ports.add(FederationIT.freePort());
+    }
+    String bootstrap = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    for (int i = 0; i < n; i++) {
+      String name = name(i);
+      peers.put(name, Shoal.start(dir, dir.resolve(name + ".out"), dir.resolve(name + ".err"), List.of(), "peer",
+          "--insecure", "--name", name, "--listen", "127.0.0.1:" + ports.get(i), "--bootstrap", bootstrap, "--peers",
+          Integer.toString(n), "--data-path", shared.resolve("sites/" + name).toString(), "--state-dir", name + ".state",
+          "--threads", "1", "--mode", "gossip", "--neighbours", "1", "--model", "mlp", "--seed", "7", "--rounds", "4"));
+    }
+    Pattern round = Pattern.compile("gossip round (\\d+), averaged with \\[([^]]*)\\], .*accuracy ([0-9.]+) on");
+    for (int i = 0; i < n; i++) {
+      Process p = peers.get(name(i));
+      assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).as(Files.readString(dir.resolve(name(i) + ".err"))).isZero();
+      Matcher m = round.matcher(output(name(i)));
+      List<Double> accuracy = new ArrayList<>();
+      while (m.find()) {
+        assertThat(m.group(2).split(", ")).as("one neighbour, never itself").hasSize(1).doesNotContain(name(i));
+        accuracy.add(Double.parseDouble(m.group(3)));
+      }
+      assertThat(accuracy).as(output(name(i))).hasSize(4);
+      assertThat(accuracy.get(3)).isGreaterThan(0.85).isGreaterThan(accuracy.get(0));
+      assertThat(dir.resolve(name(i) + ".state/model.safetensors")).exists();
+    }
   }
 
   void start(int i) throws Exception {
