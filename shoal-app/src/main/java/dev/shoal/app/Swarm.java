@@ -197,11 +197,20 @@ final class Swarm implements PeerPort, AutoCloseable {
       return;
     }
     electorate.sort(null);
-    int rank = electorate.indexOf(settings.name());
-    if (rank < 0) {
+    if (!electorate.contains(settings.name())) {
       return;
     }
-    rank = Math.floorMod(rank - (int) (r % electorate.size()), electorate.size());
+    // the members take turns by round; members not heard from lately are passed over, so that a
+    // dead or cut-off member's turn does not hold the round up
+    List<String> turns = new ArrayList<>();
+    Set<String> alive = aliveAmong(electorate);
+    for (int i = 0; i < electorate.size(); i++) {
+      String m = electorate.get((int) ((r + i) % electorate.size()));
+      if (alive.contains(m)) {
+        turns.add(m);
+      }
+    }
+    int rank = turns.indexOf(settings.name());
     Duration waited = Duration.between(roundStart, now);
     boolean everyoneIn = r == 0 || offersIn(r).keySet().containsAll(aliveAmong(electorate));
     boolean turn = rank == 0 ? everyoneIn || waited.compareTo(settings.collect()) > 0
