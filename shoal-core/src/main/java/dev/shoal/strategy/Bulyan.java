@@ -17,8 +17,8 @@ public final class Bulyan extends RobustStrategy {
 
   private final int f;
 
-  Bulyan(StrategyContext context, int f) {
-    super(context);
+  Bulyan(StrategyContext context, StrategyParameters parameters, int f) {
+    super(context, parameters);
     this.f = f;
   }
 
@@ -70,7 +70,7 @@ public final class Bulyan extends RobustStrategy {
     public Strategy create(StrategyContext context, StrategyParameters parameters) {
       int f = Krum.byzantine(parameters);
       requireMinClients(context, parameters, 4 * f + 3, "n >= 4f + 3 (f=%d)".formatted(f));
-      return new Bulyan(context, f);
+      return new Bulyan(context, parameters, f);
     }
   }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
  */
 public final class FedMedian extends RobustStrategy {
 
-  FedMedian(StrategyContext context) {
-    super(context);
+  FedMedian(StrategyContext context, StrategyParameters parameters) {
+    super(context, parameters);
   }
 
   @Override
@@ -46,7 +46,7 @@ public final class FedMedian extends RobustStrategy {
 
     @Override
     public Strategy create(StrategyContext context, StrategyParameters parameters) {
-      return new FedMedian(context);
+      return new FedMedian(context, parameters);
     }
   }
 }

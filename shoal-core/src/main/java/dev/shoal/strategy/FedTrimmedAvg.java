@@ -17,8 +17,8 @@ public final class FedTrimmedAvg extends RobustStrategy {
 
   private final double beta;
 
-  FedTrimmedAvg(StrategyContext context, double beta) {
-    super(context);
+  FedTrimmedAvg(StrategyContext context, StrategyParameters parameters, double beta) {
+    super(context, parameters);
     this.beta = beta;
   }
 
@@ -61,7 +61,7 @@ public final class FedTrimmedAvg extends RobustStrategy {
       if (!(beta >= 0 && beta < 0.5)) {
         throw parameters.refuse("the trimmed mean needs 0 <= beta < 0.5, got beta=" + beta);
       }
-      return new FedTrimmedAvg(context, beta);
+      return new FedTrimmedAvg(context, parameters, beta);
     }
   }
 }

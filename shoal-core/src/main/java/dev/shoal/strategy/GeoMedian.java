@@ -25,8 +25,8 @@ public final class GeoMedian extends RobustStrategy {
   private final double tolerance;
   private final double nu;
 
-  GeoMedian(StrategyContext context, int iterations, double tolerance, double nu) {
-    super(context);
+  GeoMedian(StrategyContext context, StrategyParameters parameters, int iterations, double tolerance, double nu) {
+    super(context, parameters);
     this.iterations = iterations;
     this.tolerance = tolerance;
     this.nu = nu;
@@ -136,7 +136,7 @@ public final class GeoMedian extends RobustStrategy {
       if (!(nu > 0)) {
         throw parameters.refuse("smoothed Weiszfeld needs nu > 0, got nu=" + nu);
       }
-      return new GeoMedian(context, (int) iterations, tolerance, nu);
+      return new GeoMedian(context, parameters, (int) iterations, tolerance, nu);
     }
   }
 }

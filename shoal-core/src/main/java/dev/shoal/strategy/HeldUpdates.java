@@ -1,7 +1,10 @@
 package dev.shoal.strategy;
 
 import dev.shoal.tensor.TensorSource;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A round's accepted updates as robust aggregation needs them: all of them, read one tensor at a
@@ -13,11 +16,41 @@ public final class HeldUpdates {
 
   private final List<String> names;
   private final List<TensorSource> updates;
+  /** Row i: the updates whose mean stands for update i; null when each update stands for itself. */
+  private final int[][] mixing;
 
   /** @param names the global model's tensor names, in its order */
   public HeldUpdates(List<String> names, List<TensorSource> updates) {
+    this(names, updates, null);
+  }
+
+  private HeldUpdates(List<String> names, List<TensorSource> updates, int[][] mixing) {
     this.names = List.copyOf(names);
     this.updates = List.copyOf(updates);
+    this.mixing = mixing;
+  }
+
+  /**
+   * Nearest-neighbour mixing (Allouah, Farhadkhani, Guerraoui, Gupta, Pinot and Stephan, "Fixing by
+   * Mixing: A Recipe for Optimal Byzantine ML under Heterogeneity", AISTATS 2023): each update
+   * replaced by the mean of its {@code n − f} nearest updates, itself included (ties to the
+   * earlier in client order). A robust rule applied to the mixed updates keeps its guarantee and
+   * loses much less to honest updates that disagree because their data differ. Needs n > f.
+   */
+  public HeldUpdates mixed(int f) {
+    int n = updates.size();
+    if (f < 0 || f >= n) {
+      throw new IllegalArgumentException("mixing needs 0 <= f < n, got f=" + f + ", n=" + n);
+    }
+    double[][] d = squaredDistances();
+    int[][] nearest = new int[n][];
+    for (int i = 0; i < n; i++) {
+      int row = i;
+      nearest[i] = IntStream.range(0, n).boxed()
+          .sorted(Comparator.<Integer>comparingDouble(j -> d[row][j]).thenComparingInt(j -> j))
+          .limit(n - f).mapToInt(Integer::intValue).sorted().toArray();
+    }
+    return new HeldUpdates(names, updates, nearest);
   }
 
   public int size() {
@@ -28,18 +61,32 @@ public final class HeldUpdates {
     return names;
   }
 
-  /** Tensor {@code name} of every update: row i is update i's values. */
+  /** Tensor {@code name} of every update (mixed, if these are): row i is update i's values. */
   public float[][] across(String name) {
     float[][] rows = new float[updates.size()][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = updates.get(i).read(name).data();
     }
-    return rows;
+    return mixing == null ? rows : mix(rows);
   }
 
-  /** Tensor {@code name} of update {@code i}. */
-  public float[] of(int i, String name) {
-    return updates.get(i).read(name).data();
+  /** Each row the mean of its mixing rows, summed in double precision. */
+  private float[][] mix(float[][] rows) {
+    float[][] mixed = new float[rows.length][rows[0].length];
+    double[] sum = new double[rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      Arrays.fill(sum, 0);
+      for (int j : mixing[i]) {
+        float[] r = rows[j];
+        for (int k = 0; k < sum.length; k++) {
+          sum[k] += r[k];
+        }
+      }
+      for (int k = 0; k < sum.length; k++) {
+        mixed[i][k] = (float) (sum[k] / mixing[i].length);
+      }
+    }
+    return mixed;
   }
 
   /** The squared Euclidean distance between every two updates over all tensors, in double precision. */

@@ -19,8 +19,8 @@ public final class Krum extends RobustStrategy {
 
   private final int f;
 
-  Krum(StrategyContext context, int f) {
-    super(context);
+  Krum(StrategyContext context, StrategyParameters parameters, int f) {
+    super(context, parameters);
     this.f = f;
   }
 
@@ -111,7 +111,7 @@ public final class Krum extends RobustStrategy {
     public Strategy create(StrategyContext context, StrategyParameters parameters) {
       int f = byzantine(parameters);
       requireMinClients(context, parameters, 2 * f + 3, "n > 2f + 2 (f=%d)".formatted(f));
-      return new Krum(context, f);
+      return new Krum(context, parameters, f);
     }
   }
 }

@@ -18,8 +18,8 @@ public final class MultiKrum extends RobustStrategy {
   private final int m;
 
   /** @param m how many updates to average, or 0 for n − f */
-  MultiKrum(StrategyContext context, int f, int m) {
-    super(context);
+  MultiKrum(StrategyContext context, StrategyParameters parameters, int f, int m) {
+    super(context, parameters);
     this.f = f;
     this.m = m;
   }
@@ -73,7 +73,7 @@ public final class MultiKrum extends RobustStrategy {
       int needed = (int) Math.max(2L * f + 3, m + f);
       requireMinClients(context, parameters, needed, m == 0 ? "n > 2f + 2 (f=%d)".formatted(f)
           : "n > 2f + 2 and n >= m + f (f=%d, m=%d)".formatted(f, m));
-      return new MultiKrum(context, f, (int) m);
+      return new MultiKrum(context, parameters, f, (int) m);
     }
   }
 }

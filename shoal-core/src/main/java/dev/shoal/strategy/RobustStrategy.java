@@ -12,17 +12,46 @@ import java.util.SplittableRandom;
  * replies are in, then applies the strategy's rule. The rule ignores the clients' example counts,
  * which are only claims. These strategies need each update, so they do not fold sums and cannot
  * run under secure aggregation or differential privacy.
+ *
+ * <p>Every robust strategy takes the parameter {@code nnm=F}: the rule is then applied to the
+ * updates after nearest-neighbour mixing for F Byzantine updates ({@link HeldUpdates#mixed}),
+ * which needs n > 2F. 0, the default, applies the rule to the updates as they are. And {@code
+ * momentum=β} (with {@code server-lr=η}) takes the rule's result as the round's update Δ through
+ * server momentum ({@link MomentumStep}: u ← β·u + Δ, x ← x + η·u); 0, the default, adds Δ as it is.
  */
 public abstract class RobustStrategy implements Strategy {
 
   private final FedAvg sampling;
+  private final int mixing;
+  /** Server momentum on the rule's result, or null to take the result as it is. */
+  private final MomentumStep momentum;
 
-  protected RobustStrategy(StrategyContext context) {
+  /** Reads the parameter {@code nnm} every robust strategy takes. */
+  protected RobustStrategy(StrategyContext context, StrategyParameters parameters) {
     this.sampling = new FedAvg(context.fit(), context.fraction(), context.minClients(), context.fractionEvaluate());
+    long f = parameters.integer("nnm", 0);
+    if (f < 0 || f > 10_000) {
+      throw parameters.refuse("nearest-neighbour mixing needs 0 <= nnm <= 10000, got nnm=" + f);
+    }
+    this.mixing = (int) f;
+    if (mixing > 0) {
+      requireMinClients(context, parameters, 2 * mixing + 1, "n > 2f (nearest-neighbour mixing, f = nnm = %d)".formatted(mixing));
+    }
+    double beta = ServerOptimizedStrategy.between(parameters, "momentum", 0, 0, 1, false);
+    double lr = ServerOptimizedStrategy.positive(parameters, "server-lr", 1);
+    this.momentum = beta > 0 || lr != 1 ? new MomentumStep(lr, beta) : null;
   }
 
   /** Why the rule cannot take {@code n} updates (its theorem's condition), or empty when it can. */
   protected abstract Optional<String> violated(int n);
+
+  /** {@link #violated} and the condition of the mixing, if any. */
+  private Optional<String> refusal(int n) {
+    if (mixing > 0 && n <= 2 * mixing) {
+      return Optional.of("nearest-neighbour mixing needs n > 2f, and n=%d, nnm=%d".formatted(n, mixing));
+    }
+    return violated(n);
+  }
 
   /** The rule applied to at least one update for which {@link #violated} is empty. */
   protected abstract ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata);
@@ -54,6 +83,21 @@ public abstract class RobustStrategy implements Strategy {
     }
   }
 
+  /** {@code next − global} in {@link UpdateVector}'s layout, with weight 1. */
+  private static float[] update(ParameterSet next, ParameterSet global) {
+    float[] delta = new float[UpdateVector.length(global)];
+    int k = 0;
+    for (String name : global.names()) {
+      float[] n = next.read(name).data();
+      float[] g = global.read(name).data();
+      for (int i = 0; i < g.length; i++) {
+        delta[k++] = n[i] - g[i];
+      }
+    }
+    delta[k] = 1;
+    return delta;
+  }
+
   /** Holds the replies and applies the rule in {@link #result()}. */
   private static final class RobustAggregation implements FitAggregation {
     private final RobustStrategy rule;
@@ -80,7 +124,7 @@ public abstract class RobustStrategy implements Strategy {
 
     @Override
     public Optional<String> refusal() {
-      return rule.violated(held.size()).map(v -> "strategy '%s' cannot aggregate %d updates: %s"
+      return rule.refusal(held.size()).map(v -> "strategy '%s' cannot aggregate %d updates: %s"
           .formatted(rule.name(), held.size(), v));
     }
 
@@ -95,8 +139,12 @@ public abstract class RobustStrategy implements Strategy {
         }
         // in client order, whatever order the replies came in, so a tie is always broken the same way
         held.sort(java.util.Comparator.comparing(FitReply::clientId));
-        result = rule.aggregate(new HeldUpdates(global.names(), held.stream().map(FitReply::parameters).toList()), global,
-            Metadata.forRound(global.metadata(), round));
+        HeldUpdates updates = new HeldUpdates(global.names(), held.stream().map(FitReply::parameters).toList());
+        Map<String, String> metadata = Metadata.forRound(global.metadata(), round);
+        result = rule.aggregate(rule.mixing > 0 ? updates.mixed(rule.mixing) : updates, global, metadata);
+        if (rule.momentum != null) {
+          result = rule.momentum.apply(global, update(result, global), 1, metadata);
+        }
       }
       return result;
     }

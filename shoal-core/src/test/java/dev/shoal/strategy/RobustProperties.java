@@ -17,7 +17,8 @@ class RobustProperties {
 
   static final List<String[]> STRATEGIES = List.of(
       new String[] {"fedmedian"}, new String[] {"fedtrimmedavg", "beta", "0.3"}, new String[] {"krum", "f", "1"},
-      new String[] {"multikrum", "f", "1"}, new String[] {"bulyan", "f", "1"}, new String[] {"geomedian"});
+      new String[] {"multikrum", "f", "1"}, new String[] {"bulyan", "f", "1"}, new String[] {"geomedian"},
+      new String[] {"fedmedian", "nnm", "3"}, new String[] {"krum", "f", "1", "nnm", "2"});
 
   static List<ParameterSet> updates(int n, long seed, float spread) {
     Random r = new Random(seed);
@@ -37,7 +38,7 @@ class RobustProperties {
 
   @Property(tries = 60)
   void theOrderInWhichRepliesArriveDoesNotChangeTheAggregate(@ForAll @IntRange(min = 7, max = 12) int n,
-      @ForAll long seed, @ForAll @IntRange(min = 0, max = 5) int which) throws Exception {
+      @ForAll long seed, @ForAll @IntRange(min = 0, max = 7) int which) throws Exception {
     String[] spec = STRATEGIES.get(which);
     List<ParameterSet> u = updates(n, seed, 10);
     List<FitReply> replies = new ArrayList<>();
