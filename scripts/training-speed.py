@@ -8,6 +8,10 @@ that PyTorch and Shoal train in turn (A/B/A/B) in one run, each with warm-up exc
                                  2nn, the FedAvg paper's 784-200-200-10 MLP; cnn, its CNN
                                  (5x5 convolutions of 32 and 64 channels, 2x2 max pooling, 512, 10),
                                  the architectures of Shoal's built-in mlp and cnn
+  export-loop MODEL PATH         writes a TorchScript module whose method fit(params, x, y, order,
+                                 batch, lr) runs a whole epoch of the module at MODEL (plain SGD,
+                                 cross-entropy) inside PyTorch's C++ runtime: the benchmark runs
+                                 it in the JVM's own libtorch, native PyTorch of Shoal's version
   fit PATH EPOCHS BATCH LR SEED N
                                  trains the module at PATH from its saved weights in training
                                  mode with plain SGD and cross-entropy, mini-batches of the
@@ -30,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from typing import List
 
 
 class TwoNN(nn.Module):
@@ -56,6 +61,35 @@ class Cnn(nn.Module):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+class EpochLoop(nn.Module):
+    """One epoch of plain SGD on a module, all of it in TorchScript: no Python, no JVM per step."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    @torch.jit.export
+    def fit(self, params: List[torch.Tensor], x: torch.Tensor, y: torch.Tensor, order: torch.Tensor,
+            batch: torch.Tensor, lr: torch.Tensor) -> torch.Tensor:
+        # batch and lr come as tensors: DJL passes a method's arguments as tensors (or lists of them)
+        b = int(batch.item())
+        rate = float(lr.item())
+        loss = torch.zeros(1)
+        for start in range(0, order.size(0), b):
+            idx = order[start:start + b]
+            loss = F.cross_entropy(self.model(x.index_select(0, idx)), y.index_select(0, idx))
+            grads = torch.autograd.grad([loss], params)
+            with torch.no_grad():
+                for i in range(len(params)):
+                    g = grads[i]
+                    if g is not None:
+                        params[i].add_(g, alpha=-rate)
+        return loss.detach()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
 
 
 def blas():
@@ -94,6 +128,11 @@ def main():
             torch.manual_seed(13)
             module = {"2nn": TwoNN, "cnn": Cnn}[words[1]]()
             torch.jit.script(module).save(words[2])
+            print("exported", flush=True)
+        elif words[0] == "export-loop":
+            loop = torch.jit.script(EpochLoop(torch.jit.load(words[1])))
+            loop.train()
+            loop.save(words[2])
             print("exported", flush=True)
         elif words[0] == "fit":
             path, epochs, batch, lr, seed = words[1], int(words[2]), int(words[3]), float(words[4]), int(words[5])

@@ -30,14 +30,16 @@ import java.util.stream.IntStream;
 /**
  * Local training speed of Shoal against native PyTorch on the same TorchScript model, the same
  * examples, the same threads: (a) PyTorch for Python ({@code scripts/training-speed.py}: {@code
- * torch.jit.load}, {@code train()}, SGD, cross-entropy), (b) Shoal's {@link TorchScriptTrainer}
- * on the same file, and, for the architectures of the built-in models, (c) Shoal's built-in
- * {@code mlp} or {@code cnn}. The three take turns in one run (A B C, then C B A, ...), the first
- * turn of each a warm-up left out; each reports wall time and the CPU time of its own process
- * (the JVM, or Python) over one fit. Shoal's time is that of a whole {@code Trainer.fit} as a node
+ * torch.jit.load}, {@code train()}, SGD, cross-entropy; Debian's PyTorch, of another version than
+ * Shoal's), (b) PyTorch of Shoal's own version without Shoal ({@link NativeLoop}: the whole epoch
+ * in TorchScript, one call from Java), (c) Shoal's {@link TorchScriptTrainer} on the same file,
+ * and, for the architectures of the built-in models, (d) Shoal's built-in {@code mlp} or {@code
+ * cnn}. They take turns in one run (A B C D, then D C B A, ...), the first turns a warm-up left
+ * out; each reports wall time and the CPU time of its own process (the JVM, or Python) over one
+ * fit. Shoal's time is that of a whole {@code Trainer.fit} as a node
  * runs it (loading the module, copying the parameters in and out); PyTorch's is its training
  * loop. Printed: examples per second and CPU-milliseconds per example (medians), and the ratios
- * Shoal / PyTorch (medians over the turns) of speed and of CPU time per example.
+ * (medians over the turns) of speed against (a) and (b), and of CPU time per example against (b).
  *
  * <p>Models ({@code --models}, comma-separated): {@code mnist-cnn} ({@code
  * examples/models/mnist-cnn.pt}, batch norm and dropout), {@code 2nn} and {@code cnn} (the FedAvg
@@ -119,7 +121,11 @@ public final class TrainingSpeed {
         List<Variant> variants = new ArrayList<>();
         int b = batch;
         double rate = lr;
-        variants.add(new Variant("PyTorch", () -> python.fit(file, n, b, rate)));
+        variants.add(new Variant("PyTorch for Python", () -> python.fit(file, n, b, rate)));
+        Path loopFile = dir.resolve(c[0] + "-loop.pt");
+        python.exportLoop(file, loopFile);
+        NativeLoop loop = new NativeLoop(loopFile, d, MNIST, config.seed());
+        variants.add(new Variant("PyTorch " + DjlEngine.get().getVersion() + ", C++ loop", () -> loop.fit(os, b, rate)));
         variants.add(new Variant("Shoal TorchScript", timed(os, new TorchScriptTrainer(TorchScriptFile.read(file), MNIST), d, config)));
         if (c[2] != null) {
           variants.add(new Variant("Shoal built-in " + c[2],
@@ -166,18 +172,20 @@ public final class TrainingSpeed {
       }
     }
     System.out.printf(Locale.ROOT, "%n%s, %d examples, 1 epoch%n", c.model(), c.examples());
-    System.out.println("| trainer | examples/s (median) | CPU-ms per example (median) | speed vs PyTorch | CPU per example vs PyTorch |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: |");
+    System.out.println("| trainer | examples/s (median) | CPU-ms per example (median) | speed vs PyTorch for Python | speed vs PyTorch's C++ loop | CPU per example vs the C++ loop |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (int v = 0; v < k; v++) {
-      double[] speed = new double[repeats];
-      double[] cpuRatio = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        speed[r] = wall[0][r] / wall[v][r];
-        cpuRatio[r] = cpu[v][r] / cpu[0][r];
-      }
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.3f | %.2f× | %.2f× |%n", c.variants().get(v).name(),
-          c.examples() / median(wall[v]), 1000 * median(cpu[v]) / c.examples(), median(speed), median(cpuRatio));
+      System.out.printf(Locale.ROOT, "| %s | %.0f | %.3f | %.2f× | %.2f× | %.2f× |%n", c.variants().get(v).name(),
+          c.examples() / median(wall[v]), 1000 * median(cpu[v]) / c.examples(), medianRatio(wall[0], wall[v]),
+          medianRatio(wall[1], wall[v]), medianRatio(cpu[v], cpu[1]));
     }
+  }
+
+  /** The median over the turns of {@code a[r] / b[r]}. */
+  private static double medianRatio(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    Arrays.setAll(r, i -> a[i] / b[i]);
+    return median(r);
   }
 
   private static double median(double[] values) {
@@ -231,6 +239,12 @@ public final class TrainingSpeed {
 
     void export(String kind, Path file) throws IOException {
       in.println("export " + kind + " " + file);
+      answer("exported");
+    }
+
+    /** The epoch loop of {@code model} in TorchScript ({@link NativeLoop}). */
+    void exportLoop(Path model, Path file) throws IOException {
+      in.println("export-loop " + model + " " + file);
       answer("exported");
     }
 
