@@ -128,7 +128,7 @@ public final class NodeAgent implements Runnable {
           backoff.reset();
           busyTold = false;
           workLoop();
-        } catch (RefusedException e) {
+        } catch (RefusedException | RejectedException e) {
           refusal = e.getMessage();
           log.error("connection refused, stopping node={} reason=\"{}\"", name, e.getMessage());
           stop();
@@ -168,7 +168,22 @@ public final class NodeAgent implements Runnable {
     }
   }
 
+  /** Carries out {@code a}; work the coordinator rejects as invalid fails instead of being sent again. */
   private void carryOut(Assignment a) throws IOException {
+    try {
+      attempt(a);
+    } catch (RejectedException e) {
+      log.error("work rejected by the coordinator, not sent again node={} round={} kind={} reason=\"{}\"", name,
+          a.round(), a.kind(), e.getMessage());
+      try {
+        failed(a, "rejected by the coordinator: " + e.getMessage());
+      } catch (RejectedException again) {
+        log.warn("failure report rejected too node={} round={} reason=\"{}\"", name, a.round(), again.getMessage());
+      }
+    }
+  }
+
+  private void attempt(Assignment a) throws IOException {
     if (a.kind() == Assignment.Kind.STOP) {
       witnessLedger();
       log.info("run finished, stopping node={}", name);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class NodeAgentTest {
 
   /** A link that calls the coordinator's port directly, and can be made to drop calls. */
-  static final class LocalLink implements CoordinatorLink {
+  static class LocalLink implements CoordinatorLink {
     final RemoteClients port;
     final Map<ContentId, ParameterSet> models = new ConcurrentHashMap<>();
     final AtomicInteger dropNext = new AtomicInteger();
@@ -100,7 +100,8 @@ class NodeAgentTest {
     }
 
     @Override
-    public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics) {
+    public String submitFit(String node, int round, ParameterSet update, long numExamples, Map<String, Double> metrics)
+        throws IOException {
       return port.submitFit(node, round, new FitReply(node, update, numExamples, metrics)).name();
     }
 
@@ -191,6 +192,33 @@ class NodeAgentTest {
     t.join(Duration.ofSeconds(10));
     assertThat(t.isAlive()).as("the agent stops instead of retrying").isFalse();
     assertThat(a.refusal()).hasValue("UNAUTHENTICATED: certificate revoked: a (node, serial 1f)");
+  }
+
+  @Test
+  void anUpdateTheCoordinatorRejectsAsInvalidFailsOnceAndTheNodeGoesOn() throws Exception {
+    Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    LocalLink rejecting = new LocalLink(port) {
+      @Override
+      public String submitFit(String node, int round, ParameterSet update, long numExamples,
+          Map<String, Double> metrics) throws IOException {
+        attempts.computeIfAbsent(round, r -> new AtomicInteger()).incrementAndGet();
+        if (round == 1) {
+          throw new RejectedException("INVALID_ARGUMENT: tensor 'w' has shape [2]", null);
+        }
+        return super.submitFit(node, round, update, numExamples, metrics);
+      }
+    };
+    agent("a", RoundEngineTest.data(2, 10));
+    NodeAgent r = new NodeAgent("r", rejecting, p -> trainer, RoundEngineTest.data(2, 10), FAST, 7);
+    Thread.ofVirtual().start(r);
+    awaitNodes(2);
+    run(2, 1);
+    r.stop();
+    assertThat(attempts.get(1)).as("round 1's update is not sent again").hasValue(1);
+    assertThat(attempts.get(2)).as("the node trains the next round").hasValue(1);
+    assertThat(r.refusal()).isEmpty();
+    assertThat(port.nodes()).filteredOn(n -> n.name().equals("r"))
+        .extracting(RemoteClients.NodeView::roundsContributed).containsExactly(1);
   }
 
   /** A witness that cosigns the checkpoint "good" and finds any other inconsistent. */

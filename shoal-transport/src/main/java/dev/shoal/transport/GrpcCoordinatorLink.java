@@ -6,6 +6,7 @@ import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
 import dev.shoal.node.CoordinatorLink;
 import dev.shoal.node.RefusedException;
+import dev.shoal.node.RejectedException;
 import dev.shoal.node.TryLaterException;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
@@ -385,6 +386,7 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     }
     return switch (e.getStatus().getCode()) {
       case UNAUTHENTICATED, PERMISSION_DENIED -> new RefusedException(message, e);
+      case INVALID_ARGUMENT -> new RejectedException(message, e);
       case RESOURCE_EXHAUSTED -> new TryLaterException(TryLaterException.Why.BUSY, message,
           Wire.retryAfter(e.getTrailers()).orElse(null), e);
       case UNAVAILABLE -> new TryLaterException(TryLaterException.Why.UNAVAILABLE, message, null, e);
