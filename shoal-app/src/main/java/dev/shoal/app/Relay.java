@@ -8,6 +8,7 @@ import dev.shoal.round.RemoteClients;
 import dev.shoal.round.SubtreeRound;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.Relaying;
+import dev.shoal.tensor.Safetensors;
 import dev.shoal.transport.CoordinatorServer;
 import dev.shoal.transport.FederationService;
 import dev.shoal.transport.GrpcCoordinatorLink;
@@ -41,6 +42,7 @@ final class Relay implements AutoCloseable {
 
   private final Settings settings;
   private final RemoteClients nodes;
+  private final FederationService service;
   private final CoordinatorServer server;
   private final GrpcCoordinatorLink parent;
   private final Thread sweeper;
@@ -49,7 +51,9 @@ final class Relay implements AutoCloseable {
     this.settings = s;
     this.nodes = new RemoteClients(Clock.systemUTC(), s.livenessTimeout());
     BlobStore blobs = BlobStore.open(s.stateDir().resolve("subtree"));
-    var service = new FederationService(nodes, blobs, this::status, s.heartbeat(), POLL).admitOnly(s.allowNodes());
+    // no upload is taken before the parent's first round says how large the model is
+    this.service = new FederationService(nodes, blobs, this::status, s.heartbeat(), POLL).admitOnly(s.allowNodes())
+        .limitUploads(0);
     try {
       this.server = security.serve(s.listen().host(), s.listen().port(), service);
     } catch (IOException e) {
@@ -86,7 +90,11 @@ final class Relay implements AutoCloseable {
   Optional<String> run() {
     var timing = new NodeAgent.Timing(POLL, settings.heartbeat(), POLL, settings.reconnectMax());
     var subtree = new SubtreeRound(settings.name(), nodes, settings.minNodes(), settings.roundTimeout());
-    var agent = new NodeAgent(settings.name(), parent, global -> subtree, null, timing, settings.name().hashCode())
+    var agent = new NodeAgent(settings.name(), parent, global -> {
+      // the coordinator's bound for its nodes' uploads, for the relay's nodes
+      service.limitUploads(2 * Safetensors.encodedSize(global) + (1 << 20));
+      return subtree;
+    }, null, timing, settings.name().hashCode())
         .refusingSecureAggregation(Relaying.NO_SECURE_AGGREGATION);
     agent.run();
     nodes.finish();

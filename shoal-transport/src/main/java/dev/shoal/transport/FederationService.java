@@ -62,7 +62,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final Duration heartbeat;
   private final Duration poll;
   private Set<String> allowed = Set.of();
-  private long maxUploadBytes = Long.MAX_VALUE;
+  private volatile long maxUploadBytes = Long.MAX_VALUE;
   private UploadAccounts uploads;
   private volatile long reserveBytes = DiskSpace.RESERVE_BYTES;
   private CheckpointService checkpoints;
@@ -94,11 +94,11 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /**
    * Refuses uploads larger than {@code bytes} (an update is about the size of the global model),
    * or than twice that from a relay, whose update carries its exact partial sum beside its mean
-   * ({@link dev.shoal.strategy.SubtreeSum}: four model sizes).
+   * ({@link dev.shoal.strategy.SubtreeSum}: four model sizes). May be called again while serving,
+   * when the model's size becomes known or changes (a relay learns it from its parent's rounds).
    */
   public FederationService limitUploads(long bytes) {
     this.maxUploadBytes = bytes;
-    this.uploads = new UploadAccounts(clients, true);
     return this;
   }
 

@@ -32,11 +32,12 @@ class CallLimitsTest {
 
   @TempDir Path dir;
   CoordinatorServer server;
+  FederationService service;
   ManagedChannel channel;
 
   FederationGrpc.FederationStub start(CallLimits.Settings limits, long maxUpload) throws Exception {
     var clients = new RemoteClients(Clock.systemUTC(), Duration.ofSeconds(30));
-    var service = new FederationService(clients, BlobStore.open(dir), () -> new RunStatus("", 0, 0, 0, "", List.of()),
+    service = new FederationService(clients, BlobStore.open(dir), () -> new RunStatus("", 0, 0, 0, "", List.of()),
         Duration.ofSeconds(1), Duration.ofMillis(100)).limitUploads(maxUpload).acceptAnyUpload();
     server = CoordinatorServer.startInsecure("127.0.0.1", 0, service, limits);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -97,6 +98,23 @@ class CallLimitsTest {
     var blocking = FederationGrpc.newBlockingStub(channel);
     assertThatThrownBy(() -> blocking.heartbeat(NodeRef.newBuilder().setNode("x").build()))
         .hasMessageContaining("NOT_FOUND"); // the service still serves
+  }
+
+  @Test
+  void theUploadLimitCanChangeWhileServing() throws Exception {
+    // a relay starts refusing every upload and learns the model's size from its parent's first round
+    var stub = start(CallLimits.DEFAULT, 0);
+    CompletableFuture<UploadReply> refused = new CompletableFuture<>();
+    StreamObserver<Chunk> first = stub.upload(observer(refused));
+    first.onNext(chunk(new byte[] {1, 2, 3, 4, 5}, true));
+    first.onCompleted();
+    assertThat(failure(refused)).contains("total_size 5 exceeds the upload limit of 0 bytes");
+    service.limitUploads(5);
+    CompletableFuture<UploadReply> taken = new CompletableFuture<>();
+    StreamObserver<Chunk> second = stub.upload(observer(taken));
+    second.onNext(chunk(new byte[] {1, 2, 3, 4, 5}, true));
+    second.onCompleted();
+    assertThat(taken.get(5, TimeUnit.SECONDS).getContentId()).isEqualTo(ContentId.of(new byte[] {1, 2, 3, 4, 5}).value());
   }
 
   static String failure(CompletableFuture<UploadReply> upload) {
