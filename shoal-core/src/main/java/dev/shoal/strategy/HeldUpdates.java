@@ -34,8 +34,9 @@ public final class HeldUpdates {
    * Nearest-neighbour mixing (Allouah, Farhadkhani, Guerraoui, Gupta, Pinot and Stephan, "Fixing by
    * Mixing: A Recipe for Optimal Byzantine ML under Heterogeneity", AISTATS 2023): each update
    * replaced by the mean of its {@code n − f} nearest updates, itself included (ties to the
-   * earlier in client order). A robust rule applied to the mixed updates keeps its guarantee and
-   * loses much less to honest updates that disagree because their data differ. Needs n > f.
+   * earlier in client order). The paper shows that a robust rule applied to the mixed updates
+   * reaches the best error bound possible when honest updates disagree because their data differ.
+   * Needs n > f.
    */
   public HeldUpdates mixed(int f) {
     int n = updates.size();

@@ -26,7 +26,7 @@ public abstract class RobustStrategy implements Strategy {
   /** Server momentum on the rule's result, or null to take the result as it is. */
   private final MomentumStep momentum;
 
-  /** Reads the parameter {@code nnm} every robust strategy takes. */
+  /** Reads the parameters every robust strategy takes: {@code nnm}, {@code momentum}, {@code server-lr}. */
   protected RobustStrategy(StrategyContext context, StrategyParameters parameters) {
     this.sampling = new FedAvg(context.fit(), context.fraction(), context.minClients(), context.fractionEvaluate());
     long f = parameters.integer("nnm", 0);
