@@ -50,4 +50,29 @@ class ControlFileTest {
     assertThat(file.load()).isEmpty();
     assertThat(dir.resolve(ControlFile.NAME + ".damaged")).exists();
   }
+
+  @Test
+  void aFlippedBitInTheValuesIsFoundAndTheFileSetAside() throws Exception {
+    ControlFile file = ControlFile.in(dir);
+    file.save(control());
+    byte[] bytes = Files.readAllBytes(file.file());
+    bytes[bytes.length - 1] ^= (byte) 0x01; // the last value's last byte: still a valid float, now a wrong one
+    Files.write(file.file(), bytes);
+    assertThat(file.load()).isEmpty();
+    assertThat(dir.resolve(ControlFile.NAME + ".damaged")).exists();
+  }
+
+  @Test
+  void aFileWrittenWithoutAChecksumIsTakenAsItIs() throws Exception {
+    ControlFile file = ControlFile.in(dir);
+    Files.write(file.file(), dev.shoal.tensor.Safetensors.encode(control()));
+    assertThat(file.load()).hasValueSatisfying(c -> assertThat(c.read("fc.weight").data()).containsExactly(1, -2, 3, -4));
+  }
+
+  @Test
+  void theChecksumIsNotPartOfTheLoadedVariate() {
+    ControlFile file = ControlFile.in(dir);
+    file.save(control());
+    assertThat(file.load()).hasValueSatisfying(c -> assertThat(c.metadata()).doesNotContainKey(ControlFile.CHECKSUM));
+  }
 }
