@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Six peer processes, each in a network namespace of its own on one bridge, no coordinator,
  * mutual TLS with peer certificates: a peer is killed mid-run and started again, then the swarm is
- * partitioned 2|4 for 30 seconds. The majority goes on, the minority decides nothing alone and
+ * partitioned 2|4 for 20 seconds. The majority goes on, the minority decides nothing alone and
  * catches up, and both rejoin; at the end every peer holds the same model and the same ledger, every
  * checkpoint cosigned by a quorum, and the model is as accurate as a coordinator's FedAvg on the same
  * data and seed.
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerIT {
 
   static final int PEERS = 6;
-  static final int ROUNDS = 60;
+  static final int ROUNDS = 45;
   static final String SUBNET = "10.77.0.";
   static final String BRIDGE = "shoalbr0";
   static final String[] JOB = {"--model", "mlp", "--seed", "7", "--rounds", Integer.toString(ROUNDS)};
@@ -94,14 +94,14 @@ class PeerIT {
     int back = decided(victim);
     System.out.println(victim + " caught up at round " + back);
 
-    // a 2|4 partition for 30 s: the majority goes on, the minority decides nothing alone, then catches up
+    // a 2|4 partition for 20 s: the majority goes on, the minority decides nothing alone, then catches up
     int cutAt = decided(name(2));
     partition(true);
-    Thread.sleep(30_000);
+    Thread.sleep(20_000);
     int majority = decided(name(2));
     int minority = Math.max(decided(name(0)), decided(name(1)));
     partition(false);
-    System.out.printf("partitioned 2|4 after round %d for 30 s: the majority reached round %d, the minority %d%n",
+    System.out.printf("partitioned 2|4 after round %d for 20 s: the majority reached round %d, the minority %d%n",
         cutAt, majority, minority);
     assertThat(majority).as("the majority goes on").isGreaterThan(cutAt + 2).isLessThan(ROUNDS);
     assertThat(minority).as("the minority decides nothing alone").isLessThanOrEqualTo(cutAt + 1);
