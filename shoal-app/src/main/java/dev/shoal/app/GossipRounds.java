@@ -80,6 +80,7 @@ final class GossipRounds {
       String id = ContentId.of(model).value();
       peer.console().printf("peer %s: gossip round %d done, the run is over; model %s (CID %s)%n", peer.name(),
           peer.rounds(), id, new ContentId(id).cid());
+      exchange.greet(); // every peer learns at once that this one is done, as in swarm rounds
       Waits.whileTrue(() -> peer.directory().known().stream().anyMatch(k -> k.decided() < peer.rounds()),
           Swarm.LINGER);
       return model;

@@ -147,7 +147,7 @@ final class PeerCommand implements Callable<Integer> {
     var directory = new PeerDirectory(name, seeds, address -> {
       HostPort h = HostPort.parse(address, "peer address");
       return sec.dialPeer(h.host(), h.port());
-    }, Clock.systemUTC());
+    }, Clock.systemUTC(), 4 * peers + 16); // room for the swarm to grow, not for a flood of names
     try (SwarmLedger ledger = SwarmLedger.open(stateDir.resolve("ledger"), run, blobs)) {
       var swarm = new Swarm(new Swarm.Settings(name, peers, rounds, Duration.ofSeconds(collectSeconds), evictAfter),
           trainer, training.fit(), data, initial, cosigner, Acceptor.open(stateDir.resolve("paxos.state")), blobs,

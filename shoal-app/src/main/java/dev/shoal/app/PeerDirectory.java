@@ -31,6 +31,9 @@ final class PeerDirectory {
   /** What is known of one peer. */
   record Known(String name, String address, Optional<String> key, long decided, Instant lastSeen) {}
 
+  /** The round a peer holds decided, before it has said so itself. */
+  static final long UNHEARD = -1;
+
   interface Dialer {
     PeerLink dial(String address) throws IOException;
   }
@@ -41,18 +44,27 @@ final class PeerDirectory {
   private final Set<String> bootstrap;
   private final Map<String, Known> byName = new ConcurrentHashMap<>();
   private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+  private final int capacity;
 
-  PeerDirectory(String self, List<String> bootstrap, Dialer dialer, Clock clock) {
+  /**
+   * @param capacity the most peers it learns of from other peers' views; a peer that greets it
+   *     itself is always taken
+   */
+  PeerDirectory(String self, List<String> bootstrap, Dialer dialer, Clock clock, int capacity) {
     this.self = self;
     this.bootstrap = Set.copyOf(bootstrap);
     this.dialer = dialer;
     this.clock = clock;
+    this.capacity = capacity;
   }
 
   /**
    * Learns of a peer. {@code direct}: the peer said it itself on an authenticated call, so its key
-   * is taken and it counts as seen now; otherwise only its address is taken, and only for a peer
-   * not known yet.
+   * is taken and it counts as seen now; otherwise only its address is taken, only for a peer not
+   * known yet and only while the directory has room: what another peer relays about a third is
+   * not believed (a view naming a peer far ahead at an address nobody answers would otherwise
+   * send this peer there to catch up, round after round), and a view of thousands of names would
+   * otherwise have this peer greet each of them.
    */
   void learn(PeerInfo info, boolean direct) {
     if (info.name().equals(self) || info.name().isEmpty() || info.address().isEmpty()) {
@@ -64,7 +76,10 @@ final class PeerDirectory {
             : Optional.of(info.cosignerKey());
         return new Known(n, info.address(), key, info.decided(), clock.instant());
       }
-      return old != null ? old : new Known(n, info.address(), Optional.empty(), info.decided(), Instant.EPOCH);
+      if (old != null || byName.size() >= capacity) {
+        return old;
+      }
+      return new Known(n, info.address(), Optional.empty(), UNHEARD, Instant.EPOCH);
     });
   }
 
@@ -107,9 +122,10 @@ final class PeerDirectory {
     return all;
   }
 
-  /** The highest round some peer says it holds decided, and who. */
-  Optional<Known> furthest() {
-    return byName.values().stream().max(java.util.Comparator.comparingLong(Known::decided));
+  /** The peers that said themselves they hold a later round decided than {@code decided}, the furthest first. */
+  List<Known> ahead(long decided) {
+    return byName.values().stream().filter(k -> k.decided() > decided)
+        .sorted(java.util.Comparator.comparingLong(Known::decided).reversed()).toList();
   }
 
   List<PeerInfo> infos() {

@@ -130,6 +130,9 @@ final class Swarm implements PeerPort, AutoCloseable {
       String model = ledger.last().orElseThrow().modelId();
       console.printf("peer %s: round %d decided, the swarm's run is over; model %s (CID %s)%n", settings.name(),
           ledger.decided(), model, new ContentId(model).cid());
+      // tell every peer at once that this one is done: one that last heard it a round earlier would
+      // otherwise wait the whole linger for news of it after it stopped
+      greet();
       // go on serving, so that peers still behind (cut off or restarting, too) find the last rounds here
       Waits.whileTrue(() -> peers.known().stream().anyMatch(k -> k.decided() < settings.rounds()), LINGER);
     } finally {
@@ -576,7 +579,8 @@ final class Swarm implements PeerPort, AutoCloseable {
 
   // ---- greetings and catching up ------------------------------------------------------------
 
-  private void greet() {
+  /** Greets every known address, telling each how far this peer is; then catches up, in swarm rounds. */
+  void greet() {
     PeerInfo me = self();
     Map<String, Thread> calls = new HashMap<>();
     for (String address : peers.addresses()) {
@@ -615,23 +619,27 @@ final class Swarm implements PeerPort, AutoCloseable {
     }
   }
 
-  /** Fetches, checks and keeps the rounds some peer decided and this one has not. */
+  /**
+   * Fetches, checks and keeps the rounds some peer decided and this one has not: from the peer
+   * furthest ahead, or, when it does not answer or its decisions do not check, the next one.
+   */
   private void catchUp() {
-    var furthest = peers.furthest();
-    if (furthest.isEmpty() || furthest.get().decided() <= ledger.decided() || stopping) {
-      return;
-    }
-    String from = furthest.get().name();
-    try {
-      List<Decision> ds = peers.callPeer(from, l -> l.decisions(ledger.decided() + 1, 16));
-      for (Decision d : ds) {
-        decide(from, d);
+    for (PeerDirectory.Known k : peers.ahead(ledger.decided())) {
+      if (stopping) {
+        return;
       }
-      if (!ds.isEmpty()) {
-        log.info("caught up peer={} from={} decided={}", settings.name(), from, ledger.decided());
+      long before = ledger.decided();
+      try {
+        for (Decision d : peers.callPeer(k.name(), l -> l.decisions(before + 1, 16))) {
+          decide(k.name(), d);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("catching up failed peer={} from={} reason=\"{}\"", settings.name(), k.name(), e.getMessage());
       }
-    } catch (IOException | RuntimeException e) {
-      log.warn("catching up failed peer={} from={} reason=\"{}\"", settings.name(), from, e.getMessage());
+      if (ledger.decided() > before) {
+        log.info("caught up peer={} from={} decided={}", settings.name(), k.name(), ledger.decided());
+        return;
+      }
     }
   }
 
