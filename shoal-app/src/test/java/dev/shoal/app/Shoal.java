@@ -52,7 +52,7 @@ final class Shoal {
       throw new IllegalStateException("shoal.jar not built; run these tests with 'mvn verify'");
     }
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(java(Path.of(jar)));
+    command.addAll(java());
     command.addAll(classArchive(Path.of(jar)));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar));
@@ -61,7 +61,7 @@ final class Shoal {
   }
 
   /** This JVM's java and the options every launch shares. */
-  private static List<String> java(Path jar) {
+  private static List<String> java() {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-Xmx3g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
     if (Runtime.version().feature() >= 23) {
@@ -91,9 +91,14 @@ final class Shoal {
     if (archiveOptions == null) {
       Path archive = jar.resolveSibling("its-" + Files.getLastModifiedTime(jar).toMillis() + ".jsa");
       if (!Files.exists(archive)) {
-        Path work = Files.createDirectories(jar.resolveSibling("class-archive-run"));
+        try (var stale = Files.newDirectoryStream(jar.getParent(), "its-*.jsa")) {
+          for (Path old : stale) {
+            Files.delete(old); // an earlier build's, which no JVM can use with this jar
+          }
+        }
+        Path work = Files.createTempDirectory(jar.getParent(), "class-archive-run");
         Path written = work.resolve("classes.jsa");
-        List<String> command = java(jar);
+        List<String> command = java();
         command.addAll(List.of("-XX:ArchiveClassesAtExit=" + written, "-jar", jar.toString(), "simulate",
             "--transport", "grpc", "--model", "logreg", "--clients", "2", "--rounds", "1", "--out", "run"));
         Process p = launch(command, work, work.resolve("out.txt"), work.resolve("err.txt"));
