@@ -42,21 +42,20 @@ class ControlFileTest {
 
   @Test
   void aFileWithAFlippedHeaderLengthIsSetAside() throws Exception {
-    ControlFile file = ControlFile.in(dir);
-    file.save(control());
-    byte[] bytes = Files.readAllBytes(file.file());
-    bytes[5] ^= (byte) 0x40; // the header's length, little-endian: now far past the file's end
-    Files.write(file.file(), bytes);
-    assertThat(file.load()).isEmpty();
-    assertThat(dir.resolve(ControlFile.NAME + ".damaged")).exists();
+    assertSetAsideWith(5, 0x40); // the header's length, little-endian: now far past the file's end
   }
 
   @Test
   void aFlippedBitInTheValuesIsFoundAndTheFileSetAside() throws Exception {
+    assertSetAsideWith(-1, 0x01); // the last value's last byte: still a valid float, now a wrong one
+  }
+
+  /** Saves a variate, flips {@code mask} in byte {@code at} (from the end when negative), and expects the file set aside. */
+  private void assertSetAsideWith(int at, int mask) throws Exception {
     ControlFile file = ControlFile.in(dir);
     file.save(control());
     byte[] bytes = Files.readAllBytes(file.file());
-    bytes[bytes.length - 1] ^= (byte) 0x01; // the last value's last byte: still a valid float, now a wrong one
+    bytes[at < 0 ? bytes.length + at : at] ^= (byte) mask;
     Files.write(file.file(), bytes);
     assertThat(file.load()).isEmpty();
     assertThat(dir.resolve(ControlFile.NAME + ".damaged")).exists();
