@@ -12,8 +12,20 @@ names, which TorchScript does not otherwise expose to Java:
     shoal_buffers() -> List[Tensor]
     shoal_set_buffers(values: List[Tensor]) -> int
 
-A module without buffers needs none of them: torch.jit.script(module).save("net.pt") is enough.
-Pass example_input to trace instead of script (for modules that script cannot compile).
+It also adds one method through which Shoal runs plain SGD's steps inside PyTorch's runtime, many
+batches per call, instead of calling into the engine several times per batch from Java:
+
+    shoal_train_steps(params: List[Tensor], x: Tensor, y: Tensor, batch: Tensor, lr: Tensor,
+                      loss: Tensor) -> Tuple[Tensor, Tensor]
+
+It trains the module (in training mode) on x and y, batch after batch, with the loss Shoal's
+--loss names (loss: 0 cross-entropy, 1 binary cross-entropy with logits, 2 MSE, 3 L1, 4 Huber),
+changing params in place by -lr times their gradient, and returns the outputs of every batch and
+the mean loss of each. A module without it trains too, one engine call at a time.
+
+A module without buffers needs no buffer methods: torch.jit.script(module).save("net.pt") gives a
+file Shoal trains. Pass example_input to trace instead of script (for modules that script cannot
+compile).
 """
 
 import torch
@@ -44,9 +56,50 @@ def with_buffer_access(scripted):
     return scripted
 
 
+TRAIN_STEPS = """
+def shoal_train_steps(self, params: List[Tensor], x: Tensor, y: Tensor, batch: Tensor, lr: Tensor,
+                      loss: Tensor) -> Tuple[Tensor, Tensor]:
+    size = int(batch.item())
+    rate = float(lr.item())
+    kind = int(loss.item())
+    outputs: List[Tensor] = []
+    losses: List[Tensor] = []
+    for start in range(0, x.size(0), size):
+        out = self.forward(x[start:start + size])
+        target = y[start:start + size]
+        if kind == 0:
+            value = torch.nn.functional.cross_entropy(out, target)
+        else:
+            p = out.reshape(target.shape)
+            if kind == 1:
+                value = torch.nn.functional.binary_cross_entropy_with_logits(p, target)
+            elif kind == 2:
+                value = torch.nn.functional.mse_loss(p, target)
+            elif kind == 3:
+                value = torch.nn.functional.l1_loss(p, target)
+            else:
+                value = torch.nn.functional.huber_loss(p, target)
+        grads = torch.autograd.grad([value], params, allow_unused=True)
+        with torch.no_grad():
+            for i in range(len(params)):
+                g = grads[i]
+                if g is not None:
+                    params[i].add_(g, alpha=-rate)
+        outputs.append(out.detach())
+        losses.append(value.detach())
+    return torch.cat(outputs), torch.stack(losses)
+"""
+
+
+def with_training_steps(scripted):
+    """Adds shoal_train_steps to a scripted or traced module; returns it."""
+    scripted.define(TRAIN_STEPS)
+    return scripted
+
+
 def export(module, path, example_input=None):
-    """Scripts (or, given example_input, traces) module and saves it with Shoal's buffer methods."""
+    """Scripts (or, given example_input, traces) module and saves it with Shoal's methods."""
     module.eval()
     scripted = torch.jit.script(module) if example_input is None else torch.jit.trace(module, example_input)
-    with_buffer_access(scripted).save(str(path))
+    with_training_steps(with_buffer_access(scripted)).save(str(path))
     return path

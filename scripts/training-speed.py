@@ -4,7 +4,8 @@
 The benchmark starts this script once and drives it over stdin/stdout, one command per line, so
 that PyTorch and Shoal train in turn (A/B/A/B) in one run, each with warm-up excluded:
 
-  export 2nn|cnn PATH            writes a TorchScript model (torch.jit.script, seeded weights):
+  export 2nn|cnn PATH            writes a TorchScript model (shoal_torchscript.export: scripted, with
+                                 Shoal's methods; seeded weights):
                                  2nn, the FedAvg paper's 784-200-200-10 MLP; cnn, its CNN
                                  (5x5 convolutions of 32 and 64 channels, 2x2 max pooling, 512, 10),
                                  the architectures of Shoal's built-in mlp and cnn
@@ -35,6 +36,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from typing import List
+
+from shoal_torchscript import export
 
 
 class TwoNN(nn.Module):
@@ -127,7 +130,7 @@ def main():
         if words[0] == "export":
             torch.manual_seed(13)
             module = {"2nn": TwoNN, "cnn": Cnn}[words[1]]()
-            torch.jit.script(module).save(words[2])
+            export(module, words[2])
             print("exported", flush=True)
         elif words[0] == "export-loop":
             loop = torch.jit.script(EpochLoop(torch.jit.load(words[1])))

@@ -131,7 +131,7 @@ public final class DjlTrainer implements Trainer {
         throw new IllegalArgumentException("setting proximal-mu must be >= 0, got " + mu);
       }
       GradientCorrection correction = GradientCorrection.of(l, trainer.getManager(), mu, parameters, gradientShift);
-      EpochStats last = loop.epochs(trainer, data, config, setup, correction);
+      EpochStats last = loop.epochs(trainer, data, config, setup, correction, null);
       ParameterSet trained = BlockParameters.read(l, m.getBlock(), parameters.metadata());
       loop.checkFinite(trained, last, config);
       log.debug(

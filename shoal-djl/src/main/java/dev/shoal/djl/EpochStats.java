@@ -1,6 +1,5 @@
 package dev.shoal.djl;
 
-import ai.djl.ndarray.NDArray;
 import dev.shoal.data.Task;
 
 /** Running mean loss and (for tasks with classes) accuracy over the batches of one pass. */
@@ -20,8 +19,8 @@ final class EpochStats {
    * {@code outputs} copied to the host (row-major, one row per example) and the batch's targets:
    * one copy instead of an engine call per statistic.
    */
-  void add(int n, NDArray meanLoss, float[] outputs, float[] targets) {
-    lossSum += (double) meanLoss.getFloat() * n;
+  void add(int n, float meanLoss, float[] outputs, float[] targets) {
+    lossSum += (double) meanLoss * n;
     switch (task) {
       case CLASSIFICATION -> {
         int width = outputs.length / n;

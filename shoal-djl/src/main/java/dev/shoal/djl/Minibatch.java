@@ -42,6 +42,11 @@ final class Minibatch {
     count = n;
   }
 
+  /** How many examples the buffer holds at most. */
+  int capacity() {
+    return classes.length;
+  }
+
   int size() {
     return count;
   }

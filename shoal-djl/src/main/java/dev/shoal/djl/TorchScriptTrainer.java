@@ -146,14 +146,15 @@ public final class TorchScriptTrainer implements Trainer {
       // dropout draws from PyTorch's generator: seeded per fit, a fit is repeatable
       JniUtils.setSeed(config.seed());
       JniUtils.enableTrainingMode(loaded.block());
-      EpochStats last = loop.epochs(trainer, data, config, setup, null);
+      var compiled = CompiledSteps.of(loaded.block(), loaded.trained(), config, setup.loss());
+      EpochStats last = loop.epochs(trainer, data, config, setup, null, compiled);
       ParameterSet trained = loaded.read(l, parameters.metadata());
       loop.checkFinite(trained, last, config);
       reusable = true;
       log.debug(
-          "fit model={} model_id={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" train_loss={} train_accuracy={} millis={}",
+          "fit model={} model_id={} examples={} epochs={} batch_size={} learning_rate={} loss={} optimizer=\"{}\" steps={} train_loss={} train_accuracy={} millis={}",
           file.name(), file.id(), data.size(), config.epochs(), config.batchSize(), config.learningRate(),
-          setup.loss().id(), config.optimizer().describe(), last.loss(), last.accuracy(),
+          setup.loss().id(), config.optimizer().describe(), compiled == null ? "per-call" : "compiled", last.loss(), last.accuracy(),
           (System.nanoTime() - started) / 1_000_000);
       return new FitOutcome(trained, data.size(), last.metrics());
     } finally {
@@ -252,6 +253,11 @@ public final class TorchScriptTrainer implements Trainer {
 
     List<Parameter> parameters() {
       return block.getDirectParameters().values();
+    }
+
+    /** The parameters a fit changes: those not frozen. */
+    List<Parameter> trained() {
+      return parameters().stream().filter(p -> p.getArray().hasGradient()).toList();
     }
 
     boolean hasBufferMethods() {

@@ -1,5 +1,6 @@
 package dev.shoal.djl;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +20,7 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.train.LossFunction;
 import dev.shoal.train.Metrics;
 import ai.djl.Device;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -58,24 +60,67 @@ final class TrainingLoop {
 
   /**
    * Runs {@code config.epochs()} epochs on {@code trainer}, each step's gradients changed by
-   * {@code correction} (FedProx, SCAFFOLD; null for none) before clipping; the statistics of the last one.
+   * {@code correction} (FedProx, SCAFFOLD; null for none) before clipping, or each call's batches run
+   * by {@code compiled} (null for one engine call per operation); the statistics of the last one.
    */
   EpochStats epochs(ai.djl.training.Trainer trainer, Dataset data, FitConfig config, Setup setup,
-      GradientCorrection correction) {
+      GradientCorrection correction, CompiledSteps compiled) {
     int n = data.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     var random = new Random(config.seed());
-    var batch = new Minibatch(inputShape, data.inputSize(), Math.min(config.batchSize(), n));
+    int perCall = compiled == null ? config.batchSize() : CompiledSteps.examplesPerCall(config.batchSize(), data.inputSize());
+    var batch = new Minibatch(inputShape, data.inputSize(), Math.min(perCall, n));
     boolean classIndices = TaskLosses.takesClassIndices(setup.loss());
     EpochStats last = null;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       shuffle(order, random);
-      last = epoch(trainer, data, order, batch, config, classIndices, setup.task(), correction);
+      last = compiled == null
+          ? epoch(trainer, data, order, batch, config, classIndices, setup.task(), correction)
+          : compiledEpoch(trainer, compiled, data, order, batch, config.batchSize(), classIndices, setup.task());
     }
     return last;
+  }
+
+  /** One pass over {@code order} in calls of {@code compiled}, each many batches; stops between calls when interrupted. */
+  private EpochStats compiledEpoch(ai.djl.training.Trainer trainer, CompiledSteps compiled, Dataset data, int[] order,
+      Minibatch batch, int batchSize, boolean classIndices, Task task) {
+    var stats = new EpochStats(task);
+    int width = data.schema().outputs();
+    for (int from = 0; from < order.length; from += batch.capacity()) {
+      checkCancelled();
+      batch.fill(data, order, from, Math.min(batch.capacity(), order.length - from));
+      try (NDManager scope = trainer.getManager().newSubManager()) {
+        NDArray inputs = batch.inputs(scope);
+        NDList result;
+        try {
+          result = compiled.run(scope, inputs, batch.targets(scope, classIndices), batchSize);
+        } catch (EngineException e) {
+          // outputs the loss cannot take fail inside PyTorch: name the mismatch, as the per-call path does
+          Block block = trainer.getModel().getBlock();
+          checkOutputs(block.forward(new ParameterStore(scope, false), new NDList(inputs), false).singletonOrThrow(), width, data);
+          throw e;
+        }
+        checkOutputs(result.get(0), width, data);
+        float[] outputs = hostValues(result.get(0));
+        float[] losses = result.get(1).toFloatArray();
+        float[] targets = batch.targetValues();
+        for (int b = 0, start = 0; start < batch.size(); b++, start += batchSize) {
+          int end = Math.min(start + batchSize, batch.size());
+          stats.add(end - start, losses[b], Arrays.copyOfRange(outputs, start * width, end * width),
+              Arrays.copyOfRange(targets, start, end));
+        }
+      }
+    }
+    return stats;
+  }
+
+  private void checkCancelled() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new CancellationException("training of model '" + model + "' was cancelled");
+    }
   }
 
   /** One pass over {@code order}; stops between batches when the calling thread is interrupted. */
@@ -87,9 +132,7 @@ final class TrainingLoop {
     boolean plainSgd = SgdStep.applies(config.optimizer());
     float lr = (float) config.learningRate();
     for (int from = 0; from < order.length; from += batchSize) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("training of model '" + model + "' was cancelled");
-      }
+      checkCancelled();
       batch.fill(data, order, from, Math.min(batchSize, order.length - from));
       try (NDManager scope = trainer.getManager().newSubManager()) {
         NDArray inputs = batch.inputs(scope);
@@ -113,7 +156,7 @@ final class TrainingLoop {
         } else {
           trainer.step();
         }
-        stats.add(batch.size(), loss, hostValues(logits.singletonOrThrow()), batch.targetValues());
+        stats.add(batch.size(), loss.getFloat(), hostValues(logits.singletonOrThrow()), batch.targetValues());
       }
     }
     return stats;
@@ -144,7 +187,7 @@ final class TrainingLoop {
         NDArray out = logits.singletonOrThrow();
         checkOutputs(out, width, data);
         float[] values = hostValues(out);
-        stats.add(batch.size(), loss.evaluate(new NDList(labels), logits), values, batch.targetValues());
+        stats.add(batch.size(), loss.evaluate(new NDList(labels), logits).getFloat(), values, batch.targetValues());
         System.arraycopy(values, 0, outputs, from * width, values.length);
         batch.copyTargets(targets, from);
       }

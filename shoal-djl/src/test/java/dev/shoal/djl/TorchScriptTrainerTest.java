@@ -2,16 +2,21 @@ package dev.shoal.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.types.Shape;
 import dev.shoal.data.Dataset;
 import dev.shoal.data.FederatedData;
 import dev.shoal.data.MnistSample;
+import dev.shoal.data.Schema;
+import dev.shoal.data.Task;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Tensor;
 import dev.shoal.train.Evaluation;
 import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
+import dev.shoal.train.LossFunction;
+import dev.shoal.train.OptimizerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -71,6 +76,44 @@ class TorchScriptTrainerTest {
     }
     assertThat(otherSeed.parameters().tensor("classifier.4.weight").orElseThrow().data())
         .isNotEqualTo(first.parameters().tensor("classifier.4.weight").orElseThrow().data());
+  }
+
+  @Test
+  void theModulesCompiledStepsTrainAsOneEngineCallPerOperationDoes() {
+    ParameterSet initial = trainer.initialParameters(1);
+    // 205 examples in batches of 20: the last batch is short
+    Dataset train = mnist.train().subset(range(0, 205));
+    FitOutcome compiled = trainer.fit(initial, train, new FitConfig(2, 20, 0.05, 7));
+    // clipping at a norm no gradient reaches takes the per-call path and changes nothing
+    FitOutcome perCall = trainer.fit(initial, train,
+        new FitConfig(2, 20, 0.05, 7, LossFunction.AUTO, OptimizerConfig.SGD, 1e30));
+    for (String name : trainer.tensorNames()) {
+      float[] a = compiled.parameters().tensor(name).orElseThrow().data();
+      float[] b = perCall.parameters().tensor(name).orElseThrow().data();
+      for (int i = 0; i < a.length; i++) {
+        assertThat(a[i]).as("%s[%d]", name, i).isCloseTo(b[i], within(1e-4f + 1e-4f * Math.abs(b[i])));
+      }
+    }
+    assertThat(compiled.metrics().get(DjlTrainer.TRAIN_LOSS)).isCloseTo(perCall.metrics().get(DjlTrainer.TRAIN_LOSS), within(1e-4));
+    assertThat(compiled.metrics().get(DjlTrainer.TRAIN_ACCURACY)).isEqualTo(perCall.metrics().get(DjlTrainer.TRAIN_ACCURACY));
+    assertThat(CompiledSteps.examplesPerCall(20, 784)).isEqualTo(20 * 64);
+    assertThat(CompiledSteps.examplesPerCall(20, 3 * 224 * 224)).isEqualTo(20);
+    assertThat(CompiledSteps.examplesPerCall(2, 3 * 224 * 224)).isEqualTo(2 * 6);
+    assertThat(CompiledSteps.examplesPerCall(10, 1 << 22)).isEqualTo(10);
+  }
+
+  @Test
+  void outputsThatDoNotSuitTheTaskAreNamedOnTheCompiledPath() {
+    // the CNN outputs 10 values per example; a binary task needs one
+    Dataset train = mnist.train().subset(range(0, 40));
+    float[] labels = new float[train.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = train.target(i) < 5 ? 0 : 1;
+    }
+    var binary = new Dataset(Schema.indexed(Task.BINARY, new int[] {1, 28, 28}, 2), train.features(), labels);
+    assertThatThrownBy(() -> trainer.fit(trainer.initialParameters(1), binary, new FitConfig(1, 10, 0.05, 7)))
+        .isInstanceOf(IncompatibleDataException.class)
+        .hasMessageContaining("outputs 10 values per example but the data's binary task needs 1");
   }
 
   @Test
