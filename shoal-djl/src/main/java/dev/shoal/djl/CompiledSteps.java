@@ -55,10 +55,17 @@ final class CompiledSteps {
     return applies ? new CompiledSteps(block, trained, config, loss) : null;
   }
 
-  /** How many examples one call takes: whole batches, at most {@link #MAX_BATCHES} and 8 MiB of features. */
-  static int examplesPerCall(int batchSize, long inputSize) {
+  /**
+   * How many examples one call takes in an epoch of {@code examples}: whole batches, at most {@link
+   * #MAX_BATCHES} and 8 MiB of features, spread evenly over the calls, so that every call but the
+   * last gives PyTorch's graph executor inputs of the same shape.
+   */
+  static int examplesPerCall(int batchSize, long inputSize, int examples) {
     long byBytes = MAX_FEATURE_BYTES / (Float.BYTES * Math.max(1, inputSize)) / batchSize;
-    return batchSize * (int) Math.max(1, Math.min(MAX_BATCHES, byBytes));
+    long most = Math.max(1, Math.min(MAX_BATCHES, byBytes));
+    long batches = Math.max(1, (examples + (long) batchSize - 1) / batchSize);
+    long calls = (batches + most - 1) / most;
+    return Math.toIntExact(batchSize * ((batches + calls - 1) / calls));
   }
 
   /**

@@ -71,7 +71,7 @@ final class TrainingLoop {
       order[i] = i;
     }
     var random = new Random(config.seed());
-    int perCall = compiled == null ? config.batchSize() : CompiledSteps.examplesPerCall(config.batchSize(), data.inputSize());
+    int perCall = compiled == null ? config.batchSize() : CompiledSteps.examplesPerCall(config.batchSize(), data.inputSize(), n);
     var batch = new Minibatch(inputShape, data.inputSize(), Math.min(perCall, n));
     boolean classIndices = TaskLosses.takesClassIndices(setup.loss());
     EpochStats last = null;

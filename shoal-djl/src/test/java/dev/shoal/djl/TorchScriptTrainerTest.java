@@ -96,10 +96,12 @@ class TorchScriptTrainerTest {
     }
     assertThat(compiled.metrics().get(DjlTrainer.TRAIN_LOSS)).isCloseTo(perCall.metrics().get(DjlTrainer.TRAIN_LOSS), within(1e-4));
     assertThat(compiled.metrics().get(DjlTrainer.TRAIN_ACCURACY)).isEqualTo(perCall.metrics().get(DjlTrainer.TRAIN_ACCURACY));
-    assertThat(CompiledSteps.examplesPerCall(20, 784)).isEqualTo(20 * 64);
-    assertThat(CompiledSteps.examplesPerCall(20, 3 * 224 * 224)).isEqualTo(20);
-    assertThat(CompiledSteps.examplesPerCall(2, 3 * 224 * 224)).isEqualTo(2 * 6);
-    assertThat(CompiledSteps.examplesPerCall(10, 1 << 22)).isEqualTo(10);
+    // 200 batches in calls of at most 64: four calls of 50
+    assertThat(CompiledSteps.examplesPerCall(10, 784, 2000)).isEqualTo(500);
+    assertThat(CompiledSteps.examplesPerCall(20, 784, 205)).isEqualTo(220);
+    // at most 8 MiB of features a call, and at least one batch
+    assertThat(CompiledSteps.examplesPerCall(2, 3 * 224 * 224, 1000)).isEqualTo(2 * 6);
+    assertThat(CompiledSteps.examplesPerCall(10, 1 << 22, 1000)).isEqualTo(10);
   }
 
   @Test
