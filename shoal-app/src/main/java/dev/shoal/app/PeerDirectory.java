@@ -174,28 +174,42 @@ final class PeerDirectory {
       if (holder.equals(self) || !byName.containsKey(holder)) {
         continue;
       }
-      Path tmp = blobs.newTemporaryFile();
       try {
-        callPeer(holder, l -> {
-          l.fetch(id, tmp, maxBytes);
-          return null;
-        });
-        ContentId got;
-        try (InputStream in = Files.newInputStream(tmp)) {
-          got = blobs.put(in);
-        }
-        if (got.equals(id)) {
-          return;
-        }
-        blobs.delete(got);
-        last = new IOException("peer " + holder + " sent bytes hashing to " + got + " for " + id);
+        fetchFrom(blobs, id, holder, maxBytes);
+        return;
       } catch (IOException e) {
         last = e;
-      } finally {
-        Files.deleteIfExists(tmp);
       }
     }
     throw last;
+  }
+
+  /**
+   * Fetches blob {@code id} from the peer {@code holder} only (at most {@code maxBytes}, checked
+   * against its id) unless {@code blobs} has it; whether it was fetched.
+   */
+  boolean fetchFrom(BlobStore blobs, ContentId id, String holder, long maxBytes) throws IOException {
+    if (blobs.contains(id)) {
+      return false;
+    }
+    Path tmp = blobs.newTemporaryFile();
+    try {
+      callPeer(holder, l -> {
+        l.fetch(id, tmp, maxBytes);
+        return null;
+      });
+      ContentId got;
+      try (InputStream in = Files.newInputStream(tmp)) {
+        got = blobs.put(in);
+      }
+      if (!got.equals(id)) {
+        blobs.delete(got);
+        throw new IOException("peer " + holder + " sent bytes hashing to " + got + " for " + id);
+      }
+      return true;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   interface LinkCall<T> {

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +83,7 @@ final class Swarm implements PeerPort, AutoCloseable {
   private final Clock clock = Clock.systemUTC();
   private final Map<Long, Map<String, UpdateOffer>> offers = new ConcurrentHashMap<>();
   private final Map<String, ParameterSet> folded = new ConcurrentHashMap<>();
+  private final OfferedUpdates offered;
   private final Object state = new Object();
   private volatile Ballot highest = Ballot.NONE;
   private volatile Instant roundStart;
@@ -106,6 +109,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     this.console = console;
     this.roundStart = clock.instant();
     this.maxBlobBytes = 2 * dev.shoal.tensor.Safetensors.encodedSize(initial) + (1 << 20);
+    this.offered = new OfferedUpdates((peer, id) -> peers.fetchFrom(blobs, id, peer, maxBlobBytes), blobs::delete);
   }
 
   /** Where the other peers reach this one; set once its server listens, before {@link #run}. */
@@ -433,14 +437,12 @@ final class Swarm implements PeerPort, AutoCloseable {
     if (offer.round() < next || offer.round() > next + 1) {
       return; // an old round's, or one too far ahead to be genuine: never kept
     }
+    if (!offered.offered(offer)) {
+      log.warn("offer refused peer={} from={} round={} update={} reason=\"more than {} different updates offered for the round\"",
+          settings.name(), offer.peer(), offer.round(), offer.update(), OfferedUpdates.MAX_PER_ROUND);
+      return;
+    }
     offers.computeIfAbsent(offer.round(), k -> new ConcurrentHashMap<>()).put(offer.peer(), offer);
-    Thread.ofVirtual().start(() -> {
-      try {
-        ensureBlob(offer.update(), List.of(offer.peer()));
-      } catch (IOException e) {
-        log.debug("update not fetched yet peer={} from={} reason=\"{}\"", settings.name(), offer.peer(), e.getMessage());
-      }
-    });
   }
 
   @Override
@@ -552,6 +554,9 @@ final class Swarm implements PeerPort, AutoCloseable {
       ledger.record(d, e, model);
       folded.clear();
       offers.keySet().removeIf(r -> r <= e.round());
+      Set<ContentId> kept = e.updateCommitments().values().stream().map(ContentId::new).collect(Collectors.toCollection(HashSet::new));
+      kept.add(new ContentId(e.modelId()));
+      offered.decided(e.round(), kept);
       roundStart = clock.instant();
       nextAttempt = Instant.EPOCH;
       report(e, model);
