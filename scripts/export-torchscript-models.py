@@ -5,11 +5,18 @@
 
 Needs PyTorch (Debian: apt-get install python3-torch). The exported files are committed, so
 building and testing Shoal needs no Python. The weights come from a fixed seed, so running this
-again with the same PyTorch version gives the same files.
+again with the same PyTorch version gives the same weights; the files' bytes (and with them their
+content ids) can differ, as TorchScript writes some of the module's code in no fixed order.
 
   mnist-cnn.pt  a CNN for 28x28 greyscale images and 10 classes, with batch normalisation and
                 dropout: features.* (two convolution blocks), classifier.* (two linear layers)
   wine-mlp.pt   a small MLP for examples/data/wine.csv (13 features, 3 cultivars)
+  breast-cancer-mlp.pt
+                an MLP with one output (a logit) for examples/data/breast_cancer.csv (30 features,
+                binary diagnosis)
+  diabetes-mlp.pt
+                an MLP with one output for examples/data/diabetes.csv (10 features, regression of
+                the disease's progression)
 """
 
 import pathlib
@@ -47,6 +54,16 @@ class WineMlp(nn.Module):
         return self.classifier(self.body(x))
 
 
+class OneOutputMlp(nn.Module):
+    def __init__(self, features: int, hidden: int):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(features, hidden), nn.ReLU())
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
 def main():
     out = pathlib.Path(__file__).resolve().parent.parent / "examples" / "models"
     out.mkdir(parents=True, exist_ok=True)
@@ -54,6 +71,10 @@ def main():
     export(MnistCnn(), out / "mnist-cnn.pt")
     torch.manual_seed(13)
     export(WineMlp(), out / "wine-mlp.pt")
+    torch.manual_seed(13)
+    export(OneOutputMlp(30, 16), out / "breast-cancer-mlp.pt")
+    torch.manual_seed(13)
+    export(OneOutputMlp(10, 32), out / "diabetes-mlp.pt")
     for f in sorted(out.glob("*.pt")):
         print("wrote %s (%d bytes)" % (f, f.stat().st_size))
 

@@ -181,7 +181,8 @@ final class Coordinator implements AutoCloseable {
         new ConsoleProgress(console), ops.events()));
     RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,
         new RunConfig(fed.rounds(), fed.minClients(), fed.roundTimeout(), seed),
-        Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed);
+        Optional.of(g -> trainer.evaluate(g, place.evaluation().test())), listener, commit), fed, seed,
+        place.evaluation().schema().task());
     // the whole model: with --train-params the exchanged tensors and the frozen rest
     ParameterSet result = trainer.complete(engine.run(stored.start(), stored.first()));
     Safetensors.write(result, outputs.model());

@@ -3,6 +3,7 @@ package dev.shoal.app;
 import dev.shoal.contribution.Contributions;
 import dev.shoal.contribution.GtgShapley;
 import dev.shoal.contribution.UtilityMeasure;
+import dev.shoal.data.Task;
 import dev.shoal.privacy.DifferentiallyPrivate;
 import dev.shoal.privacy.DpConfig;
 import dev.shoal.round.RoundEngine;
@@ -26,8 +27,11 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
     return new Federation(strategy(training, federation), secureRound(federation));
   }
 
-  /** The engine with the run's secure aggregation, if any, or else (without DP) its contribution scores. */
-  RoundEngine apply(RoundEngine engine, FederationSpec federation, long seed) {
+  /**
+   * The engine with the run's secure aggregation, if any, or else (without DP) its contribution
+   * scores: by accuracy when the {@code task} has classes, by the negative loss for regression.
+   */
+  RoundEngine apply(RoundEngine engine, FederationSpec federation, long seed, Task task) {
     secure.ifPresent(engine::withSecureAggregation);
     federation.maxExamplesPerNode().ifPresent(engine::withExampleCap);
     engine.withUpdateEncoding(federation.privacy().encoding());
@@ -35,7 +39,8 @@ record Federation(Strategy strategy, Optional<SecureRound> secure) {
     // scores of single updates would reveal what secure aggregation hides and DP bounds
     if (secure.isEmpty() && federation.privacy().differentialPrivacy().isEmpty()) {
       p.contributions().ifPresent(method -> engine.withContributions(
-          new Contributions(method, p.rewardBudget(), GtgShapley.quick(seed)), UtilityMeasure.ACCURACY));
+          new Contributions(method, p.rewardBudget(), GtgShapley.quick(seed)),
+          task.hasClasses() ? UtilityMeasure.ACCURACY : UtilityMeasure.NEGATIVE_LOSS));
     }
     return engine;
   }

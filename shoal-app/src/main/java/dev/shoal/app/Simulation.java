@@ -135,7 +135,7 @@ final class Simulation {
             listener).run(initial);
       } else {
         RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients, config, central, listener),
-            fed, training.seed());
+            fed, training.seed(), test.schema().task());
         times.ifPresent(t -> engine.withFitTimes(t, fed.roundTimeout()));
         result = engine.run(initial);
       }
