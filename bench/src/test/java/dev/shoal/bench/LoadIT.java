@@ -50,12 +50,12 @@ class LoadIT {
 
   @Test
   void aHundredNodesWithTheCnn() throws Exception {
-    federate(100, ModelZoo.CNN, 3, 500, "3g");
+    federate(100, ModelZoo.CNN, 2, 500, "3g");
   }
 
   @Test
   void aThousandNodeConnectionsWithASmallModel() throws Exception {
-    federate(1000, ModelZoo.LOGREG, 3, 2000, "2g");
+    federate(1000, ModelZoo.LOGREG, 2, 2000, "2g");
   }
 
   private void federate(int nodes, String model, int rounds, long pollMillis, String fleetHeap) throws Exception {
