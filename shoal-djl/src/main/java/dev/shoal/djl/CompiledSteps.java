@@ -93,13 +93,32 @@ final class CompiledSteps {
     boolean recording = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
     try {
-      return IValueUtils.forward(block, arguments, true);
+      return checked(IValueUtils.forward(block, arguments, true), inputs.getShape().get(0), batchSize);
     } finally {
       JniUtils.setGradMode(recording);
       for (int i = 0; i < names.length; i++) {
         trained.get(i).getArray().setName(names[i]);
       }
     }
+  }
+
+  /**
+   * {@code result} when it is what the method promises for {@code rows} examples in batches of
+   * {@code batchSize}: the outputs, one row per example, and one mean loss per batch.
+   *
+   * @throws IncompatibleDataException naming the method, for a module whose method of that name
+   *     is not the export helper's
+   */
+  static NDList checked(NDList result, long rows, int batchSize) {
+    long batches = (rows + batchSize - 1) / batchSize;
+    if (result.size() != 2 || result.get(0).getShape().dimension() == 0 || result.get(0).getShape().get(0) != rows
+        || result.get(1).size() != batches) {
+      throw new IncompatibleDataException(
+          "the module's %s gave %s for %d examples in %d batches, not their outputs and one loss per batch; export the model with scripts/shoal_torchscript.py"
+              .formatted(METHOD, result.getShapes().length == 0 ? "nothing" : java.util.Arrays.toString(result.getShapes()),
+                  rows, batches));
+    }
+    return result;
   }
 
   /** The method's code for {@code loss}, as {@code scripts/shoal_torchscript.py} numbers them. */

@@ -1,8 +1,11 @@
 package dev.shoal.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.shoal.data.DataLoader;
 import dev.shoal.data.DataSpec;
@@ -15,6 +18,7 @@ import dev.shoal.train.LossFunction;
 import dev.shoal.train.OptimizerConfig;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,6 +26,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CompiledStepsTest {
 
   static final Path EXAMPLES = Path.of("..", "examples");
+
+  @Test
+  void aMethodThatDoesNotKeepTheHelpersPromiseIsNamed() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDList good = new NDList(m.zeros(new Shape(25, 3)), m.zeros(new Shape(3)));
+      assertThat(CompiledSteps.checked(good, 25, 10)).isSameAs(good);
+      assertThatThrownBy(() -> CompiledSteps.checked(new NDList(m.zeros(new Shape(25, 3))), 25, 10))
+          .isInstanceOf(IncompatibleDataException.class)
+          .hasMessage("the module's shoal_train_steps gave [(25, 3)] for 25 examples in 3 batches, not their outputs"
+              + " and one loss per batch; export the model with scripts/shoal_torchscript.py");
+      assertThatThrownBy(() -> CompiledSteps.checked(new NDList(m.zeros(new Shape(24, 3)), m.zeros(new Shape(3))), 25, 10))
+          .isInstanceOf(IncompatibleDataException.class);
+      assertThatThrownBy(() -> CompiledSteps.checked(new NDList(m.zeros(new Shape(25, 3)), m.zeros(new Shape(2))), 25, 10))
+          .isInstanceOf(IncompatibleDataException.class);
+    }
+  }
 
   @ParameterizedTest(name = "{0} with {2}")
   @CsvSource({
