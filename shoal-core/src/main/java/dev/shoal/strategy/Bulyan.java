@@ -34,7 +34,9 @@ public final class Bulyan extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
+    int f = Math.max(0, this.f - setAside);
     int n = updates.size();
     double[][] d = updates.squaredDistances();
     List<Integer> remaining = new ArrayList<>();

@@ -28,7 +28,8 @@ public final class FedMedian extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
     return ((CoordinateRule) CoordinateRule::median).applyTo(updates, global, metadata);
   }
 

@@ -38,7 +38,8 @@ public final class FedTrimmedAvg extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
     int k = trimmed(updates.size());
     return ((CoordinateRule) sorted -> CoordinateRule.trimmedMean(sorted, k)).applyTo(updates, global, metadata);
   }

@@ -43,7 +43,8 @@ public final class GeoMedian extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
     int n = updates.size();
     double[] weights = new double[n];
     java.util.Arrays.fill(weights, 1.0);

@@ -1,5 +1,6 @@
 package dev.shoal.strategy;
 
+import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.TensorSource;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,6 +55,14 @@ public final class HeldUpdates {
     return new HeldUpdates(names, updates, nearest);
   }
 
+  /** The updates at {@code indices}, in that order; only of updates not mixed. */
+  public HeldUpdates only(int[] indices) {
+    if (mixing != null) {
+      throw new IllegalStateException("choose updates before mixing them");
+    }
+    return new HeldUpdates(names, Arrays.stream(indices).mapToObj(updates::get).toList(), null);
+  }
+
   public int size() {
     return updates.size();
   }
@@ -88,6 +97,24 @@ public final class HeldUpdates {
       }
     }
     return mixed;
+  }
+
+  /** The squared Euclidean distance of every update from {@code global} over all tensors, in double precision. */
+  public double[] squaredChanges(ParameterSet global) {
+    double[] d = new double[updates.size()];
+    for (String name : names) {
+      float[][] rows = across(name);
+      float[] g = global.read(name).data();
+      for (int i = 0; i < rows.length; i++) {
+        double s = 0;
+        for (int k = 0; k < g.length; k++) {
+          double diff = (double) rows[i][k] - g[k];
+          s += diff * diff;
+        }
+        d[i] += s;
+      }
+    }
+    return d;
   }
 
   /** The squared Euclidean distance between every two updates over all tensors, in double precision. */

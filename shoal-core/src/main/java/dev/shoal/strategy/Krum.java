@@ -35,7 +35,9 @@ public final class Krum extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
+    int f = Math.max(0, this.f - setAside);
     int[] all = new int[updates.size()];
     Arrays.setAll(all, i -> i);
     int best = best(updates.squaredDistances(), all, f);

@@ -39,7 +39,9 @@ public final class MultiKrum extends RobustStrategy {
   }
 
   @Override
-  protected ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata) {
+  protected ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata) {
+    int f = Math.max(0, this.f - setAside);
     int n = updates.size();
     int[] all = IntStream.range(0, n).toArray();
     double[] scores = Krum.scores(updates.squaredDistances(), all, f);

@@ -1,10 +1,18 @@
 package dev.shoal.strategy;
 
 import dev.shoal.tensor.ParameterSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The common part of the Byzantine-robust strategies: FedAvg's sampling, and an aggregate that
@@ -18,11 +26,17 @@ import java.util.SplittableRandom;
  * which needs n > 2F. 0, the default, applies the rule to the updates as they are. And {@code
  * momentum=β} (with {@code server-lr=η}) takes the rule's result as the round's update Δ through
  * server momentum ({@link MomentumStep}: u ← β·u + Δ, x ← x + η·u); 0, the default, adds Δ as it is.
+ * And {@code min-change=ρ} sets aside, before mixing and the rule, the updates that moved the model
+ * less than ρ times the round's median change ({@link FreeRiders}), each counted as one of the f
+ * Byzantine updates of the mixing and of the rule.
  */
 public abstract class RobustStrategy implements Strategy {
 
+  private static final Logger log = LoggerFactory.getLogger(RobustStrategy.class);
+
   private final FedAvg sampling;
   private final int mixing;
+  private final double minChange;
   /** Server momentum on the rule's result, or null to take the result as it is. */
   private final MomentumStep momentum;
 
@@ -34,6 +48,7 @@ public abstract class RobustStrategy implements Strategy {
       throw parameters.refuse("nearest-neighbour mixing needs 0 <= nnm <= 10000, got nnm=" + f);
     }
     this.mixing = (int) f;
+    this.minChange = FreeRiders.ratio(parameters);
     if (mixing > 0) {
       requireMinClients(context, parameters, 2 * mixing + 1, "n > 2f (nearest-neighbour mixing, f = nnm = %d)".formatted(mixing));
     }
@@ -53,8 +68,13 @@ public abstract class RobustStrategy implements Strategy {
     return violated(n);
   }
 
-  /** The rule applied to at least one update for which {@link #violated} is empty. */
-  protected abstract ParameterSet aggregate(HeldUpdates updates, ParameterSet global, Map<String, String> metadata);
+  /**
+   * The rule applied to at least one update, {@code setAside} updates fewer than {@link #violated}
+   * was found empty for. Those were Byzantine, so a rule tolerating f takes max(0, f − setAside),
+   * which keeps its condition.
+   */
+  protected abstract ParameterSet aggregate(HeldUpdates updates, int setAside, ParameterSet global,
+      Map<String, String> metadata);
 
   @Override
   public final List<FitInstruction> configureFit(int round, ParameterSet global, List<String> available,
@@ -103,7 +123,7 @@ public abstract class RobustStrategy implements Strategy {
     private final RobustStrategy rule;
     private final int round;
     private final ParameterSet global;
-    private final List<FitReply> held = new java.util.ArrayList<>();
+    private final List<FitReply> held = new ArrayList<>();
     private ParameterSet result;
 
     RobustAggregation(RobustStrategy rule, int round, ParameterSet global) {
@@ -138,15 +158,31 @@ public abstract class RobustStrategy implements Strategy {
           throw new IllegalStateException("no update to aggregate in round " + round);
         }
         // in client order, whatever order the replies came in, so a tie is always broken the same way
-        held.sort(java.util.Comparator.comparing(FitReply::clientId));
+        held.sort(Comparator.comparing(FitReply::clientId));
         HeldUpdates updates = new HeldUpdates(global.names(), held.stream().map(FitReply::parameters).toList());
+        int[] kept = rule.minChange > 0 ? FreeRiders.kept(updates.squaredChanges(global), rule.minChange)
+            : IntStream.range(0, held.size()).toArray();
+        int setAside = held.size() - kept.length;
+        if (setAside > 0) {
+          updates = updates.only(kept);
+          log.info("free riders set aside round={} clients={} min_change={}", round, freeRiders(kept), rule.minChange);
+        }
         Map<String, String> metadata = Metadata.forRound(global.metadata(), round);
-        result = rule.aggregate(rule.mixing > 0 ? updates.mixed(rule.mixing) : updates, global, metadata);
+        // mixing for no Byzantine update left is still mixing: each update becomes the mean of all
+        HeldUpdates rows = rule.mixing > 0 ? updates.mixed(Math.max(0, rule.mixing - setAside)) : updates;
+        result = rule.aggregate(rows, setAside, global, metadata);
         if (rule.momentum != null) {
           result = rule.momentum.apply(global, update(result, global), 1, metadata);
         }
       }
       return result;
+    }
+
+    /** The clients of the held replies not among {@code kept}. */
+    private String freeRiders(int[] kept) {
+      Set<Integer> keep = Arrays.stream(kept).boxed().collect(Collectors.toSet());
+      return String.join(",", IntStream.range(0, held.size()).filter(i -> !keep.contains(i))
+          .mapToObj(i -> held.get(i).clientId()).toList());
     }
   }
 }
