@@ -176,7 +176,8 @@ final class Coordinator implements AutoCloseable {
     long seed = specs.training().seed();
     Path out = outputs.dir();
     var commit = new RoundCommitter(state, stored.run().id(), place.runName(), ledger, outputs, journal::flush,
-        current::set);
+        current::set, federation.strategy()::serverState);
+    stored.serverState().ifPresent(federation.strategy()::restoreServerState);
     RunListener listener = RunListener.all(Ledgers.with(ledger, false, place.runName(), specs, out,
         new ConsoleProgress(console), ops.events()));
     RoundEngine engine = federation.apply(new RoundEngine(federation.strategy(), clients,

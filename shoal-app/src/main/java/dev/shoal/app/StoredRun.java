@@ -7,6 +7,7 @@ import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
 import dev.shoal.store.StateDirectory;
 import dev.shoal.strategy.Metadata;
+import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.train.Trainer;
 import java.io.IOException;
@@ -22,8 +23,9 @@ import java.util.Optional;
  *
  * @param first the first round still to run
  * @param doneMetrics the metrics lines of the completed rounds, oldest first
+ * @param serverState the strategy's state after the last completed round, if it keeps one
  */
-record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetrics) {
+record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetrics, Optional<ParameterSet> serverState) {
 
   static StoredRun open(StateDirectory state, String name, Specs specs, Trainer trainer) throws IOException {
     RunIdentity identity = specs.identity();
@@ -46,6 +48,10 @@ record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetric
         : trainer.initialParameters(seed).withMetadata(specs.training().initialMetadata());
     List<String> done = state.runs().rounds(run.id()).stream()
         .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
-    return new StoredRun(run, start, last.map(r -> r.round() + 1).orElse(1), done);
+    Optional<ContentId> carried = last.isPresent()
+        ? state.runs().serverState(run.id(), last.get().round()) : Optional.empty();
+    Optional<ParameterSet> serverState = carried.isPresent()
+        ? Optional.of(state.blobs().readModel(carried.get())) : Optional.empty();
+    return new StoredRun(run, start, last.map(r -> r.round() + 1).orElse(1), done, serverState);
   }
 }

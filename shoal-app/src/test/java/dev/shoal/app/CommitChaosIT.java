@@ -27,14 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * commit (the {@code shoal.fault} points) and at random moments, and damages its outputs the way
  * a crash leaves them (a torn ledger append, a missing model file, a short metrics file); the run
  * must end exactly as an uninterrupted run with the same seed: every round once in
- * {@code metrics.jsonl}, the database and the ledger, the ledger verifying, the same model bytes.
+ * {@code metrics.jsonl}, the database and the ledger, the ledger verifying, the same model bytes
+ * (with a strategy that carries state from round to round, so that state must survive too).
  */
 class CommitChaosIT {
 
   static final int ROUNDS = 10;
   static final int KILLS = 22;
-  static final String[] JOB = {"--model", "logreg", "--rounds", Integer.toString(ROUNDS), "--seed", "11",
-      "--local-epochs", "1", "--batch-size", "100", "--min-clients", "2", "--contribution", "off",
+  /** FedAdam: every round depends on the moments the rounds before left, which must survive each kill. */
+  static final String[] JOB = {"--model", "logreg", "--strategy", "fedadam", "--rounds", Integer.toString(ROUNDS),
+      "--seed", "11", "--local-epochs", "1", "--batch-size", "100", "--min-clients", "2", "--contribution", "off",
       "--heartbeat-interval", "1", "--http", "off", "--insecure"};
   /** Commit steps in turn, each after a kill before the commit, so each round is killed before and after. */
   static final List<String> FAULTS = List.of(

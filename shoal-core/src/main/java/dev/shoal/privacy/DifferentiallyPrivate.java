@@ -157,6 +157,17 @@ public final class DifferentiallyPrivate implements Strategy {
   }
 
   /** In distributed mode the clients clip and noise, and the round takes only their secure sum. */
+  /** The wrapped strategy's: its server step takes the noised sum. */
+  @Override
+  public Optional<ParameterSet> serverState() {
+    return inner.serverState();
+  }
+
+  @Override
+  public void restoreServerState(ParameterSet state) {
+    inner.restoreServerState(state);
+  }
+
   @Override
   public boolean foldsSums() {
     return dp.mode() == DpConfig.Mode.DISTRIBUTED;

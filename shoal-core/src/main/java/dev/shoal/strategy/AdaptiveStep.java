@@ -42,6 +42,14 @@ final class AdaptiveStep extends ServerOptimizer {
   }
 
   @Override
+  protected java.util.Map<String, float[]> arrays() {
+    java.util.Map<String, float[]> state = new java.util.LinkedHashMap<>();
+    state.put("m", m);
+    state.put("v", v);
+    return state;
+  }
+
+  @Override
   protected double step(int k, double delta) {
     double mk = beta1 * m[k] + (1 - beta1) * delta;
     double d2 = delta * delta;

@@ -22,6 +22,11 @@ final class MomentumStep extends ServerOptimizer {
   }
 
   @Override
+  protected java.util.Map<String, float[]> arrays() {
+    return java.util.Map.of("u", u);
+  }
+
+  @Override
   protected double step(int k, double delta) {
     double next = rounds() == 0 ? delta : momentum * u[k] + delta;
     u[k] = (float) next;

@@ -87,6 +87,21 @@ public abstract class RobustStrategy implements Strategy {
     return sampling.configureEvaluate(round, available, rng);
   }
 
+  /** The server momentum's state, if it takes the rule's result through momentum. */
+  @Override
+  public final Optional<ParameterSet> serverState() {
+    return momentum == null ? Optional.empty() : momentum.state();
+  }
+
+  @Override
+  public final void restoreServerState(ParameterSet state) {
+    if (momentum == null) {
+      Strategy.super.restoreServerState(state);
+    } else {
+      momentum.restore(state);
+    }
+  }
+
   @Override
   public final FitAggregation beginFit(int round, ParameterSet global) {
     return new RobustAggregation(this, round, global);

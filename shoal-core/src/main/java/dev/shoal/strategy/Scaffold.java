@@ -7,6 +7,7 @@ import dev.shoal.train.FitConfig;
 import dev.shoal.train.Setting;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -52,6 +53,17 @@ public final class Scaffold implements Strategy {
   @Override
   public String name() {
     return "scaffold";
+  }
+
+  /** The control variate c after the last round; empty before the first. */
+  @Override
+  public synchronized Optional<ParameterSet> serverState() {
+    return Optional.ofNullable(control);
+  }
+
+  @Override
+  public synchronized void restoreServerState(ParameterSet state) {
+    control = state;
   }
 
   /** The server's control variate c under the prefixed names; zeros before the first round. */

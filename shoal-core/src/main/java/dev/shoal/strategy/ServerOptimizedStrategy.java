@@ -2,6 +2,7 @@ package dev.shoal.strategy;
 
 import dev.shoal.tensor.ParameterSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -54,6 +55,16 @@ public abstract class ServerOptimizedStrategy implements Strategy {
   @Override
   public final ServerStep serverStep() {
     return optimizer;
+  }
+
+  @Override
+  public final Optional<ParameterSet> serverState() {
+    return optimizer.state();
+  }
+
+  @Override
+  public final void restoreServerState(ParameterSet state) {
+    optimizer.restore(state);
   }
 
   @Override

@@ -56,6 +56,21 @@ public interface Strategy {
     return ServerStep.ADD_MEAN;
   }
 
+  /**
+   * What this strategy carries from one round to the next on the server (server momentum, Adam's
+   * moments, SCAFFOLD's control variate), as named tensors; empty when it carries nothing, or
+   * nothing yet. A coordinator stores it with every committed round and hands it to {@link
+   * #restoreServerState} when the run resumes, so a resumed run goes on as an uninterrupted one.
+   */
+  default Optional<ParameterSet> serverState() {
+    return Optional.empty();
+  }
+
+  /** Goes on from {@code state}, which {@link #serverState} gave after an earlier round of the same run. */
+  default void restoreServerState(ParameterSet state) {
+    throw new IllegalStateException("strategy '" + name() + "' carries no state from round to round");
+  }
+
   /** Starts the streaming aggregate for this round. */
   FitAggregation beginFit(int round, ParameterSet global);
 

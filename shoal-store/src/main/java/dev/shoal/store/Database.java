@@ -170,6 +170,17 @@ final class Database implements AutoCloseable {
           log.info("state db migrated file={} from={} to=3", file, version);
         }
       }
+      if (version < 4) {
+        try (Statement s = db.createStatement()) {
+          for (String ddl : Schema.V4) {
+            s.execute(ddl);
+          }
+          s.execute("PRAGMA user_version = 4");
+        }
+        if (version >= 1) {
+          log.info("state db migrated file={} from={} to=4", file, version);
+        }
+      }
       return null;
     });
   }

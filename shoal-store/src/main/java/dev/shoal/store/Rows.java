@@ -46,10 +46,23 @@ final class Rows {
     }
   }
 
-  /** Every blob a run of this database names: round models, the models work was based on, accepted updates. */
+  static Optional<ContentId> serverState(Connection c, long runId, int round) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT server_state_id FROM rounds WHERE run_id = ? AND round = ?"
+        + " AND status = 'completed' AND server_state_id IS NOT NULL")) {
+      s.setLong(1, runId);
+      s.setInt(2, round);
+      return one(s, rs -> new ContentId(rs.getString(1)));
+    }
+  }
+
+  /**
+   * Every blob a run of this database names: round models and strategy states, the models work was
+   * based on, accepted updates.
+   */
   static Set<ContentId> referencedBlobs(Connection c) throws SQLException {
     Set<ContentId> ids = new HashSet<>();
     try (PreparedStatement s = c.prepareStatement("SELECT model_id FROM rounds WHERE model_id IS NOT NULL"
+            + " UNION SELECT server_state_id FROM rounds WHERE server_state_id IS NOT NULL"
             + " UNION SELECT base_model_id FROM instructions UNION SELECT update_id FROM results");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {

@@ -54,15 +54,15 @@ final class RunRows {
    * with a result or an accepted fit in it, and its pending instructions failed.
    */
   static void complete(Connection c, long runId, int round, String modelId, String metricsJson, String ledgerEntry,
-      String now) throws SQLException {
+      String serverStateId, String now) throws SQLException {
     if (Rows.round(c, runId, round).isEmpty()) {
-      Rows.update(c, "INSERT INTO rounds (run_id, round, status, attempts, model_id, metrics, ledger_entry, started,"
-          + " finished) VALUES (?, ?, 'completed', 1, ?, ?, ?, ?, ?)", runId, round, modelId, metricsJson, ledgerEntry,
-          now, now);
+      Rows.update(c, "INSERT INTO rounds (run_id, round, status, attempts, model_id, metrics, ledger_entry,"
+          + " server_state_id, started, finished) VALUES (?, ?, 'completed', 1, ?, ?, ?, ?, ?, ?)", runId, round,
+          modelId, metricsJson, ledgerEntry, serverStateId, now, now);
     } else {
       Rows.update(c, "UPDATE rounds SET status = 'completed', model_id = ?, metrics = ?, ledger_entry = ?,"
-          + " error = NULL, finished = ? WHERE run_id = ? AND round = ?", modelId, metricsJson, ledgerEntry, now, runId,
-          round);
+          + " server_state_id = ?, error = NULL, finished = ? WHERE run_id = ? AND round = ?", modelId, metricsJson,
+          ledgerEntry, serverStateId, now, runId, round);
     }
     Rows.update(c, "UPDATE nodes SET rounds_contributed = rounds_contributed + 1 WHERE name IN"
         + " (SELECT node FROM results WHERE run_id = ? AND round = ? UNION SELECT node FROM instructions"

@@ -150,13 +150,24 @@ public final class RunStore implements AutoCloseable {
    * ledger, {@code metrics.jsonl} and the model file are brought level after a crash.
    */
   public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId, Optional<String> ledgerEntry) {
+    return completeRound(runId, metrics, modelId, ledgerEntry, Optional.empty());
+  }
+
+  /**
+   * Completes a round as {@link #completeRound(long, RoundMetrics, ContentId, Optional)} does, with
+   * the strategy's state after it ({@code serverState}, a blob: store it first), which {@link
+   * #serverState} gives back when the run resumes.
+   */
+  public CompletedRound completeRound(long runId, RoundMetrics metrics, ContentId modelId, Optional<String> ledgerEntry,
+      Optional<ContentId> serverState) {
     Objects.requireNonNull(modelId, "modelId");
     int round = metrics.round();
     return db.write("complete round " + round + " of run " + runId, c -> {
       Run run = RunRules.requireRunning(c, runId, "complete round " + round);
       RunRules.requireNext(c, run, round, "complete");
       String now = now();
-      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), ledgerEntry.orElse(null), now);
+      RunRows.complete(c, runId, round, modelId.value(), MetricsJsonl.line(metrics), ledgerEntry.orElse(null),
+          serverState.map(ContentId::value).orElse(null), now);
       log.info("round completed run={} round={} model={}", run.name(), round, modelId);
       if (round == run.totalRounds()) {
         RunRows.setStatus(c, runId, RunStatus.COMPLETED, now);
@@ -164,6 +175,12 @@ public final class RunStore implements AutoCloseable {
       }
       return new CompletedRound(round, modelId);
     });
+  }
+
+  /** The strategy's state after a completed round, if the round was committed with one. */
+  public Optional<ContentId> serverState(long runId, int round) {
+    return db.read("read the strategy state after round " + round + " of run " + runId,
+        c -> Rows.serverState(c, runId, round));
   }
 
   /** Every blob the runs in this database name (round models, models work was based on, accepted updates). */

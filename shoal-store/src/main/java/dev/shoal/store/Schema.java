@@ -10,7 +10,7 @@ import java.util.List;
 final class Schema {
 
   /** The schema this code reads and writes. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   /** Statements that create version 1 on an empty database. */
   static final List<String> V1 = List.of(
@@ -123,6 +123,9 @@ final class Schema {
    * after a crash between the two.
    */
   static final List<String> V3 = List.of("ALTER TABLE rounds ADD COLUMN ledger_entry TEXT");
+
+  /** Version 4: the strategy's state after a round (a blob), so a resumed run goes on with it. */
+  static final List<String> V4 = List.of("ALTER TABLE rounds ADD COLUMN server_state_id TEXT");
 
   private Schema() {}
 }

@@ -68,6 +68,17 @@ class RunStoreTest {
   }
 
   @Test
+  void theStrategyStateCommittedWithARoundIsReadBackAndItsBlobKept() {
+    Run run = run();
+    store.completeRound(run.id(), metrics(1, model(1)), model(1), Optional.empty(), Optional.of(model(11)));
+    store.completeRound(run.id(), metrics(2, model(2)), model(2));
+    assertThat(store.serverState(run.id(), 1)).contains(model(11));
+    assertThat(store.serverState(run.id(), 2)).isEmpty();
+    assertThat(store.serverState(run.id(), 3)).isEmpty();
+    assertThat(store.referencedBlobs()).contains(model(1), model(2), model(11));
+  }
+
+  @Test
   void theConfigHashIsTheContentIdOfTheConfigText() {
     assertThat(spec("a").configHash())
         .isEqualTo(ContentId.of("rounds: 5\nstrategy: fedavg\n".getBytes(StandardCharsets.UTF_8)).value());
