@@ -16,13 +16,8 @@ import dev.shoal.peer.UpdateOffer;
 import dev.shoal.peer.Vote;
 import dev.shoal.store.BlobStore;
 import dev.shoal.strategy.FedAvg;
-import dev.shoal.strategy.Metadata;
-import dev.shoal.strategy.UpdateCheck;
-import dev.shoal.strategy.UpdateRejectedException;
-import dev.shoal.strategy.WeightedSum;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.tensor.ParameterSet;
-import dev.shoal.tensor.SafetensorsFile;
 import dev.shoal.train.FitConfig;
 import dev.shoal.train.FitOutcome;
 import dev.shoal.train.Trainer;
@@ -82,8 +77,8 @@ final class Swarm implements PeerPort, AutoCloseable {
   private final PrintStream console;
   private final Clock clock = Clock.systemUTC();
   private final Map<Long, Map<String, UpdateOffer>> offers = new ConcurrentHashMap<>();
-  private final Map<String, ParameterSet> folded = new ConcurrentHashMap<>();
   private final OfferedUpdates offered;
+  private final SwarmEntries entries;
   private final Object state = new Object();
   private volatile Ballot highest = Ballot.NONE;
   private volatile Instant roundStart;
@@ -110,6 +105,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     this.roundStart = clock.instant();
     this.maxBlobBytes = 2 * dev.shoal.tensor.Safetensors.encodedSize(initial) + (1 << 20);
     this.offered = new OfferedUpdates((peer, id) -> peers.fetchFrom(blobs, id, peer, maxBlobBytes), blobs::delete);
+    this.entries = new SwarmEntries(settings, initial, cosigner.verifierKey(), blobs, ledger, peers, maxBlobBytes);
   }
 
   /** Where the other peers reach this one; set once its server listens, before {@link #run}. */
@@ -280,7 +276,8 @@ final class Swarm implements PeerPort, AutoCloseable {
           granted, quorum);
       return;
     }
-    byte[] entry = prior != null ? prior.entry() : (r == 0 ? genesis(acceptors) : nextEntry(r)).toJson();
+    byte[] entry = prior != null ? prior.entry()
+        : (r == 0 ? entries.genesis(acceptors) : entries.next(r, offersIn(r))).toJson();
     Checkpoint checkpoint = ledger.checkpointWith(entry);
     Map<String, String> electorate = ledger.electorate(ledger.entry(entry), settings.peers()).members();
     Map<String, Vote> votes = fanOut(acceptors, name -> name.equals(settings.name())
@@ -321,97 +318,9 @@ final class Swarm implements PeerPort, AutoCloseable {
     }
   }
 
-  private SwarmRound genesis(List<String> founders) {
-    Map<String, String> members = new TreeMap<>();
-    members.put(settings.name(), cosigner.verifierKey());
-    for (String f : founders) {
-      peers.key(f).ifPresent(k -> members.put(f, k));
-    }
-    String id = ContentId.of(initial).value();
-    return new SwarmRound(ledger.run(), 0, id, id, List.of(), Map.of(), Map.of(), members);
-  }
-
-  /** The entry this peer proposes for round {@code r}: the members' updates it holds, folded. */
-  private SwarmRound nextEntry(long r) throws IOException {
-    SwarmRound last = ledger.last().orElseThrow();
-    Map<String, String> commitments = new TreeMap<>();
-    Map<String, Double> examples = new TreeMap<>();
-    for (UpdateOffer o : new TreeMap<>(offersIn(r)).values()) {
-      if (!last.members().containsKey(o.peer())) {
-        continue;
-      }
-      try {
-        ensureBlob(o.update(), List.of(o.peer()));
-        commitments.put(o.peer(), o.update().value());
-        examples.put(o.peer(), (double) o.examples());
-      } catch (IOException e) {
-        log.warn("update left out peer={} round={} from={} reason=\"{}\"", settings.name(), r, o.peer(), e.getMessage());
-      }
-    }
-    if (commitments.isEmpty()) {
-      throw new IOException("no member's update for round " + r + " is here yet");
-    }
-    Map<String, String> members = new TreeMap<>(last.members());
-    Set<String> alive = peers.alive(ALIVE);
-    for (var k : peers.known()) {
-      // a peer that caught up and greeted this one itself joins; its first update counts from the next round
-      if (!members.containsKey(k.name()) && alive.contains(k.name()) && k.key().isPresent() && k.decided() == r - 1) {
-        members.put(k.name(), k.key().get());
-      }
-    }
-    for (String m : List.copyOf(members.keySet())) {
-      if (!m.equals(settings.name()) && last.members().containsKey(m) && missedRounds(m, commitments) >= settings.evictAfter()) {
-        members.remove(m);
-      }
-    }
-    List<String> participants = List.copyOf(commitments.keySet());
-    SwarmRound draft = new SwarmRound(ledger.run(), r, last.modelId(), last.modelId(), participants, commitments,
-        examples, members);
-    ParameterSet model = fold(draft);
-    SwarmRound entry = new SwarmRound(ledger.run(), r, last.modelId(), ContentId.of(model).value(), participants,
-        commitments, examples, members);
-    folded.put(ContentId.of(entry.toJson()).value(), model);
-    return entry;
-  }
-
-  /** How many rounds in a row, this one included, member {@code m} has had no update in. */
-  private int missedRounds(String m, Map<String, String> thisRound) throws IOException {
-    if (thisRound.containsKey(m)) {
-      return 0;
-    }
-    int missed = 1;
-    List<Decision> recent = ledger.decisions(ledger.decided() - settings.evictAfter() + 2, settings.evictAfter());
-    for (int i = recent.size() - 1; i >= 0; i--) {
-      SwarmRound e = ledger.entry(recent.get(i).entry());
-      if (e.round() == 0 || e.participants().contains(m) || !e.members().containsKey(m)) {
-        break;
-      }
-      missed++;
-    }
-    return missed;
-  }
-
-  /** The FedAvg fold of an entry's updates on the last decided model: as a coordinator's round would give. */
-  private ParameterSet fold(SwarmRound e) throws IOException {
-    ParameterSet base = ledger.model();
-    WeightedSum sum = new WeightedSum(base);
-    for (String p : e.participants()) {
-      ContentId id = new ContentId(e.updateCommitments().get(p));
-      ensureBlob(id, List.of(p));
-      SafetensorsFile update = blobs.openModel(id);
-      long n = e.examples().get(p).longValue();
-      try {
-        UpdateCheck.check(base, update, n);
-      } catch (UpdateRejectedException ex) {
-        throw new IllegalArgumentException("the update of " + p + " (" + id + ") is refused: " + ex.getMessage());
-      }
-      sum.add(update, n);
-    }
-    return sum.mean(Metadata.forRound(base.metadata(), (int) e.round()));
-  }
-
+  /** Fetches blob {@code id} from one of {@code holders} unless it is here (for gossip rounds). */
   void ensureBlob(ContentId id, List<String> holders) throws IOException {
-    peers.fetch(blobs, id, holders, maxBlobBytes);
+    entries.ensureBlob(id, holders);
   }
 
   // ---- serving -----------------------------------------------------------------------------
@@ -461,7 +370,7 @@ final class Swarm implements PeerPort, AutoCloseable {
       SwarmRound e;
       try {
         e = ledger.entry(entry);
-        validate(e);
+        entries.check(e);
       } catch (IllegalArgumentException | IOException ex) {
         log.warn("entry refused peer={} round={} proposer={} reason=\"{}\"", settings.name(), round, caller,
             ex.getMessage());
@@ -490,54 +399,6 @@ final class Swarm implements PeerPort, AutoCloseable {
     }
   }
 
-  /** Checks a proposed entry as this peer would have built it: same base, known keys, the same model from the same updates. */
-  private void validate(SwarmRound e) throws IOException {
-    if (e.round() == 0) {
-      String id = ContentId.of(initial).value();
-      if (!e.modelId().equals(id) || !e.baseModelId().equals(id)) {
-        throw new IllegalArgumentException("the genesis starts from model " + e.modelId() + ", and this peer's job gives "
-            + id + ": the peers were started with different jobs");
-      }
-      if (e.members().size() < settings.peers()) {
-        throw new IllegalArgumentException("the genesis has " + e.members().size() + " members, and the job expects "
-            + settings.peers());
-      }
-    }
-    Map<String, String> before = ledger.last().map(SwarmRound::members).orElse(Map.of());
-    for (var m : e.members().entrySet()) {
-      String known = before.containsKey(m.getKey()) ? before.get(m.getKey())
-          : m.getKey().equals(settings.name()) ? cosigner.verifierKey() : peers.key(m.getKey()).orElse(null);
-      if (!m.getValue().equals(known)) {
-        throw new IllegalArgumentException(known == null
-            ? "member " + m.getKey() + " has not greeted this peer, which cannot vouch for its key"
-            : "the key of member " + m.getKey() + " is not the one it gave");
-      }
-    }
-    if (e.round() == 0) {
-      return;
-    }
-    SwarmRound last = ledger.last().orElseThrow();
-    if (!e.baseModelId().equals(last.modelId())) {
-      throw new IllegalArgumentException("the entry builds on model " + e.baseModelId() + ", and round " + last.round()
-          + " gave " + last.modelId());
-    }
-    for (String p : e.participants()) {
-      if (!last.members().containsKey(p)) {
-        throw new IllegalArgumentException(p + " is not a member, and its update cannot count");
-      }
-    }
-    String key = ContentId.of(e.toJson()).value();
-    ParameterSet model = folded.get(key);
-    if (model == null) {
-      model = fold(e);
-    }
-    String id = ContentId.of(model).value();
-    if (!id.equals(e.modelId())) {
-      throw new IllegalArgumentException("the updates fold to model " + id + " here, and the entry names " + e.modelId());
-    }
-    folded.put(key, model);
-  }
-
   @Override
   public void decide(String caller, Decision d) throws IOException {
     synchronized (state) {
@@ -545,14 +406,9 @@ final class Swarm implements PeerPort, AutoCloseable {
         return; // an old one, or one this peer catches up to in order
       }
       SwarmRound e = ledger.check(d, settings.peers());
-      ParameterSet model = e.round() == 0 ? initial : folded.get(ContentId.of(d.entry()).value());
-      if (model == null) {
-        ContentId id = new ContentId(e.modelId());
-        ensureBlob(id, List.of(caller));
-        model = blobs.readModel(id);
-      }
+      ParameterSet model = e.round() == 0 ? initial : entries.model(d, e, caller);
       ledger.record(d, e, model);
-      folded.clear();
+      entries.clear();
       offers.keySet().removeIf(r -> r <= e.round());
       Set<ContentId> kept = e.updateCommitments().values().stream().map(ContentId::new).collect(Collectors.toCollection(HashSet::new));
       kept.add(new ContentId(e.modelId()));
