@@ -149,6 +149,9 @@ final class PeerCommand implements Callable<Integer> {
       return sec.dialPeer(h.host(), h.port());
     }, Clock.systemUTC(), 4 * peers + 16); // room for the swarm to grow, not for a flood of names
     try (SwarmLedger ledger = SwarmLedger.open(stateDir.resolve("ledger"), run, blobs)) {
+      if (!mode.equals("gossip")) {
+        ledger.removeUnreferencedBlobs();
+      }
       var swarm = new Swarm(new Swarm.Settings(name, peers, rounds, Duration.ofSeconds(collectSeconds), evictAfter),
           trainer, training.fit(), data, initial, cosigner, Acceptor.open(stateDir.resolve("paxos.state")), blobs,
           ledger, directory, System.out);

@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A peer's copy of the swarm's ledger: entry {@code i} is round {@code i} ({@link SwarmRound}),
@@ -152,6 +154,23 @@ final class SwarmLedger implements AutoCloseable {
     leaves.add(MerkleTree.leafHash(d.entry()));
     last = e;
     model = decidedModel;
+  }
+
+  /**
+   * Deletes the blobs no decided entry names (its model, the model it built on, its updates):
+   * updates fetched for a round a crash left undecided, or left out of a decision before it could
+   * delete them. For a peer starting again, before it serves; an undecided round's updates are
+   * fetched again if it needs them.
+   */
+  synchronized BlobStore.Collected removeUnreferencedBlobs() throws IOException {
+    Set<ContentId> keep = new HashSet<>();
+    for (long i = 0; i < log.size(); i++) {
+      SwarmRound e = (SwarmRound) LedgerEntry.parse(log.entry(i));
+      keep.add(new ContentId(e.modelId()));
+      keep.add(new ContentId(e.baseModelId()));
+      e.updateCommitments().values().forEach(id -> keep.add(new ContentId(id)));
+    }
+    return blobs.retainOnly(keep);
   }
 
   /** Decided rounds from {@code from}, at most {@code max}. */

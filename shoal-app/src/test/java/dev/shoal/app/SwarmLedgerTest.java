@@ -113,6 +113,26 @@ class SwarmLedgerTest {
   }
 
   @Test
+  void aPeerStartingAgainKeepsOnlyTheBlobsItsDecidedEntriesName() throws Exception {
+    // before a crash: an update fetched for round 1 and left out of its decision, and one fetched for round 2
+    ContentId leftOut = blobs.putModel(model(7));
+    ContentId nextRound = blobs.putModel(model(8));
+    try (SwarmLedger ledger = SwarmLedger.open(ledgerDir, "swarm-1", blobs)) {
+      Decision d = decide(ledger, round1);
+      ledger.record(d, ledger.check(d, 3), model1);
+    }
+    try (SwarmLedger ledger = SwarmLedger.open(ledgerDir, "swarm-1", blobs)) {
+      assertThat(ledger.removeUnreferencedBlobs().blobs()).isEqualTo(2);
+      assertThat(blobs.contains(leftOut)).isFalse();
+      assertThat(blobs.contains(nextRound)).isFalse();
+      // the genesis model, round 1's model and p1's update (the same blob here) stay
+      assertThat(blobs.contains(ContentId.of(model0))).isTrue();
+      assertThat(blobs.contains(new ContentId(round1.updateCommitments().get("p1")))).isTrue();
+      assertThat(ContentId.of(ledger.model())).isEqualTo(ContentId.of(model1));
+    }
+  }
+
+  @Test
   void aModelThatIsNotTheEntrysIsRefusedBeforeAnythingIsWritten() throws Exception {
     try (SwarmLedger ledger = SwarmLedger.open(ledgerDir, "swarm-1", blobs)) {
       Decision d = decide(ledger, round1);

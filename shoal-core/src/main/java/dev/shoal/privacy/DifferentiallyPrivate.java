@@ -156,7 +156,6 @@ public final class DifferentiallyPrivate implements Strategy {
     }).orElse(a.initialClipNorm());
   }
 
-  /** In distributed mode the clients clip and noise, and the round takes only their secure sum. */
   /** The wrapped strategy's: its server step takes the noised sum. */
   @Override
   public Optional<ParameterSet> serverState() {
@@ -168,6 +167,7 @@ public final class DifferentiallyPrivate implements Strategy {
     inner.restoreServerState(state);
   }
 
+  /** In distributed mode the clients clip and noise, and the round takes only their secure sum. */
   @Override
   public boolean foldsSums() {
     return dp.mode() == DpConfig.Mode.DISTRIBUTED;

@@ -24,7 +24,8 @@ final class FreeRiders {
   static double ratio(StrategyParameters parameters) {
     double rho = parameters.number("min-change", 0);
     if (!(rho >= 0 && rho < 1)) {
-      throw parameters.refuse("min-change must be in [0, 1) (a fraction of the round's median change), got min-change=" + rho);
+      throw parameters.refuse("min-change must be in [0, 1) (a fraction of the round's median change), got min-change="
+          + rho);
     }
     return rho;
   }

@@ -180,7 +180,8 @@ public abstract class RobustStrategy implements Strategy {
         int setAside = held.size() - kept.length;
         if (setAside > 0) {
           updates = updates.only(kept);
-          log.info("free riders set aside round={} clients={} min_change={}", round, freeRiders(kept), rule.minChange);
+          log.info("free riders set aside round={} clients={} min_change={}", round, freeRiders(kept),
+              rule.minChange);
         }
         Map<String, String> metadata = Metadata.forRound(global.metadata(), round);
         // mixing for no Byzantine update left is still mixing: each update becomes the mean of all
