@@ -7,11 +7,7 @@ import dev.shoal.transport.tls.Revocations;
 import dev.shoal.transport.tls.Tls;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /** The coordinator's gRPC server: one {@link FederationService} on one address. */
 public final class CoordinatorServer implements AutoCloseable {
@@ -30,8 +26,8 @@ public final class CoordinatorServer implements AutoCloseable {
   /** A plaintext server with other limits than the default ones. */
   public static CoordinatorServer startInsecure(String host, int port, FederationService service,
       CallLimits.Settings limits) throws IOException {
-    return start(host, port, builder(host, port)
-        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(limits))));
+    return new CoordinatorServer(ServerSettings.start(host, port, ServerSettings.builder(host, port)
+        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(limits)))));
   }
 
   /**
@@ -42,31 +38,11 @@ public final class CoordinatorServer implements AutoCloseable {
   public static CoordinatorServer startTls(String host, int port, FederationService service, KitMaterial kit,
       Revocations revocations) throws IOException {
     HandshakeFailures.install();
-    return start(host, port, builder(host, port)
+    return new CoordinatorServer(ServerSettings.start(host, port, ServerSettings.builder(host, port)
         .sslContext(Tls.server(kit, revocations))
         // the last interceptor runs first: identity, then the limits that key on it, then input checks
         .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(CallLimits.DEFAULT),
-            new CallerIdentity(revocations))));
-  }
-
-  private static NettyServerBuilder builder(String host, int port) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
-        .maxInboundMetadataSize(16 * 1024)
-        .handshakeTimeout(10, TimeUnit.SECONDS)
-        .keepAliveTime(1, TimeUnit.MINUTES)
-        .keepAliveTimeout(20, TimeUnit.SECONDS)
-        .executor(Executors.newVirtualThreadPerTaskExecutor());
-  }
-
-  private static CoordinatorServer start(String host, int port, NettyServerBuilder builder) throws IOException {
-    Server s = builder.build();
-    try {
-      s.start();
-    } catch (IOException e) {
-      throw new IOException("cannot listen on %s:%d: %s".formatted(host, port, e.getMessage()), e);
-    }
-    return new CoordinatorServer(s);
+            new CallerIdentity(revocations)))));
   }
 
   public int port() {
@@ -75,11 +51,6 @@ public final class CoordinatorServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdownNow();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ServerSettings.stop(server);
   }
 }

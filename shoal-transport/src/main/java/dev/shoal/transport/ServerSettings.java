@@ -1,0 +1,49 @@
+package dev.shoal.transport;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every Shoal gRPC server (a coordinator's or relay's, a peer's) shares: message and metadata
+ * bounds, handshake and keep-alive times, a virtual thread per call, and how it starts and stops.
+ */
+final class ServerSettings {
+
+  private ServerSettings() {}
+
+  /** A server builder on {@code host:port} with the shared bounds; the caller adds TLS and services. */
+  static NettyServerBuilder builder(String host, int port) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+        .maxInboundMetadataSize(16 * 1024)
+        .handshakeTimeout(10, TimeUnit.SECONDS)
+        .keepAliveTime(1, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .executor(Executors.newVirtualThreadPerTaskExecutor());
+  }
+
+  /** Builds and starts the server, naming the address when it cannot listen there. */
+  static Server start(String host, int port, NettyServerBuilder builder) throws IOException {
+    Server s = builder.build();
+    try {
+      s.start();
+    } catch (IOException e) {
+      throw new IOException("cannot listen on %s:%d: %s".formatted(host, port, e.getMessage()), e);
+    }
+    return s;
+  }
+
+  /** Stops the server at once, waiting up to 5 s for its calls to end. */
+  static void stop(Server server) {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
