@@ -183,7 +183,10 @@ public final class RunStore implements AutoCloseable {
         c -> Rows.serverState(c, runId, round));
   }
 
-  /** Every blob the runs in this database name (round models, models work was based on, accepted updates). */
+  /**
+   * Every blob the runs in this database name (round models and strategy states, models work was
+   * based on, accepted updates).
+   */
   public Set<ContentId> referencedBlobs() {
     return db.read("list the blobs the runs name", Rows::referencedBlobs);
   }
