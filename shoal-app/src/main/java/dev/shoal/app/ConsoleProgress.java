@@ -43,7 +43,7 @@ final class ConsoleProgress implements RunListener {
     String width = Integer.toString(String.valueOf(total).length());
     boolean step = m.extra().containsKey("staleness_max");
     return String.format(Locale.ROOT,
-        "%s %" + width + "d/%d  %s %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s%s",
+        "%s %" + width + "d/%d  %s %d  failures %d  train_loss %.4f  test_loss %.4f  %s  up %s  down %s  %.1fs%s%s%s%s",
         step ? "step" : "round", m.round(), total, step ? "updates" : "clients", m.clients(), m.failures(), m.trainLoss(),
         m.testLoss(), taskMetrics(m), bytes(m.bytesUp()), bytes(m.bytesDown()), m.seconds(),
         m.extra().containsKey("virtual_time")
@@ -52,6 +52,8 @@ final class ConsoleProgress implements RunListener {
         m.extra().containsKey("epsilon")
             ? String.format(Locale.ROOT, "  epsilon %.3f (delta %s)", m.extra().get("epsilon"), m.extra().get("delta"))
             : "",
+        m.extra().getOrDefault("free_riders", 0.0) > 0
+            ? String.format(Locale.ROOT, "  free riders %.0f", m.extra().get("free_riders")) : "",
         m.aggregated() ? "" : "  (not aggregated: too few updates)");
   }
 

@@ -140,6 +140,7 @@ public abstract class RobustStrategy implements Strategy {
     private final ParameterSet global;
     private final List<FitReply> held = new ArrayList<>();
     private ParameterSet result;
+    private int setAside;
 
     RobustAggregation(RobustStrategy rule, int round, ParameterSet global) {
       this.rule = rule;
@@ -177,7 +178,7 @@ public abstract class RobustStrategy implements Strategy {
         HeldUpdates updates = new HeldUpdates(global.names(), held.stream().map(FitReply::parameters).toList());
         int[] kept = rule.minChange > 0 ? FreeRiders.kept(updates.squaredChanges(global), rule.minChange)
             : IntStream.range(0, held.size()).toArray();
-        int setAside = held.size() - kept.length;
+        setAside = held.size() - kept.length;
         if (setAside > 0) {
           updates = updates.only(kept);
           log.info("free riders set aside round={} clients={} min_change={}", round, freeRiders(kept),
@@ -192,6 +193,12 @@ public abstract class RobustStrategy implements Strategy {
         }
       }
       return result;
+    }
+
+    /** With {@code min-change}, once aggregated: how many updates were set aside ({@code free_riders}). */
+    @Override
+    public Map<String, Double> metrics() {
+      return rule.minChange > 0 && result != null ? Map.of("free_riders", (double) setAside) : Map.of();
     }
 
     /** The clients of the held replies not among {@code kept}. */

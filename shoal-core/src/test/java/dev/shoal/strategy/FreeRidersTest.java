@@ -36,6 +36,13 @@ class FreeRidersTest {
     List<ParameterSet> u = updates(1.0f, 1.1f, 1.2f, 1.3f, 1.4f, 1.5f, 1.6f, 0, 0, 0);
     assertThat(aggregate("fedmedian", 10, u)).isCloseTo(1.15f, within(1e-6f));
     assertThat(aggregate("fedmedian", 10, u, "min-change", "0.1")).isEqualTo(1.3f);
+    // the round's metrics count them (free_riders in metrics.jsonl and the ledger); none without min-change
+    FitAggregation agg = Robust.fold(Robust.create("fedmedian", 10, "min-change", "0.1"), GLOBAL, u);
+    agg.result();
+    assertThat(agg.metrics()).containsExactly(java.util.Map.entry("free_riders", 3.0));
+    FitAggregation plain = Robust.fold(Robust.create("fedmedian", 10), GLOBAL, u);
+    plain.result();
+    assertThat(plain.metrics()).isEmpty();
   }
 
   @Test
