@@ -148,37 +148,16 @@ final class Database implements AutoCloseable {
         }
         log.info("state db created file={} schema={}", file, Schema.VERSION);
       }
-      if (version < 2) {
+      // each upgrade in turn, from the database's version to this code's
+      for (int to = Math.max(version, 1) + 1; to <= Schema.VERSION; to++) {
         try (Statement s = db.createStatement()) {
-          for (String ddl : Schema.V2) {
+          for (String ddl : Schema.upgradeTo(to)) {
             s.execute(ddl);
           }
-          s.execute("PRAGMA user_version = 2");
-        }
-        if (version == 1) {
-          log.info("state db migrated file={} from=1 to=2", file);
-        }
-      }
-      if (version < 3) {
-        try (Statement s = db.createStatement()) {
-          for (String ddl : Schema.V3) {
-            s.execute(ddl);
-          }
-          s.execute("PRAGMA user_version = 3");
+          s.execute("PRAGMA user_version = " + to);
         }
         if (version >= 1) {
-          log.info("state db migrated file={} from={} to=3", file, version);
-        }
-      }
-      if (version < 4) {
-        try (Statement s = db.createStatement()) {
-          for (String ddl : Schema.V4) {
-            s.execute(ddl);
-          }
-          s.execute("PRAGMA user_version = 4");
-        }
-        if (version >= 1) {
-          log.info("state db migrated file={} from={} to=4", file, version);
+          log.info("state db migrated file={} from={} to={}", file, version, to);
         }
       }
       return null;

@@ -127,5 +127,15 @@ final class Schema {
   /** Version 4: the strategy's state after a round (a blob), so a resumed run goes on with it. */
   static final List<String> V4 = List.of("ALTER TABLE rounds ADD COLUMN server_state_id TEXT");
 
+  /** The statements that take a database of version {@code to − 1} to version {@code to} (2 to {@link #VERSION}). */
+  static List<String> upgradeTo(int to) {
+    return switch (to) {
+      case 2 -> V2;
+      case 3 -> V3;
+      case 4 -> V4;
+      default -> throw new IllegalArgumentException("no upgrade to schema version " + to);
+    };
+  }
+
   private Schema() {}
 }
