@@ -126,10 +126,12 @@ public final class SafetensorsFile implements TensorSource {
 
   private Tensor read(FileChannel channel, Safetensors.Entry e) throws IOException {
     float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
-    ByteBuffer block = ByteBuffer.allocate(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    // no larger than the tensor: a model has many small tensors, and every new buffer is zeroed
+    int blockBytes = (int) Math.min(BLOCK_BYTES, 4L * values.length);
+    ByteBuffer block = ByteBuffer.allocate(blockBytes).order(ByteOrder.LITTLE_ENDIAN);
     long position = header.dataStart() + e.begin();
     for (int from = 0; from < values.length; ) {
-      int n = Math.min(BLOCK_BYTES / 4, values.length - from);
+      int n = Math.min(block.capacity() / 4, values.length - from);
       block.clear().limit(4 * n);
       fill(channel, block, position);
       block.flip();

@@ -2,13 +2,13 @@ package dev.shoal.transport;
 
 import dev.shoal.round.RemoteClients;
 import dev.shoal.store.BlobStore;
+import dev.shoal.store.UnbufferedFile;
 import dev.shoal.tensor.ContentId;
 import dev.shoal.transport.proto.Chunk;
 import dev.shoal.transport.proto.UploadReply;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
   private long declaredSize;
   private final long reserveBytes;
   private Path tmp;
-  private OutputStream file;
+  private UnbufferedFile file;
   private ContentId claimed;
   private final MessageDigest sha256 = ContentId.sha256();
   private long expectedOffset;
@@ -59,7 +59,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
         claimed = admitted.id();
         DiskSpace.requireRoom(blobs.root(), declaredSize, reserveBytes);
         tmp = blobs.newTemporaryFile();
-        file = Files.newOutputStream(tmp);
+        file = UnbufferedFile.open(tmp);
       }
       if (expectedOffset + chunk.getData().size() > declaredSize) {
         throw Status.INVALID_ARGUMENT.withDescription("upload sends more than the %d bytes it declared"
@@ -73,10 +73,12 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
         throw Status.INVALID_ARGUMENT.withDescription(
             "chunk at offset %d, expected %d".formatted(chunk.getOffset(), expectedOffset)).asRuntimeException();
       }
-      chunk.getData().writeTo(file);
-      for (ByteBuffer b : chunk.getData().asReadOnlyByteBufferList()) {
-        sha256.update(b);
+      // the data may be a view of network buffers (InPlaceChunks): hashed and written from there, not copied
+      ByteBuffer[] parts = chunk.getData().asReadOnlyByteBufferList().toArray(ByteBuffer[]::new);
+      for (ByteBuffer b : parts) {
+        sha256.update(b.duplicate());
       }
+      file.write(parts);
       expectedOffset += chunk.getData().size();
       clients.recordTraffic(0, chunk.getSerializedSize());
     } catch (IOException | RuntimeException e) {
@@ -99,6 +101,7 @@ final class ChunkReceiver implements StreamObserver<Chunk> {
         throw Status.INVALID_ARGUMENT.withDescription("empty upload: the first chunk must name the content id")
             .asRuntimeException();
       }
+      file.finish();
       file.close();
       if (expectedOffset != declaredSize) {
         throw Status.INVALID_ARGUMENT.withDescription("upload ended after %d of the %d bytes it declared"

@@ -1,5 +1,6 @@
 package dev.shoal.transport;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.shoal.round.RemoteClients;
 import dev.shoal.transport.proto.Chunk;
@@ -17,27 +18,42 @@ final class ChunkSender {
   private final RemoteClients clients;
   private final ServerCallStreamObserver<Chunk> out;
   private final Opener opener;
+  private final byte[] held;
   private final long start;
   private InputStream in;
   private long offset;
   private boolean done;
 
+  /** Sends what {@code opener} opens, from byte {@code start} on. */
   ChunkSender(RemoteClients clients, ServerCallStreamObserver<Chunk> out, Opener opener, long start) {
+    this(clients, out, opener, null, start);
+  }
+
+  /** Sends {@code held}, a blob's whole content that nothing writes again, from byte {@code start} on. */
+  ChunkSender(RemoteClients clients, ServerCallStreamObserver<Chunk> out, byte[] held, long start) {
+    this(clients, out, null, held, start);
+  }
+
+  private ChunkSender(RemoteClients clients, ServerCallStreamObserver<Chunk> out, Opener opener, byte[] held,
+      long start) {
     this.clients = clients;
     this.out = out;
     this.opener = opener;
+    this.held = held;
     this.start = start;
   }
 
   void start() {
-    try {
-      in = opener.open();
-      in.skipNBytes(start);
-      offset = start;
-    } catch (IOException e) {
-      out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-      return;
+    if (opener != null) {
+      try {
+        in = opener.open();
+        in.skipNBytes(start);
+      } catch (IOException e) {
+        out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
     }
+    offset = start;
     out.setOnCancelHandler(this::close);
     out.setOnReadyHandler(this::pump);
   }
@@ -45,17 +61,16 @@ final class ChunkSender {
   private synchronized void pump() {
     try {
       while (!done && out.isReady()) {
-        byte[] buf = in.readNBytes(Wire.CHUNK_BYTES);
-        if (buf.length > 0) {
-          // buf is this chunk's own array, never written again: the message wraps it instead of copying it
-          Chunk c = Chunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(buf)).build();
+        ByteString data = next();
+        if (!data.isEmpty()) {
+          Chunk c = Chunk.newBuilder().setOffset(offset).setData(data).build();
           out.onNext(c);
           if (clients != null) {
             clients.recordTraffic(c.getSerializedSize(), 0);
           }
-          offset += buf.length;
+          offset += data.size();
         }
-        if (buf.length < Wire.CHUNK_BYTES) {
+        if (data.size() < Wire.SENT_CHUNK_BYTES) {
           done = true;
           close();
           out.onCompleted();
@@ -66,6 +81,16 @@ final class ChunkSender {
       close();
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
     }
+  }
+
+  /** Up to one chunk of data from {@code offset} on; shorter only at the end. Never copied again: wrapped, not copied. */
+  private ByteString next() throws IOException {
+    if (held != null) {
+      int n = (int) Math.min(Wire.SENT_CHUNK_BYTES, held.length - offset);
+      return UnsafeByteOperations.unsafeWrap(held, (int) offset, n);
+    }
+    // a new array for each chunk, never written again
+    return UnsafeByteOperations.unsafeWrap(in.readNBytes(Wire.SENT_CHUNK_BYTES));
   }
 
   private void close() {

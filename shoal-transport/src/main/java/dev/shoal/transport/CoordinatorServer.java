@@ -27,7 +27,8 @@ public final class CoordinatorServer implements AutoCloseable {
   public static CoordinatorServer startInsecure(String host, int port, FederationService service,
       CallLimits.Settings limits) throws IOException {
     return new CoordinatorServer(ServerSettings.start(host, port, ServerSettings.builder(host, port)
-        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(limits)))));
+        .addService(InPlaceChunks.upload(
+            ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(limits))))));
   }
 
   /**
@@ -41,8 +42,8 @@ public final class CoordinatorServer implements AutoCloseable {
     return new CoordinatorServer(ServerSettings.start(host, port, ServerSettings.builder(host, port)
         .sslContext(Tls.server(kit, revocations))
         // the last interceptor runs first: identity, then the limits that key on it, then input checks
-        .addService(ServerInterceptors.intercept(service, new RequestValidation(), new CallLimits(CallLimits.DEFAULT),
-            new CallerIdentity(revocations)))));
+        .addService(InPlaceChunks.upload(ServerInterceptors.intercept(service, new RequestValidation(),
+            new CallLimits(CallLimits.DEFAULT), new CallerIdentity(revocations))))));
   }
 
   public int port() {

@@ -69,6 +69,13 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
   private ContentId lastModelId;
+  /** The blob last downloaded, held in memory: in a round every node downloads the same model. */
+  private volatile HeldBlob held;
+
+  private record HeldBlob(ContentId id, byte[] bytes) {}
+
+  /** Larger blobs are streamed from their files on each download. */
+  private static final long HELD_MAX_BYTES = 64L << 20;
 
   public FederationService(
       RemoteClients clients, BlobStore blobs, Supplier<RunStatus> status, Duration heartbeat, Duration poll) {
@@ -270,7 +277,36 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       out.onError(Wire.notFound("no blob " + id));
       return;
     }
-    new ChunkSender(clients, (ServerCallStreamObserver<Chunk>) out, () -> blobs.open(id), request.getOffset()).start();
+    var call = (ServerCallStreamObserver<Chunk>) out;
+    try {
+      byte[] bytes = heldBytes(id);
+      (bytes != null ? new ChunkSender(clients, call, bytes, request.getOffset())
+          : new ChunkSender(clients, call, () -> blobs.open(id), request.getOffset())).start();
+    } catch (IOException e) {
+      log.error("cannot read a blob for download content_id={} reason=\"{}\"", id, e.getMessage());
+      out.onError(Status.INTERNAL.withDescription("the coordinator cannot read " + id + "; it logged why")
+          .asRuntimeException());
+    }
+  }
+
+  /**
+   * The blob's bytes when it is small enough to hold, read on its first download; else null. Not
+   * verified here, as a streamed blob is not: the node checks what it receives against the id.
+   */
+  private byte[] heldBytes(ContentId id) throws IOException {
+    HeldBlob h = held;
+    if (h != null && h.id().equals(id)) {
+      return h.bytes();
+    }
+    if (blobs.size(id) > HELD_MAX_BYTES) {
+      return null;
+    }
+    byte[] bytes;
+    try (var in = blobs.open(id)) {
+      bytes = in.readAllBytes();
+    }
+    held = new HeldBlob(id, bytes);
+    return bytes;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.shoal.transport;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.shoal.federation.LedgerWitness;
 import dev.shoal.federation.RunStatus;
 import dev.shoal.node.Assignment;
@@ -218,8 +219,9 @@ public final class GrpcCoordinatorLink implements CoordinatorLink, AutoCloseable
     try (InputStream in = cache.open(id)) {
       long offset = 0;
       do {
-        byte[] data = in.readNBytes(Wire.CHUNK_BYTES);
-        Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(data));
+        byte[] data = in.readNBytes(Wire.SENT_CHUNK_BYTES);
+        // a new array for each chunk, never written again: wrapped, not copied
+        Chunk.Builder c = Chunk.newBuilder().setOffset(offset).setData(UnsafeByteOperations.unsafeWrap(data));
         if (offset == 0) {
           c.setContentId(id.value()).setTotalSize(size).setNode(node);
         }

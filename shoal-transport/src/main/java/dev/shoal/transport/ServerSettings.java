@@ -2,6 +2,9 @@ package dev.shoal.transport;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.buffer.AdaptiveByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -13,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerSettings {
 
+  /**
+   * Network buffers for every connection. gRPC's own pool (2 MiB arenas) keeps freeing and
+   * allocating arenas under the coordinator's load of multi-megabyte chunks, and each new arena is
+   * zeroed and faulted in; this allocator reuses its chunks instead (docs/benchmarks.md).
+   */
+  private static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator();
+
   private ServerSettings() {}
 
   /** A server builder on {@code host:port} with the shared bounds; the caller adds TLS and services. */
@@ -23,6 +33,7 @@ final class ServerSettings {
         .handshakeTimeout(10, TimeUnit.SECONDS)
         .keepAliveTime(1, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS)
         .executor(Executors.newVirtualThreadPerTaskExecutor());
   }
 

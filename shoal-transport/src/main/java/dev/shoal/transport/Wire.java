@@ -16,6 +16,13 @@ public final class Wire {
   /** Blob chunks carry at most this many bytes. */
   public static final int CHUNK_BYTES = 4 * 1024 * 1024;
 
+  /**
+   * Shoal's own senders cut blobs into chunks of this size. Small enough that the network buffers
+   * of a hundred transfers in flight stay in the allocator's pool instead of being allocated and
+   * zeroed anew for every chunk (docs/benchmarks.md); receivers take any size up to {@link #CHUNK_BYTES}.
+   */
+  public static final int SENT_CHUNK_BYTES = 256 * 1024;
+
   /** No single message may exceed a chunk plus room for its envelope. */
   public static final int MAX_MESSAGE_BYTES = CHUNK_BYTES + 64 * 1024;
 

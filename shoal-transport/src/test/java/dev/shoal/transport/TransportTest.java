@@ -126,7 +126,7 @@ class TransportTest {
   @Tag("slow")
   @Test
   void blobsOfEverySizeRoundTripInChunks() throws Exception {
-    for (int size : new int[] {0, 1, Wire.CHUNK_BYTES, Wire.CHUNK_BYTES + 1, 3 * Wire.CHUNK_BYTES + 17}) {
+    for (int size : new int[] {0, 1, Wire.SENT_CHUNK_BYTES, Wire.SENT_CHUNK_BYTES + 1, 3 * Wire.SENT_CHUNK_BYTES + 17}) {
       byte[] bytes = new byte[size];
       new java.util.Random(size).nextBytes(bytes);
       ContentId id = nodeBlobs.put(bytes);
@@ -140,7 +140,7 @@ class TransportTest {
 
   @Test
   void aBlobTheCoordinatorHoldsIsNotSentAgain() throws Exception {
-    ContentId id = nodeBlobs.put(new byte[2 * Wire.CHUNK_BYTES]);
+    ContentId id = nodeBlobs.put(new byte[2 * Wire.SENT_CHUNK_BYTES]);
     link.upload(id);
     long up = clients.traffic().up();
     link.upload(id);
