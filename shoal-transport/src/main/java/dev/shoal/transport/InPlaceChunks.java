@@ -41,7 +41,7 @@ final class InPlaceChunks implements MethodDescriptor.Marshaller<Chunk> {
   /** The network buffers each chunk still views, until it has been handled. */
   private final Map<Chunk, InputStream> lent = Collections.synchronizedMap(new IdentityHashMap<>());
 
-  private InPlaceChunks() {}
+  InPlaceChunks() {}
 
   /** {@code federation} (the service with its interceptors) with its Upload method parsing chunks in place. */
   static ServerServiceDefinition upload(ServerServiceDefinition federation) {
@@ -68,7 +68,7 @@ final class InPlaceChunks implements MethodDescriptor.Marshaller<Chunk> {
   }
 
   /** Gives a chunk's buffers back once {@code listener} (and everything it calls) is done with it. */
-  private ServerCall.Listener<Chunk> returning(ServerCall.Listener<Chunk> listener) {
+  ServerCall.Listener<Chunk> returning(ServerCall.Listener<Chunk> listener) {
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onMessage(Chunk chunk) {
