@@ -46,7 +46,8 @@ public final class UnbufferedFile implements AutoCloseable {
   static UnbufferedFile open(Path file, boolean direct) throws IOException {
     if (direct) {
       try {
-        long block = Files.getFileStore(file).getBlockSize();
+        // whole 4 KiB blocks at least: some devices need them even where the file system reports 512
+        long block = Math.max(4096, Files.getFileStore(file).getBlockSize());
         if (block <= MAX_BLOCK && MAX_BLOCK % block == 0) {
           FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
           ByteBuffer stage = POOL.poll();
