@@ -191,6 +191,39 @@ class TransportTest {
     assertThat(blobs.contains(claimed)).isFalse();
   }
 
+  /** Chunks as large as a receiver takes (older senders cut 4 MiB ones), each spread over many network buffers. */
+  @Test
+  void anUploadInChunksOfTheLargestSizeIsStored() throws Exception {
+    byte[] bytes = new byte[2 * Wire.CHUNK_BYTES + 5];
+    new java.util.Random(3).nextBytes(bytes);
+    ContentId id = ContentId.of(bytes);
+    var stub = FederationGrpc.newStub(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build());
+    CompletableFuture<UploadReply> done = new CompletableFuture<>();
+    StreamObserver<Chunk> out = stub.upload(new StreamObserver<>() {
+      public void onNext(UploadReply v) {
+        done.complete(v);
+      }
+
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      public void onCompleted() { }
+    });
+    for (int at = 0; at < bytes.length; at += Wire.CHUNK_BYTES) {
+      Chunk.Builder c = Chunk.newBuilder().setOffset(at)
+          .setData(ByteString.copyFrom(bytes, at, Math.min(Wire.CHUNK_BYTES, bytes.length - at)));
+      if (at == 0) {
+        c.setContentId(id.value()).setTotalSize(bytes.length);
+      }
+      out.onNext(c.build());
+    }
+    out.onCompleted();
+    assertThat(done.get(30, TimeUnit.SECONDS).getContentId()).isEqualTo(id.value());
+    assertThat(blobs.read(id)).isEqualTo(bytes);
+  }
+
   @Test
   void unknownBlobsAndNodesAreNotFound() {
     ContentId missing = ContentId.of(new byte[] {42});
