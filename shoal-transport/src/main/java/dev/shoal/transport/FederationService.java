@@ -69,18 +69,13 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
   private ParameterSet lastModel;
   private ContentId lastModelId;
-  /** The blob last downloaded, held in memory: in a round every node downloads the same model. */
-  private volatile HeldBlob held;
-
-  private record HeldBlob(ContentId id, byte[] bytes) {}
-
-  /** Larger blobs are streamed from their files on each download. */
-  private static final long HELD_MAX_BYTES = 64L << 20;
+  private final LastDownload lastDownload;
 
   public FederationService(
       RemoteClients clients, BlobStore blobs, Supplier<RunStatus> status, Duration heartbeat, Duration poll) {
     this.clients = clients;
     this.blobs = blobs;
+    this.lastDownload = new LastDownload(blobs);
     this.status = status;
     this.heartbeat = heartbeat;
     this.poll = poll;
@@ -279,7 +274,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     var call = (ServerCallStreamObserver<Chunk>) out;
     try {
-      byte[] bytes = heldBytes(id);
+      byte[] bytes = lastDownload.bytes(id);
       (bytes != null ? new ChunkSender(clients, call, bytes, request.getOffset())
           : new ChunkSender(clients, call, () -> blobs.open(id), request.getOffset())).start();
     } catch (IOException e) {
@@ -287,26 +282,6 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       out.onError(Status.INTERNAL.withDescription("the coordinator cannot read " + id + "; it logged why")
           .asRuntimeException());
     }
-  }
-
-  /**
-   * The blob's bytes when it is small enough to hold, read on its first download; else null. Not
-   * verified here, as a streamed blob is not: the node checks what it receives against the id.
-   */
-  private byte[] heldBytes(ContentId id) throws IOException {
-    HeldBlob h = held;
-    if (h != null && h.id().equals(id)) {
-      return h.bytes();
-    }
-    if (blobs.size(id) > HELD_MAX_BYTES) {
-      return null;
-    }
-    byte[] bytes;
-    try (var in = blobs.open(id)) {
-      bytes = in.readAllBytes();
-    }
-    held = new HeldBlob(id, bytes);
-    return bytes;
   }
 
   @Override

@@ -27,12 +27,7 @@ class InPlaceChunksTest {
     ByteBuffer network = ByteBuffer.allocateDirect(sent.getSerializedSize());
     network.put(sent.toByteArray()).flip();
     boolean[] released = {false};
-    InputStream stream = ReadableBuffers.openStream(new ForwardingReadableBuffer(ReadableBuffers.wrap(network)) {
-      @Override
-      public void close() {
-        released[0] = true;
-      }
-    }, true);
+    InputStream stream = lent(network, released);
 
     Chunk parsed = chunks.parse(stream);
 
@@ -52,6 +47,16 @@ class InPlaceChunksTest {
     assertThat(released[0]).isTrue();
   }
 
+  /** {@code network} as a transport lends it: a stream over its buffer that marks {@code released} when closed. */
+  private static InputStream lent(ByteBuffer network, boolean[] released) {
+    return ReadableBuffers.openStream(new ForwardingReadableBuffer(ReadableBuffers.wrap(network)) {
+      @Override
+      public void close() {
+        released[0] = true;
+      }
+    }, true);
+  }
+
   @Test
   void aStreamThatCannotLendItsBuffersIsParsedByCopy() {
     assertThat(chunks.parse(new ByteArrayInputStream(sent.toByteArray()))).isEqualTo(sent);
@@ -61,12 +66,7 @@ class InPlaceChunksTest {
   void bytesThatAreNoChunkAreRefusedAndTheirBuffersReleased() {
     ByteBuffer network = ByteBuffer.allocateDirect(3).put(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}).flip();
     boolean[] released = {false};
-    InputStream stream = ReadableBuffers.openStream(new ForwardingReadableBuffer(ReadableBuffers.wrap(network)) {
-      @Override
-      public void close() {
-        released[0] = true;
-      }
-    }, true);
+    InputStream stream = lent(network, released);
     assertThatThrownBy(() -> chunks.parse(stream)).isInstanceOf(StatusRuntimeException.class)
         .hasMessageContaining("invalid chunk");
     assertThat(released[0]).isTrue();

@@ -160,6 +160,20 @@ class TransportTest {
     assertThat(clients.traffic().down()).isEqualTo(down);
   }
 
+  /** The second node gets the model from the copy the coordinator holds after the first download. */
+  @Test
+  void aModelDownloadedByTwoNodesReachesBothWhole() throws Exception {
+    byte[] bytes = new byte[3 * Wire.SENT_CHUNK_BYTES + 17];
+    new java.util.Random(5).nextBytes(bytes);
+    ContentId id = blobs.put(bytes);
+    link.download(id);
+    assertThat(nodeBlobs.read(id)).isEqualTo(bytes);
+    try (var second = GrpcCoordinatorLink.insecure("127.0.0.1", server.port(), dir.resolve("node2"))) {
+      second.download(id);
+    }
+    assertThat(BlobStore.open(dir.resolve("node2")).read(id)).isEqualTo(bytes);
+  }
+
   @Test
   void aDownloadThatDoesNotHashToItsIdIsRefused() throws Exception {
     ContentId id = blobs.put(new byte[] {1, 2, 3});
@@ -170,22 +184,9 @@ class TransportTest {
 
   @Test
   void anUploadWhoseBytesDoNotMatchItsIdIsRejected() throws Exception {
-    var stub = FederationGrpc.newStub(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
-    CompletableFuture<UploadReply> done = new CompletableFuture<>();
-    StreamObserver<Chunk> out = stub.upload(new StreamObserver<>() {
-      public void onNext(UploadReply v) {
-        done.complete(v);
-      }
-
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      public void onCompleted() { }
-    });
     ContentId claimed = ContentId.of(new byte[] {1});
-    out.onNext(Chunk.newBuilder().setContentId(claimed.value()).setTotalSize(1).setOffset(0).setData(ByteString.copyFrom(new byte[] {2})).build());
-    out.onCompleted();
+    CompletableFuture<UploadReply> done = upload(List.of(Chunk.newBuilder().setContentId(claimed.value())
+        .setTotalSize(1).setOffset(0).setData(ByteString.copyFrom(new byte[] {2})).build()));
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
         .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("upload claimed " + claimed + " but its bytes hash to");
     assertThat(blobs.contains(claimed)).isFalse();
@@ -197,10 +198,26 @@ class TransportTest {
     byte[] bytes = new byte[2 * Wire.CHUNK_BYTES + 5];
     new java.util.Random(3).nextBytes(bytes);
     ContentId id = ContentId.of(bytes);
-    var stub = FederationGrpc.newStub(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build());
+    List<Chunk> chunks = new java.util.ArrayList<>();
+    for (int at = 0; at < bytes.length; at += Wire.CHUNK_BYTES) {
+      Chunk.Builder c = Chunk.newBuilder().setOffset(at)
+          .setData(ByteString.copyFrom(bytes, at, Math.min(Wire.CHUNK_BYTES, bytes.length - at)));
+      if (at == 0) {
+        c.setContentId(id.value()).setTotalSize(bytes.length);
+      }
+      chunks.add(c.build());
+    }
+    assertThat(upload(chunks).get(30, TimeUnit.SECONDS).getContentId()).isEqualTo(id.value());
+    assertThat(blobs.read(id)).isEqualTo(bytes);
+  }
+
+  /** Sends {@code chunks} as one Upload call, as any client may, over a channel of its own: the reply or the error. */
+  private CompletableFuture<UploadReply> upload(List<Chunk> chunks) {
+    var channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
     CompletableFuture<UploadReply> done = new CompletableFuture<>();
-    StreamObserver<Chunk> out = stub.upload(new StreamObserver<>() {
+    done.whenComplete((reply, error) -> channel.shutdownNow());
+    StreamObserver<Chunk> out = FederationGrpc.newStub(channel).upload(new StreamObserver<>() {
       public void onNext(UploadReply v) {
         done.complete(v);
       }
@@ -211,17 +228,9 @@ class TransportTest {
 
       public void onCompleted() { }
     });
-    for (int at = 0; at < bytes.length; at += Wire.CHUNK_BYTES) {
-      Chunk.Builder c = Chunk.newBuilder().setOffset(at)
-          .setData(ByteString.copyFrom(bytes, at, Math.min(Wire.CHUNK_BYTES, bytes.length - at)));
-      if (at == 0) {
-        c.setContentId(id.value()).setTotalSize(bytes.length);
-      }
-      out.onNext(c.build());
-    }
+    chunks.forEach(out::onNext);
     out.onCompleted();
-    assertThat(done.get(30, TimeUnit.SECONDS).getContentId()).isEqualTo(id.value());
-    assertThat(blobs.read(id)).isEqualTo(bytes);
+    return done;
   }
 
   @Test
