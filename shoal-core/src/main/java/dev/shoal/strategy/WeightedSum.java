@@ -14,7 +14,7 @@ import java.util.Map;
  * readable until the mean is taken) and folds them when the mean is taken, tensor by tensor, in the
  * order they were added: the weighted differences Σ wᵢ·(xᵢ − r) from a reference model r (the
  * round's global model) are summed in double precision and rounded to float32 once. Besides the
- * mean, one tensor's sum is all it allocates, and each update is read once, one tensor at a time.
+ * mean, one tensor's sum is all it allocates, and each update is read once, one block at a time.
  *
  * <p>The sum's own rounding is some 2⁻²⁹ of a float32 step, so folding the same updates in another
  * order or grouping gives the same sum, and the same float32 mean bit for bit, when the sum is
@@ -101,10 +101,11 @@ public final class WeightedSum {
       if (part.subtreeWeight() > 0) {
         SubtreeSum.addTo(s, part.update(), reference.name(), w / part.subtreeWeight());
       } else {
-        float[] x = part.update().read(reference.name()).data();
-        for (int i = 0; i < s.length; i++) {
-          s[i] += w * ((double) x[i] - r[i]);
-        }
+        part.update().scan(reference.name(), (x, from, length) -> {
+          for (int i = 0; i < length; i++) {
+            s[from + i] += w * ((double) x[i] - r[from + i]);
+          }
+        });
       }
     }
     return s;

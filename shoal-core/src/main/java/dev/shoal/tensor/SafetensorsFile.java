@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A safetensors file whose header has been read and validated, and whose tensors are read from
@@ -22,6 +24,14 @@ import java.util.Optional;
 public final class SafetensorsFile implements TensorSource {
 
   private static final int BLOCK_BYTES = 1 << 20;
+
+  /** A block read from the file and the same values as floats, reused by {@link #scan}. */
+  private record ScanBlock(ByteBuffer bytes, float[] values) {}
+
+  /** Free scan blocks: a direct buffer is read into without the copy a heap buffer costs. */
+  private static final Queue<ScanBlock> FREE_BLOCKS = new ConcurrentLinkedQueue<>();
+
+  private static final int MAX_FREE_BLOCKS = 16;
 
   private final Path file;
   private final Safetensors.Header header;
@@ -93,10 +103,7 @@ public final class SafetensorsFile implements TensorSource {
 
   @Override
   public Tensor read(String name) {
-    Safetensors.Entry e = byName.get(name);
-    if (e == null) {
-      throw new IllegalArgumentException("no tensor '" + name + "' in " + file);
-    }
+    Safetensors.Entry e = entry(name);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return read(channel, e);
     } catch (IOException x) {
@@ -104,12 +111,27 @@ public final class SafetensorsFile implements TensorSource {
     }
   }
 
-  /** Where tensor {@code name}'s float32 data starts in the file, in bytes from its beginning. */
-  public long dataPosition(String name) {
+  @Override
+  public void scan(String name, Block block) {
+    Safetensors.Entry e = entry(name);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      scan(channel, e, block);
+    } catch (IOException x) {
+      throw new UncheckedIOException("cannot read tensor '" + name + "' from " + file, x);
+    }
+  }
+
+  private Safetensors.Entry entry(String name) {
     Safetensors.Entry e = byName.get(name);
     if (e == null) {
       throw new IllegalArgumentException("no tensor '" + name + "' in " + file);
     }
+    return e;
+  }
+
+  /** Where tensor {@code name}'s float32 data starts in the file, in bytes from its beginning. */
+  public long dataPosition(String name) {
+    Safetensors.Entry e = entry(name);
     return header.dataStart() + e.begin();
   }
 
@@ -126,20 +148,34 @@ public final class SafetensorsFile implements TensorSource {
 
   private Tensor read(FileChannel channel, Safetensors.Entry e) throws IOException {
     float[] values = new float[(int) ((e.end() - e.begin()) / 4)];
-    // no larger than the tensor: a model has many small tensors, and every new buffer is zeroed
-    int blockBytes = (int) Math.min(BLOCK_BYTES, 4L * values.length);
-    ByteBuffer block = ByteBuffer.allocate(blockBytes).order(ByteOrder.LITTLE_ENDIAN);
-    long position = header.dataStart() + e.begin();
-    for (int from = 0; from < values.length; ) {
-      int n = Math.min(block.capacity() / 4, values.length - from);
-      block.clear().limit(4 * n);
-      fill(channel, block, position);
-      block.flip();
-      block.asFloatBuffer().get(values, from, n);
-      from += n;
-      position += 4L * n;
-    }
+    scan(channel, e, (block, from, length) -> System.arraycopy(block, 0, values, from, length));
     return new Tensor(e.name(), e.shape().clone(), values);
+  }
+
+  /** Reads tensor {@code e} block by block through a pooled scan block. */
+  private void scan(FileChannel channel, Safetensors.Entry e, Block block) throws IOException {
+    ScanBlock b = FREE_BLOCKS.poll();
+    if (b == null) {
+      b = new ScanBlock(ByteBuffer.allocateDirect(BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN), new float[BLOCK_BYTES / 4]);
+    }
+    try {
+      int count = (int) ((e.end() - e.begin()) / 4);
+      long position = header.dataStart() + e.begin();
+      for (int from = 0; from < count; ) {
+        int n = Math.min(b.values.length, count - from);
+        b.bytes.clear().limit(4 * n);
+        fill(channel, b.bytes, position);
+        b.bytes.flip();
+        b.bytes.asFloatBuffer().get(b.values, 0, n);
+        block.accept(b.values, from, n);
+        from += n;
+        position += 4L * n;
+      }
+    } finally {
+      if (FREE_BLOCKS.size() < MAX_FREE_BLOCKS) {
+        FREE_BLOCKS.offer(b);
+      }
+    }
   }
 
   private static byte[] readFully(FileChannel channel, long position, int length) throws IOException {

@@ -24,6 +24,29 @@ public interface TensorSource {
    */
   Tensor read(String name);
 
+  /** Receives a tensor's values one block at a time, in order (see {@link #scan}). */
+  @FunctionalInterface
+  interface Block {
+
+    /**
+     * {@code values[0..length)} are the tensor's values from index {@code from} on; the array is
+     * reused for the next block once this returns.
+     */
+    void accept(float[] values, int from, int length);
+  }
+
+  /**
+   * Tensor {@code name}'s values, block by block: what folds and checks use, so that reading an
+   * update from disk allocates nothing per tensor. In memory, the whole tensor is one block.
+   *
+   * @throws IllegalArgumentException if there is no such tensor
+   * @throws java.io.UncheckedIOException if it cannot be read
+   */
+  default void scan(String name, Block block) {
+    float[] values = read(name).data();
+    block.accept(values, 0, values.length);
+  }
+
   Map<String, String> metadata();
 
   /**
@@ -53,6 +76,14 @@ public interface TensorSource {
           throw new IllegalArgumentException("no tensor '" + name + "' here");
         }
         return all.read(name);
+      }
+
+      @Override
+      public void scan(String name, Block block) {
+        if (name.startsWith(prefix)) {
+          throw new IllegalArgumentException("no tensor '" + name + "' here");
+        }
+        all.scan(name, block);
       }
 
       @Override

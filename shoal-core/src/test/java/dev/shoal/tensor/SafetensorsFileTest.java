@@ -41,6 +41,30 @@ class SafetensorsFileTest {
   }
 
   @Test
+  void aTensorIsScannedInBlocksThatMakeUpTheWholeTensor() throws Exception {
+    float[] big = new float[700_001];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = i;
+    }
+    ParameterSet set = new ParameterSet(List.of(new Tensor("big", new int[] {big.length}, big),
+        new Tensor("extra.c", new int[] {1}, new float[] {5})));
+    Path file = dir.resolve("s.safetensors");
+    Safetensors.write(set, file);
+    List<int[]> blocks = new java.util.ArrayList<>();
+    float[] seen = new float[big.length];
+    // through the view without the "extra." tensors, which must pass the scan on to the file
+    SafetensorsFile.open(file).without("extra.").scan("big", (values, from, length) -> {
+      blocks.add(new int[] {from, length});
+      System.arraycopy(values, 0, seen, from, length);
+    });
+    assertThat(blocks).containsExactly(new int[] {0, 262_144}, new int[] {262_144, 262_144},
+        new int[] {524_288, 175_713});
+    assertThat(seen).isEqualTo(big);
+    assertThatThrownBy(() -> SafetensorsFile.open(file).without("extra.").scan("extra.c", (v, f, n) -> { }))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aBadHeaderIsRefusedWhenTheFileIsOpened() throws Exception {
     Path cut = dir.resolve("cut.safetensors");
     byte[] full = Safetensors.encode(SafetensorsTest.sample());

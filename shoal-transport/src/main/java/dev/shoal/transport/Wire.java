@@ -17,11 +17,11 @@ public final class Wire {
   public static final int CHUNK_BYTES = 4 * 1024 * 1024;
 
   /**
-   * Shoal's own senders cut blobs into chunks of this size. Small enough that the network buffers
-   * of a hundred transfers in flight stay in the allocator's pool instead of being allocated and
-   * zeroed anew for every chunk (docs/benchmarks.md); receivers take any size up to {@link #CHUNK_BYTES}.
+   * Shoal's own senders cut blobs into chunks of this size; receivers take any size up to {@link
+   * #CHUNK_BYTES}. With the server's allocator keeping its chunks for reuse ({@link ServerSettings}),
+   * 1 MiB costs the coordinator no more than 256 KiB did, and the nodes less (docs/benchmarks.md).
    */
-  public static final int SENT_CHUNK_BYTES = 256 * 1024;
+  public static final int SENT_CHUNK_BYTES = 1024 * 1024;
 
   /** No single message may exceed a chunk plus room for its envelope. */
   public static final int MAX_MESSAGE_BYTES = CHUNK_BYTES + 64 * 1024;
