@@ -123,6 +123,48 @@ class TransportTest {
     assertThat(link.status().run()).isEqualTo("test");
   }
 
+  @Test
+  void anUpdateHoldingNaNIsRejectedAndTheOthersAreFolded() throws Exception {
+    // the update is a file in the coordinator's blob store, checked block by block
+    Trainer poisoned = new Trainer() {
+      final LabelTrainer honest = new LabelTrainer();
+
+      @Override
+      public ParameterSet initialParameters(long seed) {
+        return honest.initialParameters(seed);
+      }
+
+      @Override
+      public FitOutcome fit(ParameterSet parameters, Dataset data, FitConfig config) {
+        return new FitOutcome(new ParameterSet(List.of(new Tensor("w", new int[] {3}, new float[] {1, Float.NaN, 1}))),
+            data.size(), Map.of());
+      }
+
+      @Override
+      public Evaluation evaluate(ParameterSet parameters, Dataset data) {
+        return honest.evaluate(parameters, data);
+      }
+    };
+    List<NodeAgent> agents = List.of(
+        new NodeAgent("a", link, p -> new LabelTrainer(), data(2, 100), FAST, 1),
+        new NodeAgent("b", link, p -> poisoned, data(4, 300), FAST, 2));
+    agents.forEach(a -> Thread.ofVirtual().start(a));
+    while (clients.available().size() < 2) {
+      Thread.sleep(10);
+    }
+    List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var engine = new RoundEngine(new FedAvg(new FitConfig(1, 10, 0.1, 1), 1.0, 2, 0.0), clients,
+        new RunConfig(1, 1, Duration.ofSeconds(20), 1), Optional.empty(), e -> {
+          if (e instanceof dev.shoal.round.RunEvent.ClientFailed f) {
+            failures.add(f.clientId() + ": " + f.reason());
+          }
+        });
+    ParameterSet result = engine.run(new LabelTrainer().initialParameters(0));
+    agents.forEach(NodeAgent::stop);
+    assertThat(failures).containsExactly("b: tensor 'w' holds a non-finite value (NaN) at index 1");
+    assertThat(result.tensor("w").orElseThrow().data()).containsExactly(2f, 2f, 2f);
+  }
+
   @Tag("slow")
   @Test
   void blobsOfEverySizeRoundTripInChunks() throws Exception {
