@@ -65,6 +65,28 @@ class SafetensorsFileTest {
   }
 
   @Test
+  void aFileCutShortAfterItWasOpenedFailsTheScanByName() throws Exception {
+    float[] big = new float[300_000];
+    ParameterSet set = new ParameterSet(List.of(new Tensor("big", new int[] {big.length}, big)));
+    Path file = dir.resolve("cut-later.safetensors");
+    Safetensors.write(set, file);
+    SafetensorsFile view = SafetensorsFile.open(file);
+    try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(file) - 1000); // inside the second block
+    }
+    List<Integer> seen = new java.util.ArrayList<>();
+    assertThatThrownBy(() -> view.scan("big", (values, from, length) -> seen.add(from)))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("cannot read tensor 'big' from " + file)
+        .hasRootCauseMessage("unexpected end of file");
+    assertThat(seen).as("the first, whole block was handed on").containsExactly(0);
+    // the read buffer went back to the pool in a state the next scan can use
+    Path whole = dir.resolve("whole.safetensors");
+    Safetensors.write(set, whole);
+    assertThat(SafetensorsFile.open(whole).read("big")).isEqualTo(set.read("big"));
+  }
+
+  @Test
   void aBadHeaderIsRefusedWhenTheFileIsOpened() throws Exception {
     Path cut = dir.resolve("cut.safetensors");
     byte[] full = Safetensors.encode(SafetensorsTest.sample());
