@@ -1,7 +1,9 @@
 package dev.shoal.app;
 
+import dev.shoal.store.BlobNotFoundException;
 import dev.shoal.store.CompletedRound;
 import dev.shoal.store.ConfigMismatchException;
+import dev.shoal.store.CorruptBlobException;
 import dev.shoal.store.RoundStatus;
 import dev.shoal.store.Run;
 import dev.shoal.store.RunSpec;
@@ -44,14 +46,30 @@ record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetric
     }
     Optional<CompletedRound> last = state.runs().lastCompletedRound(run.id());
     ParameterSet start = last.isPresent()
-        ? state.blobs().readModel(last.get().modelId())
+        ? readCommitted(state, name, last.get().round(), "model", last.get().modelId())
         : trainer.initialParameters(seed).withMetadata(specs.training().initialMetadata());
     List<String> done = state.runs().rounds(run.id()).stream()
         .filter(r -> r.status() == RoundStatus.COMPLETED).map(r -> r.metricsJson().orElseThrow()).toList();
     Optional<ContentId> carried = last.isPresent()
         ? state.runs().serverState(run.id(), last.get().round()) : Optional.empty();
     Optional<ParameterSet> serverState = carried.isPresent()
-        ? Optional.of(state.blobs().readModel(carried.get())) : Optional.empty();
+        ? Optional.of(readCommitted(state, name, last.get().round(), "strategy state", carried.get()))
+        : Optional.empty();
     return new StoredRun(run, start, last.map(r -> r.round() + 1).orElse(1), done, serverState);
+  }
+
+  /**
+   * A blob a committed round names, verified: a damaged or missing one stops the resume, since
+   * going on from other values would not be the run the ledger and metrics record.
+   */
+  private static ParameterSet readCommitted(StateDirectory state, String run, int round, String what, ContentId id)
+      throws IOException {
+    try {
+      return state.blobs().readModel(id);
+    } catch (CorruptBlobException | BlobNotFoundException e) {
+      throw new UserError("cannot resume run '%s' after round %d: its %s, blob %s at %s, is %s. The state directory is damaged: restore it from a backup, or start the run again in a new state directory or under another --run-name"
+          .formatted(run, round, what, id, state.blobs().path(id),
+              e instanceof CorruptBlobException c ? "corrupt (its bytes hash to " + c.actual() + ")" : "missing"), e);
+    }
   }
 }

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a crash leaves them (a torn ledger append, a missing model file, a short metrics file); the run
  * must end exactly as an uninterrupted run with the same seed: every round once in
  * {@code metrics.jsonl}, the database and the ledger, the ledger verifying, the same model bytes
- * (with a strategy that carries state from round to round, so that state must survive too).
+ * (with a strategy that carries state from round to round, so that state must survive too). A
+ * damaged blob that the last completed round names (its model, the strategy's state) stops a
+ * restart with a message that names it, and the run goes on once the blob is restored.
  */
 class CommitChaosIT {
 
@@ -104,6 +106,8 @@ class CommitChaosIT {
           byte[] metrics = Files.readAllBytes(state.resolve("metrics.jsonl"));
           Files.write(state.resolve("metrics.jsonl"), java.util.Arrays.copyOf(metrics, metrics.length / 2));
         }
+        case 9 -> refusedWhileDamaged(state, port, "server_state_id", "strategy state", false);
+        case 11 -> refusedWhileDamaged(state, port, "model_id", "model", true);
         default -> { }
       }
     }
@@ -142,6 +146,42 @@ class CommitChaosIT {
       assertThat(metricsRounds(state)).doesNotHaveDuplicates()
           .allSatisfy(round -> assertThat(round).isLessThanOrEqualTo(db.size()));
     }
+  }
+
+  /**
+   * Flips a bit in (or deletes) the blob in {@code column} of the last completed round: a restart
+   * must stop with a message naming the round and the blob and change nothing; then it is restored.
+   */
+  void refusedWhileDamaged(Path state, int port, String column, String what, boolean delete) throws Exception {
+    List<Integer> before = completedRounds(state);
+    assertThat(before).as("a round completed before %s is damaged", what).isNotEmpty();
+    String id;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("state.db"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + column + " FROM rounds WHERE status = 'completed' ORDER BY round DESC")) {
+      assertThat(rs.next()).isTrue();
+      id = rs.getString(1);
+    }
+    assertThat(id).as("%s of round %d", column, before.getLast()).startsWith("sha256:");
+    String hex = id.substring("sha256:".length());
+    Path blob = state.resolve("blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+    byte[] original = Files.readAllBytes(blob);
+    Files.delete(blob);
+    if (!delete) {
+      byte[] flipped = original.clone();
+      flipped[flipped.length / 2] ^= 1;
+      Files.write(blob, flipped);
+    }
+    String name = "damaged-" + column;
+    Process p = coordinator("chaos", port, null, name);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("stops").isTrue();
+    String err = Files.readString(dir.resolve(name + ".err"));
+    assertThat(p.exitValue()).as(err).isEqualTo(Main.FAILED);
+    assertThat(err).contains("error: cannot resume run 'default' after round " + before.getLast() + ": its " + what,
+        id, blob.toString(), delete ? "is missing" : "is corrupt", "restore it from a backup");
+    assertThat(completedRounds(state)).as("rounds after the refused start").isEqualTo(before);
+    Files.deleteIfExists(blob);
+    Files.write(blob, original);
   }
 
   static List<Integer> completedRounds(Path state) throws Exception {
