@@ -1,6 +1,7 @@
 package dev.shoal.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import dev.shoal.ledger.LedgerLog;
 import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
 import dev.shoal.tensor.Tensor;
+import dev.shoal.transport.GrpcCoordinatorLink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +50,11 @@ class RelayIT {
     for (String node : NODES) {
       run(shared, "pki", "issue", "--ca", "pki/ca", "--name", node, "--role", "node", "--out", "pki/" + node);
     }
+    run(shared, "pki", "issue", "--ca", "pki/ca", "--name", STRANGER, "--role", "node", "--out", "pki/" + STRANGER);
   }
+
+  /** A node of the federation that none of the relays expects, for the oversized upload. */
+  static final String STRANGER = "client-099";
 
   @AfterEach
   void stopAll() {
@@ -154,6 +160,7 @@ class RelayIT {
     int[] round = new int[1];
     await(() -> (round[0] = roundToKillIn()) > 0, root, "both relays to start a round");
     relayB.destroyForcibly().waitFor();
+    oversizedUploadIsRefused(portA);
     int killed = round[0];
     System.out.println("relay-b killed in round " + killed + " of " + rounds);
     assertThat(killed).as("relay-b's round leaves rounds after it").isLessThan(rounds - 1);
@@ -172,6 +179,21 @@ class RelayIT {
         assertThat(members(r, "relay-b")).containsExactly("client-003", "client-004", "client-005"));
   }
 
+
+  /**
+   * An upload larger than the relay's bound (twice the parent's global model and 1 MiB, set when
+   * the relay took its parent's first round) is refused at its first chunk, before a byte is
+   * stored; the relay goes on serving its round (the test's run completes).
+   */
+  void oversizedUploadIsRefused(int relayPort) throws Exception {
+    var update = new ParameterSet(List.of(new Tensor("w", new int[] {1 << 20}, new float[1 << 20])), java.util.Map.of());
+    try (GrpcCoordinatorLink link = Security.tls(Path.of(kit(STRANGER))).dial("127.0.0.1", relayPort,
+        dir.resolve("stranger"))) {
+      assertThatThrownBy(() -> link.submitFit(STRANGER, 1, update, 10, java.util.Map.of()))
+          .hasMessageMatching("(?s).*total_size " + Safetensors.encodedSize(update)
+              + " exceeds the upload limit of \\d{7} bytes.*");
+    }
+  }
 
   /** The first round both relays have started and relay-b has not folded yet, or 0. */
   int roundToKillIn() throws Exception {
