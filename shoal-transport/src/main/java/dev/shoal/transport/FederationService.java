@@ -4,13 +4,8 @@ import dev.shoal.federation.CheckpointService;
 import dev.shoal.federation.RunStatus;
 import dev.shoal.pki.Role;
 import dev.shoal.round.RemoteClients;
-import dev.shoal.strategy.FitReply;
-import dev.shoal.strategy.Subtree;
-import dev.shoal.store.BlobNotFoundException;
 import dev.shoal.store.BlobStore;
 import dev.shoal.tensor.ContentId;
-import dev.shoal.tensor.ParameterSet;
-import dev.shoal.tensor.SafetensorsFile;
 import dev.shoal.train.Evaluation;
 import dev.shoal.transport.tls.CallerIdentity;
 import dev.shoal.transport.tls.Identity;
@@ -41,7 +36,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -65,16 +59,20 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private volatile long maxUploadBytes = Long.MAX_VALUE;
   private UploadAccounts uploads;
   private volatile long reserveBytes = DiskSpace.RESERVE_BYTES;
-  private CheckpointService checkpoints;
+  private CheckpointExchange ledger = new CheckpointExchange(null);
   private ResultListener results = (node, round, update, numExamples, metrics) -> { };
-  private ParameterSet lastModel;
-  private ContentId lastModelId;
+  private final ServedModel model;
+  private final FitSubmissions fits;
+  private final SecAggSubmissions secAgg;
   private final LastDownload lastDownload;
 
   public FederationService(
       RemoteClients clients, BlobStore blobs, Supplier<RunStatus> status, Duration heartbeat, Duration poll) {
     this.clients = clients;
     this.blobs = blobs;
+    this.model = new ServedModel(blobs);
+    this.fits = new FitSubmissions(clients, blobs, model);
+    this.secAgg = new SecAggSubmissions(clients, blobs, model);
     this.lastDownload = new LastDownload(blobs);
     this.status = status;
     this.heartbeat = heartbeat;
@@ -125,7 +123,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   /** Serves the run's ledger checkpoints to nodes and takes their cosignatures. */
   public FederationService witnessedBy(CheckpointService checkpoints) {
-    this.checkpoints = checkpoints;
+    this.ledger = new CheckpointExchange(checkpoints);
     return this;
   }
 
@@ -171,7 +169,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       ResourcesWire.fromProto(request.getResources()).ifPresent(r -> clients.describe(request.getNode(), r));
     }
     log.info("node registered node={}", request.getNode());
-    reply(out, RegisterReply.newBuilder().setHeartbeatMillis(heartbeat.toMillis()).setPollMillis(poll.toMillis()).build());
+    Wire.reply(out, RegisterReply.newBuilder().setHeartbeatMillis(heartbeat.toMillis()).setPollMillis(poll.toMillis())
+        .build());
   }
 
   @Override
@@ -181,7 +180,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     try {
       clients.heartbeat(request.getNode());
-      reply(out, HeartbeatReply.getDefaultInstance());
+      Wire.reply(out, HeartbeatReply.getDefaultInstance());
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));
     }
@@ -200,10 +199,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
         case null -> { }
         case RemoteClients.Work.Stop s -> reply.setFinished(true);
         case RemoteClients.Work.Fit f -> reply.setAssignment(Wire.withTimeLeft(Wire.fit(f.round(),
-            store(f.instruction().global()), f.instruction().config(), f.instruction().outbound()),
+            model.store(f.instruction().global()), f.instruction().config(), f.instruction().outbound()),
             clients.timeLeft(request.getNode(), f)));
         case RemoteClients.Work.Evaluate e -> reply.setAssignment(Wire.withTimeLeft(
-            Wire.evaluate(e.round(), store(e.global())), clients.timeLeft(request.getNode(), e)));
+            Wire.evaluate(e.round(), model.store(e.global())), clients.timeLeft(request.getNode(), e)));
         case RemoteClients.Work.SecAgg g -> {
           if (g.request().length > Wire.SECAGG_INLINE_BYTES) {
             String reason = "secure-aggregation request of %d bytes exceeds the wire's limit of %d bytes"
@@ -218,7 +217,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
           }
         }
       }
-      reply(out, reply.build());
+      Wire.reply(out, reply.build());
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));
     } catch (IOException e) {
@@ -230,18 +229,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /** Deletes the blobs {@code node} uploaded that no result named, once it holds no work that takes one. */
   private void collectUploads(String node, boolean runOver) throws IOException {
     for (ContentId id : uploads.collect(node, runOver)) {
-      deleteUnlessModel(id);
+      model.deleteUnlessModel(id);
       log.info("unreferenced upload deleted node={} content_id={}", node, id);
     }
-  }
-
-  /** Stores a global model once, however many nodes poll for it. */
-  private synchronized ContentId store(ParameterSet model) throws IOException {
-    if (model != lastModel) {
-      lastModelId = blobs.putModel(model);
-      lastModel = model;
-    }
-    return lastModelId;
   }
 
   @Override
@@ -249,7 +239,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     ContentId id = Wire.contentId(request.getContentId());
     try {
       boolean present = blobs.contains(id);
-      reply(out, HasBlobReply.newBuilder().setPresent(present).setSize(present ? blobs.size(id) : 0).build());
+      Wire.reply(out, HasBlobReply.newBuilder().setPresent(present).setSize(present ? blobs.size(id) : 0).build());
     } catch (IOException e) {
       out.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
     }
@@ -297,139 +287,16 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     if (!authorized("SubmitFit", request.getNode(), out)) {
       return;
     }
-    if (request.getHeld()) {
-      submitHeldFit(request, out);
-      return;
-    }
-    try {
-      // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
-      ContentId id = Wire.contentId(request.getUpdate());
-      SafetensorsFile update = blobs.openModel(id);
-      String forged = subtreeRefusal(update);
-      if (forged != null) {
-        deleteUnlessModel(id);
-        log.warn("call refused method=SubmitFit caller={} node={} reason=\"{}\"", CallerIdentity.current(),
-            request.getNode(), forged);
-        out.onError(Status.PERMISSION_DENIED.withDescription(forged).asRuntimeException());
-        return;
-      }
-      var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
-      RemoteClients.Receipt receipt = clients.submitFit(request.getNode(), request.getRound(), reply);
-      if (receipt == RemoteClients.Receipt.ACCEPTED) {
-        uploads.referenced(id);
-        results.accepted(request.getNode(), request.getRound(), id, request.getNumExamples(), request.getMetricsMap());
-      } else if (receipt == RemoteClients.Receipt.REJECTED) {
-        deleteUnlessModel(id); // e.g. an update sent in the clear for a secure fit: the coordinator keeps no copy
-      }
-      reply(out, Wire.receipt(receipt));
-    } catch (BlobNotFoundException e) {
-      out.onError(Wire.notFound("update " + request.getUpdate() + " was not uploaded"));
-    } catch (IllegalArgumentException e) {
-      out.onError(Wire.notFound(e.getMessage()));
-    } catch (IOException e) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    }
+    fits.submit(request, out, uploads, results);
   }
 
-  /**
-   * Why this caller may not send an update that names a relay's subtree, or null: only a relay's
-   * certificate may, or a node could write other nodes' names into the coordinator's ledger.
-   */
-  private static String subtreeRefusal(SafetensorsFile update) {
-    Identity caller = CallerIdentity.current();
-    if (caller == null || caller.role() == Role.RELAY || !update.metadata().containsKey(Subtree.METADATA)) {
-      return null;
-    }
-    return "a " + caller.role().label() + " certificate cannot send an update with '" + Subtree.METADATA
-        + "' metadata; only a relay's can";
-  }
-
-  /**
-   * A fit whose update stays on the node for secure aggregation: only its example count and
-   * metrics arrive. The result listener is not told (there is no uploaded update to record).
-   */
-  private void submitHeldFit(FitResult request, StreamObserver<Receipt> out) {
-    if (!request.getUpdate().isEmpty()) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("a held fit result must not name an update")
-          .asRuntimeException());
-      return;
-    }
-    try {
-      var reply = new FitReply(request.getNode(), null, request.getNumExamples(), request.getMetricsMap());
-      reply(out, Wire.receipt(clients.submitFit(request.getNode(), request.getRound(), reply)));
-    } catch (IllegalArgumentException e) {
-      out.onError(Wire.notFound(e.getMessage()));
-    }
-  }
-
-  /**
-   * A node's reply to a stage of secure aggregation. An inline reply is bounded by {@link
-   * Wire#SECAGG_INLINE_BYTES}; a reply uploaded as a blob is read whole (it is bounded by the
-   * upload limit) and then deleted from the blob store, whatever the verdict.
-   */
+  /** A node's reply to a stage of secure aggregation, inline or uploaded as a blob ({@link SecAggSubmissions}). */
   @Override
   public void submitSecAgg(SecAggAnswer request, StreamObserver<Receipt> out) {
     if (!authorized("SubmitSecAgg", request.getNode(), out)) {
       return;
     }
-    if (request.getStage().isBlank()) {
-      out.onError(Status.INVALID_ARGUMENT.withDescription("a secure-aggregation answer must name its stage")
-          .asRuntimeException());
-      return;
-    }
-    byte[] bytes;
-    switch (request.getReplyCase()) {
-      case INLINE -> {
-        if (request.getInline().size() > Wire.SECAGG_INLINE_BYTES) {
-          out.onError(Status.INVALID_ARGUMENT.withDescription(
-              "inline secure-aggregation reply of %d bytes exceeds %d bytes; upload it as a blob".formatted(
-                  request.getInline().size(), Wire.SECAGG_INLINE_BYTES)).asRuntimeException());
-          return;
-        }
-        bytes = request.getInline().toByteArray();
-        clients.recordTraffic(0, request.getSerializedSize());
-      }
-      case BLOB -> {
-        ContentId id = Wire.contentId(request.getBlob());
-        try {
-          bytes = readAndDelete(id);
-          uploads.referenced(id);
-        } catch (BlobNotFoundException e) {
-          out.onError(Wire.notFound("secure-aggregation reply " + id + " was not uploaded"));
-          return;
-        } catch (IOException e) {
-          out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-          return;
-        }
-      }
-      default -> {
-        out.onError(Status.INVALID_ARGUMENT.withDescription("a secure-aggregation answer needs a reply")
-            .asRuntimeException());
-        return;
-      }
-    }
-    try {
-      reply(out, Wire.receipt(clients.submitSecAgg(request.getNode(), request.getRound(), request.getStage(), bytes)));
-    } catch (IllegalArgumentException e) {
-      out.onError(Wire.notFound(e.getMessage()));
-    }
-  }
-
-  /** Reads an uploaded reply and removes it from the store, unless it is the current global model. */
-  private byte[] readAndDelete(ContentId id) throws IOException {
-    long size = blobs.size(id);
-    if (size > Math.min(maxUploadBytes, Integer.MAX_VALUE - 8)) {
-      throw new IOException("secure-aggregation reply of %d bytes is too large".formatted(size));
-    }
-    byte[] bytes = blobs.read(id);
-    deleteUnlessModel(id);
-    return bytes;
-  }
-
-  private synchronized void deleteUnlessModel(ContentId id) throws IOException {
-    if (!id.equals(lastModelId)) {
-      blobs.delete(id);
-    }
+    secAgg.submit(request, out, uploads, maxUploadBytes);
   }
 
   @Override
@@ -439,7 +306,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     try {
       var e = new Evaluation(r.getNumExamples(), r.getLoss(), r.getAccuracy(), r.getMetricsMap());
-      reply(out, Wire.receipt(clients.submitEvaluation(r.getNode(), r.getRound(), e)));
+      Wire.reply(out, Wire.receipt(clients.submitEvaluation(r.getNode(), r.getRound(), e)));
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));
     }
@@ -457,7 +324,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
         case SECAGG -> clients.failSecAgg(r.getNode(), a.getRound(), a.getStage(), r.getReason());
         default -> clients.failFit(r.getNode(), a.getRound(), r.getReason());
       };
-      reply(out, Wire.receipt(receipt));
+      Wire.reply(out, Wire.receipt(receipt));
     } catch (IllegalArgumentException e) {
       out.onError(Wire.notFound(e.getMessage()));
     }
@@ -465,7 +332,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> out) {
-    reply(out, StatusWire.toProto(status.get()));
+    Wire.reply(out, StatusWire.toProto(status.get()));
   }
 
   @Override
@@ -473,13 +340,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     if (!authorized("Checkpoint", request.getNode(), out)) {
       return;
     }
-    try {
-      reply(out, LedgerWire.reply(checkpoints == null ? Optional.empty()
-          : checkpoints.offer(request.getNode(), request.getLastSize())));
-    } catch (IOException e) {
-      log.error("cannot read the ledger node={} reason=\"{}\"", request.getNode(), e.getMessage());
-      out.onError(Status.INTERNAL.withDescription("cannot read the ledger").asRuntimeException());
-    }
+    ledger.checkpoint(request, out);
   }
 
   @Override
@@ -487,25 +348,6 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     if (!authorized("Cosign", request.getNode(), out)) {
       return;
     }
-    if (checkpoints == null) {
-      out.onError(Status.FAILED_PRECONDITION.withDescription("this run keeps no ledger").asRuntimeException());
-      return;
-    }
-    try {
-      checkpoints.cosign(request.getNode(), LedgerWire.cosignature(request));
-      log.info("checkpoint cosigned node={} size={}", request.getNode(), request.getSize());
-      reply(out, Wire.receipt(RemoteClients.Receipt.ACCEPTED));
-    } catch (IllegalArgumentException e) {
-      log.warn("cosignature rejected node={} size={} reason=\"{}\"", request.getNode(), request.getSize(), e.getMessage());
-      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    } catch (IOException e) {
-      log.error("cannot record a cosignature node={} reason=\"{}\"", request.getNode(), e.getMessage());
-      out.onError(Status.INTERNAL.withDescription("cannot record the cosignature").asRuntimeException());
-    }
-  }
-
-  private static <T> void reply(StreamObserver<T> out, T value) {
-    out.onNext(value);
-    out.onCompleted();
+    ledger.cosign(request, out);
   }
 }

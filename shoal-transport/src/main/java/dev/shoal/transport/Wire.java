@@ -9,6 +9,7 @@ import dev.shoal.transport.proto.Receipt;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 
 /** Limits and conversions shared by both ends of the wire. */
 public final class Wire {
@@ -111,5 +112,11 @@ public final class Wire {
 
   static StatusRuntimeException notFound(String message) {
     return Status.NOT_FOUND.withDescription(message).asRuntimeException();
+  }
+
+  /** Answers a unary call with {@code value} and completes it. */
+  static <T> void reply(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
   }
 }
