@@ -25,17 +25,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +44,14 @@ import org.slf4j.LoggerFactory;
  * updates itself and getting the same model id, and cosigning the checkpoint of its ledger with
  * the entry. A quorum (majority of the members) of cosignatures under one ballot decides the
  * round; every peer checks them before it appends the entry. See docs/peer-to-peer.md.
+ *
+ * <p>This class trains, serves the other peers and keeps the rounds decided; {@link SwarmProposer}
+ * proposes, {@link SwarmGreetings} greets the others and catches up.
  */
 final class Swarm implements PeerPort, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Swarm.class);
   private static final Duration TICK = Duration.ofMillis(200);
-  private static final Duration GREETINGS = Duration.ofSeconds(1);
   static final Duration ALIVE = Duration.ofSeconds(4);
   static final Duration LINGER = Duration.ofSeconds(90);
 
@@ -79,11 +77,9 @@ final class Swarm implements PeerPort, AutoCloseable {
   private final Map<Long, Map<String, UpdateOffer>> offers = new ConcurrentHashMap<>();
   private final OfferedUpdates offered;
   private final SwarmEntries entries;
+  private final SwarmProposer proposer;
+  private final SwarmGreetings greetings;
   private final Object state = new Object();
-  private volatile Ballot highest = Ballot.NONE;
-  private volatile Instant roundStart;
-  private volatile Instant nextAttempt = Instant.EPOCH;
-  private volatile boolean stopping;
   private volatile java.util.function.LongSupplier gossipRound;
   private volatile String advertise = "";
   /** An update or a model is at most this large: twice the initial model's file, and 1 MiB. */
@@ -102,10 +98,11 @@ final class Swarm implements PeerPort, AutoCloseable {
     this.ledger = ledger;
     this.peers = peers;
     this.console = console;
-    this.roundStart = clock.instant();
     this.maxBlobBytes = 2 * dev.shoal.tensor.Safetensors.encodedSize(initial) + (1 << 20);
     this.offered = new OfferedUpdates((peer, id) -> peers.fetchFrom(blobs, id, peer, maxBlobBytes), blobs::delete);
     this.entries = new SwarmEntries(settings, initial, cosigner.verifierKey(), blobs, ledger, peers, maxBlobBytes);
+    this.proposer = new SwarmProposer(settings, acceptor, ledger, entries, peers, clock, this);
+    this.greetings = new SwarmGreetings(settings.name(), peers, ledger, this);
   }
 
   /** Where the other peers reach this one; set once its server listens, before {@link #run}. */
@@ -115,7 +112,7 @@ final class Swarm implements PeerPort, AutoCloseable {
 
   /** Runs rounds until the last is decided here; greetings and catching up run beside. */
   void run() throws IOException {
-    Thread greetings = startGreetings();
+    Thread greeting = startGreetings();
     try {
       long trained = -1;
       while (ledger.decided() < settings.rounds()) {
@@ -124,7 +121,7 @@ final class Swarm implements PeerPort, AutoCloseable {
           train(r, ledger.model());
           trained = r;
         }
-        maybePropose(r);
+        proposer.maybePropose(r);
         Waits.sleep(TICK);
       }
       String model = ledger.last().orElseThrow().modelId();
@@ -136,8 +133,8 @@ final class Swarm implements PeerPort, AutoCloseable {
       // go on serving, so that peers still behind (cut off or restarting, too) find the last rounds here
       Waits.whileTrue(() -> peers.known().stream().anyMatch(k -> k.decided() < settings.rounds()), LINGER);
     } finally {
-      stopping = true;
-      greetings.interrupt();
+      greetings.stop();
+      greeting.interrupt();
     }
   }
 
@@ -150,7 +147,6 @@ final class Swarm implements PeerPort, AutoCloseable {
     return gossipRound != null ? gossipRound.getAsLong() : ledger.decided();
   }
 
-
   /**
    * Gossip mode ({@link GossipRounds}) instead of swarm rounds: this peer's exchange (greetings,
    * offers, fetching) serves gossip, and tells others the gossip round it has done.
@@ -159,8 +155,18 @@ final class Swarm implements PeerPort, AutoCloseable {
     gossipRound = round;
   }
 
+  /** Whether this peer decides rounds with the swarm, not gossiping. */
+  boolean inSwarmRounds() {
+    return gossipRound == null;
+  }
+
   Thread startGreetings() {
-    return Thread.ofVirtual().name("greetings").start(() -> Waits.every(GREETINGS, this::greet));
+    return greetings.start();
+  }
+
+  /** Greets every known peer now, as the greetings do every second ({@link SwarmGreetings#greet}). */
+  void greet() {
+    greetings.greet();
   }
 
   // ---- training ----------------------------------------------------------------------------
@@ -170,7 +176,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     ContentId id = blobs.putModel(out.parameters());
     UpdateOffer offer = new UpdateOffer(r, settings.name(), id, out.numExamples());
     offers.computeIfAbsent(r, k -> new ConcurrentHashMap<>()).put(settings.name(), offer);
-    roundStart = clock.instant(); // the wait for the others' updates starts once this peer's own is ready
+    proposer.roundStarted(); // the wait for the others' updates starts once this peer's own is ready
     log.info("update offered peer={} round={} update={} cid={} examples={}", settings.name(), r, id, id.cid(),
         out.numExamples());
     for (var k : peers.known()) {
@@ -188,134 +194,13 @@ final class Swarm implements PeerPort, AutoCloseable {
     return offer;
   }
 
-  // ---- proposing ---------------------------------------------------------------------------
-
-  private void maybePropose(long r) {
-    Instant now = clock.instant();
-    if (now.isBefore(nextAttempt)) {
-      return;
-    }
-    List<String> electorate = r == 0 ? foundersKnown() : new ArrayList<>(ledger.last().orElseThrow().members().keySet());
-    if (r == 0 && electorate.size() < settings.peers()) {
-      return;
-    }
-    electorate.sort(null);
-    if (!electorate.contains(settings.name())) {
-      return;
-    }
-    // the members take turns by round; members not heard from lately are passed over, so that a
-    // dead or cut-off member's turn does not hold the round up
-    List<String> turns = new ArrayList<>();
-    Set<String> alive = aliveAmong(electorate);
-    for (int i = 0; i < electorate.size(); i++) {
-      String m = electorate.get((int) ((r + i) % electorate.size()));
-      if (alive.contains(m)) {
-        turns.add(m);
-      }
-    }
-    int rank = turns.indexOf(settings.name());
-    Duration waited = Duration.between(roundStart, now);
-    boolean everyoneIn = r == 0 || offersIn(r).keySet().containsAll(aliveAmong(electorate));
-    boolean turn = rank == 0 ? everyoneIn || waited.compareTo(settings.collect()) > 0
-        : waited.compareTo(settings.collect().plus(settings.collect().dividedBy(4).multipliedBy(rank))) > 0;
-    if (!turn) {
-      return;
-    }
-    log.info("proposing peer={} round={} rank={} waited_ms={} offers={} alive={}", settings.name(), r, rank,
-        waited.toMillis(), r == 0 ? "-" : offersIn(r).keySet(), aliveAmong(electorate));
-    try {
-      propose(r);
-    } catch (IOException | RuntimeException e) {
-      log.warn("proposal failed peer={} round={} reason=\"{}\"", settings.name(), r, e.getMessage());
-    }
-    // a later try, if this one did not decide the round, after a random pause (so two proposers stop meeting)
-    nextAttempt = clock.instant().plus(settings.collect().dividedBy(4))
-        .plusMillis(ThreadLocalRandom.current().nextLong(1 + settings.collect().toMillis() / 4));
-  }
-
-  private List<String> foundersKnown() {
-    List<String> names = new ArrayList<>();
-    names.add(settings.name());
-    peers.known().stream().filter(k -> k.key().isPresent()).forEach(k -> names.add(k.name()));
-    return names;
-  }
-
-  private Set<String> aliveAmong(List<String> members) {
-    Set<String> alive = new java.util.HashSet<>(peers.alive(ALIVE));
-    alive.add(settings.name());
-    alive.retainAll(members);
-    return alive;
-  }
-
   Map<String, UpdateOffer> offersIn(long r) {
     return offers.getOrDefault(r, Map.of());
   }
 
-  /** One Paxos attempt at deciding round {@code r}, as proposer. */
-  private void propose(long r) throws IOException {
-    Ballot ballot = max(highest, acceptor.promised(r)).next(settings.name());
-    highest = ballot;
-    List<String> acceptors = r == 0 ? foundersKnown() : new ArrayList<>(ledger.last().orElseThrow().members().keySet());
-    int quorum = r == 0 ? Math.max(acceptors.size() / 2 + 1, settings.peers() / 2 + 1)
-        : ledger.last().orElseThrow().quorum();
-    Map<String, Promise> promises = fanOut(acceptors, name -> name.equals(settings.name())
-        ? prepare(name, r, ballot) : peers.callPeer(name, l -> l.prepare(r, ballot)));
-    Promise.Accepted prior = null;
-    int granted = 0;
-    for (Promise p : promises.values()) {
-      highest = max(highest, p.promised());
-      if (p.granted()) {
-        granted++;
-        if (p.accepted().isPresent() && (prior == null || p.accepted().get().ballot().compareTo(prior.ballot()) > 0)) {
-          prior = p.accepted().get();
-        }
-      }
-    }
-    if (granted < quorum) {
-      log.info("proposal not promised peer={} round={} ballot={} promised={} quorum={}", settings.name(), r, ballot,
-          granted, quorum);
-      return;
-    }
-    byte[] entry = prior != null ? prior.entry()
-        : (r == 0 ? entries.genesis(acceptors) : entries.next(r, offersIn(r))).toJson();
-    Checkpoint checkpoint = ledger.checkpointWith(entry);
-    Map<String, String> electorate = ledger.electorate(ledger.entry(entry), settings.peers()).members();
-    Map<String, Vote> votes = fanOut(acceptors, name -> name.equals(settings.name())
-        ? accept(name, r, ballot, entry) : peers.callPeer(name, l -> l.accept(r, ballot, entry)));
-    List<String> lines = new ArrayList<>();
-    for (var v : new TreeMap<>(votes).entrySet()) {
-      if (!v.getValue().accepted()) {
-        log.info("entry not accepted peer={} round={} by={} reason=\"{}\"", settings.name(), r, v.getKey(),
-            v.getValue().reason());
-        continue;
-      }
-      try {
-        QuorumCheckpoint.check(v.getValue().cosignature(), v.getKey(), checkpoint, electorate);
-        lines.add(v.getValue().cosignature());
-      } catch (IllegalArgumentException e) {
-        log.warn("cosignature refused peer={} round={} by={} reason=\"{}\"", settings.name(), r, v.getKey(),
-            e.getMessage());
-      }
-    }
-    if (lines.size() < quorum) {
-      log.info("entry not decided peer={} round={} ballot={} accepted={} quorum={}", settings.name(), r, ballot,
-          lines.size(), quorum);
-      return;
-    }
-    Decision d = new Decision(r, entry, QuorumCheckpoint.note(checkpoint, lines));
-    decide(settings.name(), d);
-    for (var k : peers.known()) {
-      Thread.ofVirtual().start(() -> {
-        try {
-          peers.call(k.address(), l -> {
-            l.decide(d);
-            return null;
-          });
-        } catch (IOException e) {
-          log.debug("decision not delivered round={} to={} reason=\"{}\"", r, k.name(), e.getMessage());
-        }
-      });
-    }
+  /** This peer's own update for the round after the last it has done; null until it offers one. */
+  UpdateOffer ownOffer() {
+    return offersIn(progress() + 1).get(settings.name());
   }
 
   /** Fetches blob {@code id} from one of {@code holders} unless it is here (for gossip rounds). */
@@ -413,8 +298,7 @@ final class Swarm implements PeerPort, AutoCloseable {
       Set<ContentId> kept = e.updateCommitments().values().stream().map(ContentId::new).collect(Collectors.toCollection(HashSet::new));
       kept.add(new ContentId(e.modelId()));
       offered.decided(e.round(), kept);
-      roundStart = clock.instant();
-      nextAttempt = Instant.EPOCH;
+      proposer.decided();
       report(e, model);
     }
   }
@@ -438,109 +322,9 @@ final class Swarm implements PeerPort, AutoCloseable {
     return ledger.decisions(from, max);
   }
 
-  // ---- greetings and catching up ------------------------------------------------------------
-
-  /** Greets every known address, telling each how far this peer is; then catches up, in swarm rounds. */
-  void greet() {
-    PeerInfo me = self();
-    Map<String, Thread> calls = new HashMap<>();
-    for (String address : peers.addresses()) {
-      if (address.equals(advertise)) {
-        continue;
-      }
-      calls.put(address, Thread.ofVirtual().start(() -> {
-        try {
-          List<PeerInfo> view = peers.call(address, l -> l.hello(me));
-          if (!view.isEmpty()) {
-            peers.heard(view.get(0));
-            view.subList(1, view.size()).forEach(p -> peers.learn(p, false));
-          }
-          UpdateOffer mine = offersIn(progress() + 1).get(settings.name());
-          if (mine != null) {
-            peers.call(address, l -> {
-              l.offer(mine);
-              return null;
-            });
-          }
-        } catch (IOException | RuntimeException e) {
-          log.debug("greeting failed peer={} to={} reason=\"{}\"", settings.name(), address, e.getMessage());
-        }
-      }));
-    }
-    for (Thread t : calls.values()) {
-      try {
-        t.join(Duration.ofSeconds(3));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    if (gossipRound == null) {
-      catchUp();
-    }
-  }
-
-  /**
-   * Fetches, checks and keeps the rounds some peer decided and this one has not: from the peer
-   * furthest ahead, or, when it does not answer or its decisions do not check, the next one.
-   */
-  private void catchUp() {
-    for (PeerDirectory.Known k : peers.ahead(ledger.decided())) {
-      if (stopping) {
-        return;
-      }
-      long before = ledger.decided();
-      try {
-        for (Decision d : peers.callPeer(k.name(), l -> l.decisions(before + 1, 16))) {
-          decide(k.name(), d);
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("catching up failed peer={} from={} reason=\"{}\"", settings.name(), k.name(), e.getMessage());
-      }
-      if (ledger.decided() > before) {
-        log.info("caught up peer={} from={} decided={}", settings.name(), k.name(), ledger.decided());
-        return;
-      }
-    }
-  }
-
-  // ---- helpers -----------------------------------------------------------------------------
-
-  private interface Call<T> {
-    T on(String name) throws IOException;
-  }
-
-  /** Calls every named peer at once, and returns the answers that came within their deadlines. */
-  private <T> Map<String, T> fanOut(List<String> names, Call<T> call) {
-    Map<String, T> answers = new ConcurrentHashMap<>();
-    List<Thread> threads = new ArrayList<>();
-    for (String n : names) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          answers.put(n, call.on(n));
-        } catch (IOException | RuntimeException e) {
-          log.debug("call failed peer={} to={} reason=\"{}\"", settings.name(), n, e.getMessage());
-        }
-      }));
-    }
-    for (Thread t : threads) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return answers;
-  }
-
-  private static Ballot max(Ballot a, Ballot b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
   @Override
   public void close() throws IOException {
-    stopping = true;
+    greetings.stop();
     peers.close();
     ledger.close();
   }
