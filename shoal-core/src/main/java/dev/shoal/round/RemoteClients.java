@@ -9,15 +9,10 @@ import dev.shoal.train.Evaluation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,9 +129,8 @@ public final class RemoteClients implements ClientPort {
   private final RepeatedWarnings rejections = new RepeatedWarnings(log, Duration.ofSeconds(10));
   private final Duration livenessTimeout;
   private final Journal journal;
-  private final Map<String, Node> nodes = new TreeMap<>();
-  private final AtomicLong down = new AtomicLong();
-  private final AtomicLong up = new AtomicLong();
+  private final NodeRoster nodes;
+  private final TrafficCounter traffic = new TrafficCounter();
   private volatile boolean finished;
   private volatile Duration answersWithin;
   private final Map<String, dev.shoal.federation.Resources> resources = new java.util.concurrent.ConcurrentHashMap<>();
@@ -149,52 +143,7 @@ public final class RemoteClients implements ClientPort {
     this.clock = clock;
     this.livenessTimeout = livenessTimeout;
     this.journal = journal;
-  }
-
-  private static final class Node {
-    final String name;
-    Instant lastSeen;
-    boolean online = true;
-    int roundsContributed;
-    final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    final Map<String, Pending> outstanding = new TreeMap<>();
-    final java.util.Set<String> answered = new java.util.HashSet<>();
-    final java.util.Set<String> expired = new java.util.HashSet<>();
-
-    Node(String name, Instant now) {
-      this.name = name;
-      this.lastSeen = now;
-    }
-  }
-
-  /** One piece of work, the future its answer completes, and when the engine stops waiting (or null). */
-  private record Pending(String key, Work work, CompletableFuture<Object> answer, Instant deadline) {}
-
-  private static String key(Work w) {
-    return switch (w) {
-      case Work.Fit f -> "fit/" + f.round();
-      case Work.Evaluate e -> "evaluate/" + e.round();
-      case Work.SecAgg s -> secaggKey(s.round(), s.stage());
-      case Work.Stop s -> "stop/0";
-    };
-  }
-
-  private static String secaggKey(int round, String stage) {
-    return "secagg/" + round + "/" + stage;
-  }
-
-  private static Kind kind(String key) {
-    return key.startsWith("fit/") ? Kind.FIT : key.startsWith("secagg/") ? Kind.SECAGG : Kind.EVALUATE;
-  }
-
-  private static int round(String key) {
-    int from = key.indexOf('/') + 1;
-    int to = key.indexOf('/', from);
-    return Integer.parseInt(to < 0 ? key.substring(from) : key.substring(from, to));
-  }
-
-  private void outcome(String node, String key, Outcome outcome, String reason) {
-    journal.outcome(node, kind(key), round(key), outcome, reason, clock.instant());
+    this.nodes = new NodeRoster(clock, journal);
   }
 
   /**
@@ -204,19 +153,15 @@ public final class RemoteClients implements ClientPort {
    * it back once.
    */
   public synchronized void register(String name) {
-    Node n = nodes.computeIfAbsent(name, k -> new Node(k, clock.instant()));
+    RemoteNode n = nodes.join(name);
     n.lastSeen = clock.instant();
     if (!n.online) {
       log.info("node back online node={}", name);
     }
     n.online = true;
-    if (!n.outstanding.isEmpty()) {
-      List<Pending> back = new ArrayList<>(n.outstanding.values());
-      n.outstanding.clear();
-      for (int i = back.size() - 1; i >= 0; i--) {
-        n.queue.addFirst(back.get(i));
-      }
-      log.info("work handed back node={} work={}", name, back.stream().map(Pending::key).toList());
+    List<String> back = n.handBack();
+    if (!back.isEmpty()) {
+      log.info("work handed back node={} work={}", name, back);
     }
     journal.online(name, n.lastSeen);
     notifyAll();
@@ -229,17 +174,7 @@ public final class RemoteClients implements ClientPort {
 
   /** Records that {@code name} is alive; unknown nodes must register first. */
   public synchronized void heartbeat(String name) {
-    seen(node(name));
-  }
-
-  private void seen(Node n) {
-    n.lastSeen = clock.instant();
-    if (n.online) {
-      journal.seen(n.name, n.lastSeen);
-    } else {
-      n.online = true;
-      journal.online(n.name, n.lastSeen);
-    }
+    nodes.get(name).seen();
   }
 
   /** The next piece of work for {@code name}, if any; counts as a heartbeat. */
@@ -248,12 +183,8 @@ public final class RemoteClients implements ClientPort {
     if (finished) {
       return Optional.of(new Work.Stop());
     }
-    Pending p = node(name).queue.poll();
-    if (p == null) {
-      return Optional.empty();
-    }
-    node(name).outstanding.put(p.key, p);
-    return Optional.of(p.work);
+    PendingWork p = nodes.get(name).take();
+    return p == null ? Optional.empty() : Optional.of(p.work());
   }
 
   /**
@@ -263,112 +194,66 @@ public final class RemoteClients implements ClientPort {
    * and the fit fails.
    */
   public synchronized Receipt submitFit(String name, int round, FitReply reply) {
-    String key = "fit/" + round;
-    Node n = node(name);
-    if (n.outstanding.get(key) instanceof Pending p && p.work instanceof Work.Fit f) {
-      boolean secure = f.instruction().outbound().secureAggregation();
-      boolean held = reply.parameters() == null;
-      if (secure != held) {
-        String reason = secure
-            ? "node '%s' sent its update for round %d in the clear, but the round asked for secure aggregation"
-                .formatted(name, round)
-            : "node '%s' sent no update for round %d, but the round did not ask for secure aggregation"
-                .formatted(name, round);
-        log.warn("result rejected node={} work={} reason=\"{}\"", name, key, reason);
-        seen(n);
-        fail(name, key, reason);
-        return Receipt.REJECTED;
-      }
+    String key = WorkKey.fit(round);
+    RemoteNode n = nodes.get(name);
+    String reason = n.contradiction(round, reply);
+    if (reason != null) {
+      log.warn("result rejected node={} work={} reason=\"{}\"", name, key, reason);
+      n.seen();
+      n.fail(key, reason);
+      return Receipt.REJECTED;
     }
     return submit(name, key, reply);
   }
 
   /** A node's reply to the secure-aggregation stage {@code stage} of {@code round}. */
   public synchronized Receipt submitSecAgg(String name, int round, String stage, byte[] reply) {
-    return submit(name, secaggKey(round, stage), reply);
+    return submit(name, WorkKey.secagg(round, stage), reply);
   }
 
   /** A node reports that it could not answer the secure-aggregation stage {@code stage} of {@code round}. */
   public synchronized Receipt failSecAgg(String name, int round, String stage, String reason) {
-    return fail(name, secaggKey(round, stage), reason);
+    return nodes.get(name).fail(WorkKey.secagg(round, stage), reason);
   }
 
   /** A node's evaluation of the global model of {@code round}. */
   public synchronized Receipt submitEvaluation(String name, int round, Evaluation evaluation) {
-    return submit(name, "evaluate/" + round, new EvaluateReply(name, evaluation));
+    return submit(name, WorkKey.evaluate(round), new EvaluateReply(name, evaluation));
   }
 
   /** A node reports that it could not train in {@code round}; the engine records the reason. */
   public synchronized Receipt failFit(String name, int round, String reason) {
-    return fail(name, "fit/" + round, reason);
+    return nodes.get(name).fail(WorkKey.fit(round), reason);
   }
 
   /** A node reports that it could not evaluate in {@code round}. */
   public synchronized Receipt failEvaluation(String name, int round, String reason) {
-    return fail(name, "evaluate/" + round, reason);
-  }
-
-  private Receipt fail(String name, String key, String reason) {
-    Node n = node(name);
-    Pending p = n.outstanding.remove(key);
-    if (p == null) {
-      return receiptWithout(n, key);
-    }
-    n.answered.add(p.key);
-    outcome(name, key, Outcome.FAILED, reason);
-    p.answer.completeExceptionally(new IllegalStateException(reason));
-    return Receipt.ACCEPTED;
+    return nodes.get(name).fail(WorkKey.evaluate(round), reason);
   }
 
   private Receipt submit(String name, String key, Object answer) {
-    Node n = node(name);
-    seen(n);
-    Pending p = n.outstanding.remove(key);
-    if (p == null) {
-      Receipt r = receiptWithout(n, key);
-      outcome(name, key, Outcome.valueOf(r.name()), null); // DUPLICATE, LATE or NOT_INSTRUCTED
+    RemoteNode n = nodes.get(name);
+    n.seen();
+    Receipt r = n.accept(key, answer);
+    if (r != Receipt.ACCEPTED) {
       String reason = switch (r) {
         case DUPLICATE -> "duplicate";
         case LATE -> "after_deadline";
         default -> "not_instructed";
       };
       rejections.warn(reason, "result rejected node={} work={} reason={}", name, key, reason);
-      return r;
     }
-    n.answered.add(key);
-    if (answer instanceof FitReply) {
-      n.roundsContributed++;
-    }
-    outcome(name, key, Outcome.ACCEPTED, null);
-    p.answer.complete(answer);
-    return Receipt.ACCEPTED;
-  }
-
-  private static Receipt receiptWithout(Node n, String key) {
-    if (n.answered.contains(key)) {
-      return Receipt.DUPLICATE;
-    }
-    return n.expired.contains(key) ? Receipt.LATE : Receipt.NOT_INSTRUCTED;
+    return r;
   }
 
   /** Marks nodes offline that have not been heard from within the liveness timeout. */
   public synchronized List<String> sweep() {
     Instant cutoff = clock.instant().minus(livenessTimeout);
     List<String> lost = new ArrayList<>();
-    for (Node n : nodes.values()) {
-      if (n.online && n.lastSeen.isBefore(cutoff)) {
-        n.online = false;
-        lost.add(n.name);
-        String reason = "node went offline (no heartbeat for %ds)".formatted(livenessTimeout.toSeconds());
-        log.warn("node offline node={} last_seen={}", n.name, n.lastSeen);
-        journal.offline(n.name, n.lastSeen);
-        n.queue.forEach(p -> outcome(n.name, p.key, Outcome.OFFLINE, reason));
-        n.outstanding.values().forEach(p -> outcome(n.name, p.key, Outcome.OFFLINE, reason));
-        n.queue.forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
-        n.outstanding.values().forEach(p -> p.answer.completeExceptionally(new IllegalStateException(reason)));
-        n.queue.clear();
-        n.outstanding.clear();
-      }
+    for (RemoteNode n : nodes.silentSince(cutoff)) {
+      lost.add(n.name);
+      log.warn("node offline node={} last_seen={}", n.name, n.lastSeen);
+      n.offline("node went offline (no heartbeat for %ds)".formatted(livenessTimeout.toSeconds()));
     }
     return lost;
   }
@@ -384,13 +269,12 @@ public final class RemoteClients implements ClientPort {
   }
 
   public synchronized List<NodeView> nodes() {
-    return nodes.values().stream().map(n -> new NodeView(n.name, n.online, n.lastSeen, n.roundsContributed)).toList();
+    return nodes.views();
   }
 
   /** Counts bytes the transport moved, for the round metrics. */
   public void recordTraffic(long bytesDown, long bytesUp) {
-    down.addAndGet(bytesDown);
-    up.addAndGet(bytesUp);
+    traffic.record(bytesDown, bytesUp);
   }
 
   /** Waits, logging every 10 seconds, until {@code count} nodes are online. */
@@ -408,7 +292,7 @@ public final class RemoteClients implements ClientPort {
 
   @Override
   public synchronized List<String> available() {
-    return nodes.values().stream().filter(n -> n.online).map(n -> n.name).toList();
+    return nodes.online();
   }
 
   @Override
@@ -421,16 +305,7 @@ public final class RemoteClients implements ClientPort {
    * when the engine did not say or the work is not the node's.
    */
   public synchronized Optional<Duration> timeLeft(String name, Work work) {
-    Node n = nodes.get(name);
-    if (n == null) {
-      return Optional.empty();
-    }
-    Pending p = n.outstanding.get(key(work));
-    if (p == null || p.work != work || p.deadline == null) {
-      return Optional.empty();
-    }
-    Duration left = Duration.between(clock.instant(), p.deadline);
-    return Optional.of(left.isNegative() ? Duration.ZERO : left);
+    return nodes.find(name).flatMap(n -> n.timeLeft(work));
   }
 
   @Override
@@ -453,38 +328,21 @@ public final class RemoteClients implements ClientPort {
   }
 
   private Object await(String name, Work work) throws Exception {
-    Duration within = answersWithin;
-    Pending p = new Pending(key(work), work, new CompletableFuture<>(),
-        within == null ? null : clock.instant().plus(within));
+    PendingWork p = PendingWork.of(work, clock, answersWithin);
     synchronized (this) {
-      Node n = node(name);
-      journal.instructed(name, work, clock.instant());
-      if (!n.online) {
-        outcome(name, p.key, Outcome.OFFLINE, "node '" + name + "' is offline");
-        throw new IllegalStateException("node '" + name + "' is offline");
-      }
-      n.queue.add(p);
+      nodes.get(name).instruct(p);
     }
     try {
-      return p.answer.get();
+      return p.await();
     } catch (InterruptedException e) {
       withdraw(name, p);
       throw e;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
     }
   }
 
   /** The round gave up on this work (deadline): a late answer is no longer expected. */
-  private synchronized void withdraw(String name, Pending p) {
-    Node n = nodes.get(name);
-    if (n != null) {
-      boolean waiting = n.queue.remove(p) | n.outstanding.remove(p.key, p);
-      n.expired.add(p.key);
-      if (waiting) {
-        outcome(name, p.key, Outcome.TIMED_OUT, "no answer before the round's deadline");
-      }
-    }
+  private synchronized void withdraw(String name, PendingWork p) {
+    nodes.find(name).ifPresent(n -> n.expire(p));
   }
 
   /**
@@ -493,21 +351,11 @@ public final class RemoteClients implements ClientPort {
    * unknown node holds none.
    */
   public synchronized boolean awaitsUpload(String name) {
-    Node n = nodes.get(name);
-    return n != null && n.outstanding.values().stream()
-        .anyMatch(p -> p.work instanceof Work.Fit || p.work instanceof Work.SecAgg);
-  }
-
-  private Node node(String name) {
-    Node n = nodes.get(name);
-    if (n == null) {
-      throw new IllegalArgumentException("unknown node '" + name + "'; it must register first");
-    }
-    return n;
+    return nodes.find(name).map(RemoteNode::holdsUploadableWork).orElse(false);
   }
 
   @Override
   public Traffic traffic() {
-    return new Traffic(down.get(), up.get());
+    return traffic.total();
   }
 }
