@@ -67,9 +67,10 @@ record StoredRun(Run run, ParameterSet start, int first, List<String> doneMetric
     try {
       return state.blobs().readModel(id);
     } catch (CorruptBlobException | BlobNotFoundException e) {
-      throw new UserError("cannot resume run '%s' after round %d: its %s, blob %s at %s, is %s. The state directory is damaged: restore it from a backup, or start the run again in a new state directory or under another --run-name"
-          .formatted(run, round, what, id, state.blobs().path(id),
-              e instanceof CorruptBlobException c ? "corrupt (its bytes hash to " + c.actual() + ")" : "missing"), e);
+      String damage = e instanceof CorruptBlobException c ? "corrupt (its bytes hash to " + c.actual() + ")" : "missing";
+      throw new UserError(("cannot resume run '%s' after round %d: its %s, blob %s at %s, is %s. The state directory"
+          + " is damaged: restore it from a backup, or start the run again in a new state directory or under another"
+          + " --run-name").formatted(run, round, what, id, state.blobs().path(id), damage), e);
     }
   }
 }
