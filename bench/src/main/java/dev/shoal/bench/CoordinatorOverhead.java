@@ -134,6 +134,7 @@ public final class CoordinatorOverhead {
         new Column("first_s", "%.2f", s -> s.firstUpdate()),
         new Column("last_s", "%.2f", s -> s.lastUpdate()),
         new Column("coord_s", "%.2f", s -> s.coordinatorCpu()),
+        new Column("jit_s", "%.2f", s -> s.jit()),
         new Column("nodes_s", "%.2f", s -> s.nodesCpu()),
         new Column("others_s", "%.2f", s -> s.othersCpu()),
         new Column("heap", "%.0f", s -> s.peakHeap() / MIB),
@@ -163,6 +164,8 @@ public final class CoordinatorOverhead {
         wall_s   round start to new model committed; first_s, last_s: first and last update received
         coord_s  CPU seconds of the coordinator JVM; nodes_s: of the nodes' JVM; others_s: of everything
                  else on the machine (from /proc/stat), which competes for the same cores
+        jit_s    CPU seconds of the coordinator's JIT compiler threads (part of coord_s; from
+                 /proc/self/task)
         heap     peak coordinator heap, MiB (max heap %.0f MiB); live: most heap in use after a GC (- no GC)
         down/up  blob chunk bytes counted by the federation service (RoundMetrics), and their ratio to raw
         tcp_*    TCP payload bytes the server's connections delivered (ss -ti), over raw; retx%%: bytes the
