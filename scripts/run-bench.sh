@@ -2,6 +2,7 @@
 # Runs an end-to-end benchmark of the bench module (see docs/benchmarks.md): builds the module,
 # then runs dev.shoal.bench.NAME with a JDK >= 21 and the rest of the arguments, e.g.
 #   scripts/run-bench.sh CoordinatorOverhead --nodes 100 --rounds 5 --warmup 1 --poll-ms 500
+#   scripts/run-bench.sh TransportFloor --clients 100 --rounds 12 --warmup 9
 #   COORDINATOR_HEAP=1400m scripts/run-bench.sh LargeModelRoundTrip 600
 #   scripts/run-bench.sh SecAggCost --clients 100 --params 1000000 --dropout 0.1
 #   scripts/run-bench.sh AggregateFiles --updates 300 --model cnn --repeats 3
@@ -17,7 +18,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 source "$root/scripts/find-jdk.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: scripts/run-bench.sh CoordinatorOverhead|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings|VirtualClients|LocalTraining|TrainingSpeed [ARGS...]" >&2
+  echo "usage: scripts/run-bench.sh CoordinatorOverhead|TransportFloor|LargeModelRoundTrip|SecAggCost|AggregateFiles|UpdateEncodings|VirtualClients|LocalTraining|TrainingSpeed [ARGS...]" >&2
   exit 2
 fi
 name="$1"
