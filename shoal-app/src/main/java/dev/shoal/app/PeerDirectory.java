@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The peers one peer knows: where each listens (learned from the bootstrap list and gossip), the
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
  * fetches blobs from whichever peer holds them.
  */
 final class PeerDirectory {
+
+  private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
 
   /** What is known of one peer. */
   record Known(String name, String address, Optional<String> key, long decided, Instant lastSeen) {}
@@ -150,6 +154,25 @@ final class PeerDirectory {
     }
   }
 
+  /**
+   * Tells every known peer {@code message} through {@code tell}, each on a virtual thread of its
+   * own, without waiting for any; a peer that cannot be reached is left out (and logged at debug).
+   */
+  void tellAll(String message, LinkTell tell) {
+    for (Known k : known()) {
+      Thread.ofVirtual().start(() -> {
+        try {
+          call(k.address(), l -> {
+            tell.on(l);
+            return null;
+          });
+        } catch (IOException e) {
+          log.debug("message not delivered message=\"{}\" to={} reason=\"{}\"", message, k.name(), e.getMessage());
+        }
+      });
+    }
+  }
+
   /** Calls {@code call} on the peer named {@code name}. */
   <T> T callPeer(String name, LinkCall<T> call) throws IOException {
     Known k = byName.get(name);
@@ -214,6 +237,10 @@ final class PeerDirectory {
 
   interface LinkCall<T> {
     T on(PeerLink link) throws IOException;
+  }
+
+  interface LinkTell {
+    void on(PeerLink link) throws IOException;
   }
 
   void close() {

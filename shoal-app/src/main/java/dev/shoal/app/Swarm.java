@@ -179,18 +179,7 @@ final class Swarm implements PeerPort, AutoCloseable {
     proposer.roundStarted(); // the wait for the others' updates starts once this peer's own is ready
     log.info("update offered peer={} round={} update={} cid={} examples={}", settings.name(), r, id, id.cid(),
         out.numExamples());
-    for (var k : peers.known()) {
-      Thread.ofVirtual().start(() -> {
-        try {
-          peers.call(k.address(), l -> {
-            l.offer(offer);
-            return null;
-          });
-        } catch (IOException e) {
-          log.debug("offer not delivered peer={} to={} reason=\"{}\"", settings.name(), k.name(), e.getMessage());
-        }
-      });
-    }
+    peers.tellAll("offer round=" + r + " from=" + settings.name(), l -> l.offer(offer));
     return offer;
   }
 

@@ -179,18 +179,7 @@ final class SwarmProposer {
     }
     Decision d = new Decision(r, entry, QuorumCheckpoint.note(checkpoint, lines));
     swarm.decide(settings.name(), d);
-    for (var k : peers.known()) {
-      Thread.ofVirtual().start(() -> {
-        try {
-          peers.call(k.address(), l -> {
-            l.decide(d);
-            return null;
-          });
-        } catch (IOException e) {
-          log.debug("decision not delivered round={} to={} reason=\"{}\"", r, k.name(), e.getMessage());
-        }
-      });
-    }
+    peers.tellAll("decision round=" + r, l -> l.decide(d));
   }
 
   private interface Call<T> {

@@ -196,11 +196,11 @@ public final class RemoteClients implements ClientPort {
   public synchronized Receipt submitFit(String name, int round, FitReply reply) {
     String key = WorkKey.fit(round);
     RemoteNode n = nodes.get(name);
-    String reason = n.contradiction(round, reply);
-    if (reason != null) {
-      log.warn("result rejected node={} work={} reason=\"{}\"", name, key, reason);
+    Optional<String> reason = n.contradiction(round, reply);
+    if (reason.isPresent()) {
+      log.warn("result rejected node={} work={} reason=\"{}\"", name, key, reason.get());
       n.seen();
-      n.fail(key, reason);
+      n.fail(key, reason.get());
       return Receipt.REJECTED;
     }
     return submit(name, key, reply);

@@ -105,22 +105,22 @@ final class RemoteNode {
   }
 
   /**
-   * Why {@code reply} contradicts the fit of {@code round} the node took, or null: it holds its
+   * Why {@code reply} contradicts the fit of {@code round} the node took, if it does: it holds its
    * update exactly when the fit asked for secure aggregation.
    */
-  String contradiction(int round, FitReply reply) {
+  Optional<String> contradiction(int round, FitReply reply) {
     if (outstanding.get(WorkKey.fit(round)) instanceof PendingWork p && p.work() instanceof Work.Fit f) {
       boolean secure = f.instruction().outbound().secureAggregation();
       boolean held = reply.parameters() == null;
       if (secure != held) {
-        return secure
+        return Optional.of(secure
             ? "node '%s' sent its update for round %d in the clear, but the round asked for secure aggregation"
                 .formatted(name, round)
             : "node '%s' sent no update for round %d, but the round did not ask for secure aggregation"
-                .formatted(name, round);
+                .formatted(name, round));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /**

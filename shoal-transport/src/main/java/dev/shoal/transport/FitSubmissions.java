@@ -15,6 +15,7 @@ import dev.shoal.transport.tls.Identity;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +51,12 @@ final class FitSubmissions {
       // A view of the uploaded file: the engine reads it one tensor at a time when it folds.
       ContentId id = Wire.contentId(request.getUpdate());
       SafetensorsFile update = blobs.openModel(id);
-      String forged = subtreeRefusal(update);
-      if (forged != null) {
+      Optional<String> forged = subtreeRefusal(update);
+      if (forged.isPresent()) {
         model.deleteUnlessModel(id);
         log.warn("call refused method=SubmitFit caller={} node={} reason=\"{}\"", CallerIdentity.current(),
-            request.getNode(), forged);
-        out.onError(Status.PERMISSION_DENIED.withDescription(forged).asRuntimeException());
+            request.getNode(), forged.get());
+        out.onError(Status.PERMISSION_DENIED.withDescription(forged.get()).asRuntimeException());
         return;
       }
       var reply = new FitReply(request.getNode(), update, request.getNumExamples(), request.getMetricsMap());
@@ -77,16 +78,16 @@ final class FitSubmissions {
   }
 
   /**
-   * Why this caller may not send an update that names a relay's subtree, or null: only a relay's
+   * Why this caller may not send {@code update}, if it names a relay's subtree: only a relay's
    * certificate may, or a node could write other nodes' names into the coordinator's ledger.
    */
-  private static String subtreeRefusal(SafetensorsFile update) {
+  private static Optional<String> subtreeRefusal(SafetensorsFile update) {
     Identity caller = CallerIdentity.current();
     if (caller == null || caller.role() == Role.RELAY || !update.metadata().containsKey(Subtree.METADATA)) {
-      return null;
+      return Optional.empty();
     }
-    return "a " + caller.role().label() + " certificate cannot send an update with '" + Subtree.METADATA
-        + "' metadata; only a relay's can";
+    return Optional.of("a " + caller.role().label() + " certificate cannot send an update with '"
+        + Subtree.METADATA + "' metadata; only a relay's can");
   }
 
   /**
