@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * protobuf, no polling, no engine and no state. Rounds cycle through what the server does with
  * each upload as it arrives: nothing ({@code bytes}); SHA-256 over it ({@code sha256}); SHA-256
  * and Shoal's durable write ({@code sha256+disk}: past the page cache with {@link UnbufferedFile},
- * forced to disk and moved into a blob store as the coordinator stores an upload). A child JVM runs the clients
- * ({@link FloorClients}), one TCP connection each, as {@link CoordinatorOverhead}'s nodes do.
+ * then forced to disk and moved into a blob store, as the coordinator stores an upload). A child
+ * JVM runs the clients ({@link FloorClients}), one TCP connection each, as {@link
+ * CoordinatorOverhead}'s nodes do.
  * Prints the server's CPU seconds per round, and their mean per mode over the measured rounds.
  *
  * <p>Usage: {@code TransportFloor [--clients 100] [--bytes 6653480] [--rounds 12] [--warmup 9]}
@@ -264,7 +265,7 @@ public final class TransportFloor {
         return;
       }
       ContentId id = ContentId.of(sha);
-      try (file) {
+      try {
         file.finish();
         file.close();
         blobs.moveIn(tmp, id);
