@@ -21,6 +21,7 @@ import dev.shoal.tensor.ParameterSet;
 import dev.shoal.tensor.Safetensors;
 import dev.shoal.train.Trainer;
 import dev.shoal.transport.CoordinatorServer;
+import dev.shoal.transport.DiskSpace;
 import dev.shoal.transport.FederationService;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -175,8 +176,15 @@ final class Coordinator implements AutoCloseable {
     FederationSpec fed = specs.federation();
     long seed = specs.training().seed();
     Path out = outputs.dir();
+    // a full disk holds rounds back instead of spending them on updates the coordinator has no room for
+    RoundRoom room = RoundRoom.of(state.blobs().root(), fed.privacy().secureAggregation().isPresent()
+        ? DiskSpace.forUploads(Safetensors.encodedSize(stored.start()), 0)
+        : DiskSpace.forUploads(Safetensors.encodedSize(stored.start()), fed.minClients()));
     var commit = new RoundCommitter(state, stored.run().id(), place.runName(), ledger, outputs, journal::flush,
-        current::set, federation.strategy()::serverState);
+        round -> {
+          room.await(round);
+          current.set(round);
+        }, federation.strategy()::serverState);
     stored.serverState().ifPresent(federation.strategy()::restoreServerState);
     RunListener listener = RunListener.all(Ledgers.with(ledger, false, place.runName(), specs, out,
         new ConsoleProgress(console), ops.events()));

@@ -11,12 +11,20 @@ import java.nio.file.Path;
  * {@code RESOURCE_EXHAUSTED} and a reason, which a node takes as "retry a little later, then
  * report", instead of an internal error the node cannot tell from a bug.
  */
-final class DiskSpace {
+public final class DiskSpace {
 
   /** Room kept free beyond what an upload needs, for the round's model and the database. */
   static final long RESERVE_BYTES = 1 << 20;
 
   private DiskSpace() {}
+
+  /**
+   * The free space a round needs for {@code updates} uploads of {@code bytes} each to be taken one
+   * after another by {@link #requireRoom}: the last still finds twice its size and the reserve free.
+   */
+  public static long forUploads(long bytes, int updates) {
+    return Math.addExact(Math.multiplyExact(Math.max(updates, 1) + 1L, Math.max(bytes, 0)), RESERVE_BYTES);
+  }
 
   /**
    * Refuses an upload of {@code bytes} into {@code dir} unless its file system has room for it
