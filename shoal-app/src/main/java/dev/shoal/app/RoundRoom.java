@@ -50,10 +50,6 @@ final class RoundRoom {
     }, needed, Duration.ofSeconds(5));
   }
 
-  long needed() {
-    return needed;
-  }
-
   /** Returns once there is room for round {@code round}, or when the thread is interrupted. */
   void await(int round) {
     long free = freeBytes.getAsLong();

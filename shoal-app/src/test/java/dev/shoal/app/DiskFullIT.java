@@ -66,7 +66,7 @@ class DiskFullIT {
       start(name, "node", "--coordinator", "127.0.0.1:" + port, "--data-path", dir.resolve("sites/" + name).toString(),
           "--heartbeat-interval", "1", "--reconnect-max", "1", "--insecure", "--name", name);
     }
-    await(() -> CommitChaosIT.completedRounds(state).size() >= 2, "two rounds", coordinator);
+    await(() -> completedRounds(state) >= 2, "two rounds", coordinator);
 
     Path filler = mnt.resolve("filler");
     fill(filler);
@@ -89,6 +89,15 @@ class DiskFullIT {
         .isGreaterThanOrEqualTo(ROUNDS - 1);
     Shoal.Result verify = Shoal.run(dir, "ledger", "verify", state.toString());
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+
+  /** Rounds the running coordinator has completed; 0 while it is still creating its database. */
+  static int completedRounds(Path state) throws Exception {
+    try {
+      return CommitChaosIT.completedRounds(state).size();
+    } catch (java.sql.SQLException notYet) {
+      return 0;
+    }
   }
 
   /**
@@ -134,7 +143,7 @@ class DiskFullIT {
 
   static int command(String... args) throws Exception {
     Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finishes", String.join(" ", args)).isTrue();
     if (p.exitValue() != 0) {
       System.err.println(String.join(" ", args) + ": " + out);
