@@ -61,12 +61,23 @@ final class FloorClients {
         if (round < 0) {
           return;
         }
-        ClientCalls.blockingServerStreamingCall(channel, FloorWire.DOWNLOAD, CallOptions.DEFAULT, round)
-            .forEachRemaining(s -> { });
+        download(channel, round, update.length);
         upload(channel, update);
       }
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  /** Reads the round's model out of the network buffers; the server sends one as large as the update. */
+  private static void download(ManagedChannel channel, int round, int bytes) {
+    long received = 0;
+    var messages = ClientCalls.blockingServerStreamingCall(channel, FloorWire.DOWNLOAD, CallOptions.DEFAULT, round);
+    while (messages.hasNext()) {
+      received += messages.next().length();
+    }
+    if (received != bytes) {
+      throw new IllegalStateException("round %d: downloaded %d bytes of a %d-byte model".formatted(round, received, bytes));
     }
   }
 
